@@ -1,0 +1,58 @@
+# Everything a newcomer needs: `make run` serves the demo, `make test` runs the suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# Local development runs with DEBUG on and a throwaway key; production sets its own.
+DEV_ENV := DJANGO_DEBUG=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test test-fast lint format messages bench clean help
+
+help:
+	@echo "make run    - install, migrate, load the 2024 plan + demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install test tools, lint, and run the whole suite (DATABASE_URL selects the database)"
+	@echo "make lint / make format / make messages / make bench"
+
+$(VENV)/bin/python:
+	@py=$$(scripts/find-python) && echo "Using $$py" && $$py -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	@touch $@ $(VENV)/.installed-run
+
+setup: $(VENV)/.installed-run
+	$(DEV_ENV) $(MANAGE) migrate --no-input
+	$(DEV_ENV) $(MANAGE) load_plan 2024
+	$(DEV_ENV) $(MANAGE) setup_demo
+
+run: setup
+	@echo "kpitracker: http://$(HOST):$(PORT)/  (demo accounts: admin, leader, reviewer, staff, staff2; password kpi-demo-2024)"
+	$(DEV_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Recompile the committed .mo files after editing locale/*.po (needs GNU gettext).
+messages: $(VENV)/.installed-test
+	$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""The bureau's organisation: its sections (科室) and the people in them."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BilingualNameMixin:
+    """`name` follows the active language; Chinese is the fallback.
+
+    Plain name_zh/name_en columns keep queries, the admin and exports simple
+    (no translation tables to join).
+    """
+
+    @property
+    def name(self):
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+
+class SectionManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Section(BilingualNameMixin, models.Model):
+    """A section of the bureau (科室) or another lead unit (牵头单位)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    # Demo sections are invented for illustration; the source names no lead units.
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Invented for the demo; not a real unit of the bureau."),
+    )
+
+    objects = SectionManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class User(AbstractUser):
+    """A person using kpitracker; what they may do follows from `role` and `section`."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Section staff")
+        LEADER = "leader", _("Leader (reads everything)")
+        REVIEWER = "reviewer", _("Reviewer (planning office)")
+        ADMIN = "admin", _("Administrator")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.STAFF)
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_admin(self):
+        return self.is_superuser or self.role == self.Role.ADMIN

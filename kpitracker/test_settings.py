@@ -1,0 +1,26 @@
+"""Settings for the test suite: production settings with test-only secrets.
+
+Tests run with DEBUG off (as Django's test runner forces anyway), so the
+production checks in settings.py are exercised; only the values they require
+are supplied here.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+
+from .settings import *  # noqa: F403
+from .settings import STORAGES
+
+# The manifest storage needs collectstatic first; tests of the manifest run it
+# themselves (test_static.py), the rest serve files as they are.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
+WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests

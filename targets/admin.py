@@ -1,0 +1,65 @@
+"""Django admin: administrators set up a year's plan, its indicators and who leads each."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import BaselineResult, Indicator, Plan, PlanElement, QuarterlyReport
+
+
+class PlanElementInline(admin.TabularInline):
+    model = PlanElement
+    extra = 0
+
+
+class BaselineResultInline(admin.TabularInline):
+    model = BaselineResult
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["year", "name_zh", "name_en"]
+    inlines = [PlanElementInline, BaselineResultInline]
+
+
+@admin.register(PlanElement)
+class PlanElementAdmin(admin.ModelAdmin):
+    list_display = ["code", "level", "name_zh", "plan"]
+    list_filter = ["plan", "level"]
+    list_select_related = ["plan"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name_zh", "kind", "comparison", "target", "unit", "lead_section"]
+    list_filter = ["plan", "pillar", "kind", "lead_section"]
+    list_select_related = ["plan", "pillar", "lead_section"]
+    list_editable = ["lead_section"]
+    search_fields = ["code", "name_zh", "name_en"]
+    fieldsets = [
+        (None, {"fields": ["plan", "pillar", "code", "name_zh", "name_en", "order"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "measure",
+                    "unit",
+                    "comparison",
+                    "target",
+                    "last_year_value",
+                    "lead_section",
+                ]
+            },
+        ),
+        (None, {"fields": ["pace_q1", "pace_q2", "pace_q3", "pace_q4", "due_quarter"]}),
+    ]
+
+
+@admin.register(QuarterlyReport)
+class QuarterlyReportAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "quarter", "value", "milestone_state", "state", "updated_at"]
+    list_filter = ["indicator__plan", "quarter", "state", "indicator__lead_section"]
+    list_select_related = ["indicator", "indicator__plan"]
+    search_fields = ["indicator__code", "indicator__name_zh"]
+    readonly_fields = ["version", "entered_by", "created_at", "updated_at"]

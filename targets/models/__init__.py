@@ -1,0 +1,23 @@
+"""The plan, its indicators and their quarterly reports.
+
+- plan.py: Plan, PlanElement (goal / focus / pillar), BaselineResult
+- indicator.py: Indicator and its QuerySet (the pages' queries)
+- report.py: QuarterlyReport, the figures staff enter
+- standing.py: the status rule — how reports turn into "how is this indicator doing"
+"""
+
+from .indicator import Indicator, IndicatorQuerySet
+from .plan import BaselineResult, Plan, PlanElement
+from .report import QuarterlyReport
+from .standing import Standing, Status
+
+__all__ = [
+    "BaselineResult",
+    "Indicator",
+    "IndicatorQuerySet",
+    "Plan",
+    "PlanElement",
+    "QuarterlyReport",
+    "Standing",
+    "Status",
+]

@@ -1,0 +1,243 @@
+"""Indicators: what the plan promises, with its target and its quarterly pacing."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import BilingualNameMixin, Section
+
+from .plan import Plan, PlanElement
+from .standing import compute_standing
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_reports(self):
+        """Everything the status rule needs, in three queries whatever the size:
+        the indicators (joined with pillar and lead section) and their reports.
+        """
+        from .report import QuarterlyReport
+
+        return self.select_related("plan", "pillar", "lead_section").prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=QuarterlyReport.objects.order_by("quarter"),
+                to_attr="prefetched_reports",
+            )
+        )
+
+    def standings(self, quarter):
+        """Evaluate and return one `Standing` per indicator as of `quarter`.
+
+        Pages and exports build on this so they all apply the same rule; it runs
+        the two queries of `with_reports` (plus none per indicator).
+        """
+        return [indicator.standing(quarter) for indicator in self.with_reports()]
+
+
+class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
+    def get_by_natural_key(self, year, code):
+        return self.get(plan__year=year, code=code)
+
+
+class Indicator(BilingualNameMixin, models.Model):
+    class Kind(models.TextChoices):
+        COUNT = "count", _("Count (summed over the quarters)")
+        LEVEL = "level", _("Level (latest figure counts)")
+        MILESTONE = "milestone", _("Milestone")
+        QUALITATIVE = "qualitative", _("Qualitative")
+        MONITOR = "monitor", _("Monitored figure (no target)")
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = ">=", _("at least")
+        MORE_THAN = ">", _("more than")
+        AT_MOST = "<=", _("at most")
+        LESS_THAN = "<", _("less than")
+
+    class Measure(models.TextChoices):
+        FLOW = "flow", _("Summed over the quarters")
+        STOCK = "stock", _("Latest figure")
+
+    KINDS_WITH_TARGET = (Kind.COUNT, Kind.LEVEL)
+    KINDS_WITH_FIGURE = (Kind.COUNT, Kind.LEVEL, Kind.MONITOR)
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    pillar = models.ForeignKey(
+        PlanElement,
+        verbose_name=_("pillar"),
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        limit_choices_to={"level": PlanElement.Level.PILLAR},
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    measure = models.CharField(
+        _("how quarterly figures combine"),
+        max_length=5,
+        choices=Measure,
+        blank=True,
+        help_text=_("Count: summed; level: latest. Needed for a monitored figure."),
+    )
+    comparison = models.CharField(
+        _("comparison"), max_length=2, choices=Comparison, blank=True, default=Comparison.AT_LEAST
+    )
+    target = models.DecimalField(
+        _("annual target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    last_year_value = models.DecimalField(
+        _("last year's figure"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    lead_section = models.ForeignKey(
+        Section,
+        verbose_name=_("lead section"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    # Share of the annual target expected by the end of each quarter, in percent.
+    pace_q1 = models.DecimalField(
+        _("expected by Q1 (%)"), max_digits=5, decimal_places=2, default=25
+    )
+    pace_q2 = models.DecimalField(
+        _("expected by Q2 (%)"), max_digits=5, decimal_places=2, default=50
+    )
+    pace_q3 = models.DecimalField(
+        _("expected by Q3 (%)"), max_digits=5, decimal_places=2, default=75
+    )
+    pace_q4 = models.DecimalField(
+        _("expected by Q4 (%)"), max_digits=5, decimal_places=2, default=100
+    )
+    due_quarter = models.PositiveSmallIntegerField(
+        _("due quarter"), null=True, blank=True, help_text=_("For a milestone: when it is due.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+    objects = IndicatorManager()
+
+    class Meta:
+        ordering = ["plan", "order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique_in_plan"),
+            # Counts and levels are measured against a target with a comparison;
+            # the other kinds have neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind__in=["count", "level"],
+                        target__isnull=False,
+                        comparison__in=[">=", ">", "<=", "<"],
+                    )
+                    | (~Q(kind__in=["count", "level"]) & Q(target__isnull=True, comparison=""))
+                ),
+                name="indicator_target_iff_measured_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target__gte=0),
+                name="indicator_target_not_negative",
+            ),
+            # A count sums its quarters, a level keeps the latest; a monitored figure
+            # says which; milestones and qualitative indicators have no figure.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="count", measure="flow")
+                    | Q(kind="level", measure="stock")
+                    | Q(kind="monitor", measure__in=["flow", "stock"])
+                    | Q(kind__in=["milestone", "qualitative"], measure="")
+                ),
+                name="indicator_measure_fits_kind",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(pace_q1__gte=0)
+                    & Q(pace_q1__lte=models.F("pace_q2"))
+                    & Q(pace_q2__lte=models.F("pace_q3"))
+                    & Q(pace_q3__lte=models.F("pace_q4"))
+                    & Q(pace_q4__lte=100)
+                ),
+                name="indicator_pacing_rises_within_100",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="milestone", due_quarter__gte=1, due_quarter__lte=4)
+                    | (~Q(kind="milestone") & Q(due_quarter__isnull=True))
+                ),
+                name="indicator_due_quarter_for_milestones",
+            ),
+        ]
+        indexes = [
+            # Lists by lead section: "my reports" and the missing-reports page.
+            models.Index(fields=["lead_section", "plan"], name="indicator_section_plan_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        # The measure follows from the kind except for monitored figures.
+        if self.kind == self.Kind.COUNT:
+            self.measure = self.Measure.FLOW
+        elif self.kind == self.Kind.LEVEL:
+            self.measure = self.Measure.STOCK
+        elif self.kind in (self.Kind.MILESTONE, self.Kind.QUALITATIVE):
+            self.measure = ""
+        if not self.has_target:
+            self.comparison = ""
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("targets:indicator", kwargs={"year": self.plan.year, "code": self.code})
+
+    def natural_key(self):
+        return (self.plan.year, self.code)
+
+    natural_key.dependencies = ["targets.plan", "targets.planelement"]
+
+    @property
+    def target_display(self):
+        """The comparison and target as leaders read them: "≥ 10", "> 100"."""
+        if self.target is None:
+            return ""
+        symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[self.comparison]
+        return f"{symbol} {self.target.normalize():f}"
+
+    @property
+    def has_target(self):
+        return self.kind in self.KINDS_WITH_TARGET
+
+    @property
+    def has_figure(self):
+        return self.kind in self.KINDS_WITH_FIGURE
+
+    @property
+    def is_milestone(self):
+        return self.kind == self.Kind.MILESTONE
+
+    @property
+    def higher_is_better(self):
+        return self.comparison in (self.Comparison.AT_LEAST, self.Comparison.MORE_THAN)
+
+    def expected_share(self, quarter):
+        """Share of the annual target expected by the end of `quarter`, as a fraction."""
+        return getattr(self, f"pace_q{quarter}") / Decimal(100)
+
+    def reports_list(self):
+        """Reports ordered by quarter; uses the prefetch of `with_reports` when present."""
+        if hasattr(self, "prefetched_reports"):
+            return self.prefetched_reports
+        return list(self.reports.order_by("quarter"))
+
+    def standing(self, quarter):
+        """How this indicator stands as of the end of `quarter` (see standing.py)."""
+        return compute_standing(self, self.reports_list(), quarter)

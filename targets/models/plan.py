@@ -1,0 +1,173 @@
+"""A year's plan and its 1-2-6 structure."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import BilingualNameMixin
+
+QUARTERS = (1, 2, 3, 4)
+
+
+class PlanManager(models.Manager):
+    def get_by_natural_key(self, year):
+        return self.get(year=year)
+
+
+class Plan(BilingualNameMixin, models.Model):
+    """One year's action plan (e.g. 2024 "126")."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    source = models.TextField(_("source"), blank=True, help_text=_("Where the plan comes from."))
+
+    objects = PlanManager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self):
+        return f"{self.year} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("targets:plan", kwargs={"year": self.year})
+
+    def natural_key(self):
+        return (self.year,)
+
+    def quarter_end(self, quarter):
+        """Last day of `quarter` in the plan's year."""
+        month = quarter * 3
+        next_month_first = (
+            datetime.date(self.year + 1, 1, 1)
+            if month == 12
+            else datetime.date(self.year, month + 1, 1)
+        )
+        return next_month_first - datetime.timedelta(days=1)
+
+    def report_due(self, quarter):
+        """Reports are due a fixed number of days after the quarter ends."""
+        return self.quarter_end(quarter) + datetime.timedelta(days=settings.KPI_REPORT_DUE_DAYS)
+
+    def latest_reported_quarter(self):
+        """The latest quarter with any counted figure, or 1 before anything is reported.
+
+        One query; pages use it as the default as-of quarter.
+        """
+        from .report import QuarterlyReport
+
+        latest = (
+            QuarterlyReport.objects.counted()
+            .filter(indicator__plan=self)
+            .aggregate(q=models.Max("quarter"))["q"]
+        )
+        return latest or 1
+
+    def overview(self, quarter):
+        """The plan's structure with each indicator's standing as of `quarter`.
+
+        Three queries whatever the plan's size: the plan's elements, its
+        indicators (joined with pillar and lead section) and their reports.
+        """
+        from .overview import PillarOverview, PlanOverview
+
+        elements = list(self.elements.all())
+        by_level = {level: [e for e in elements if e.level == level] for level in PlanElement.Level}
+        pillars = {e.pk: PillarOverview(pillar=e) for e in by_level[PlanElement.Level.PILLAR]}
+        for standing in self.indicators.all().standings(quarter):
+            pillars[standing.indicator.pillar_id].standings.append(standing)
+        return PlanOverview(
+            plan=self,
+            quarter=quarter,
+            goals=by_level[PlanElement.Level.GOAL],
+            focuses=by_level[PlanElement.Level.FOCUS],
+            pillars=list(pillars.values()),
+        )
+
+
+class PlanElementManager(models.Manager):
+    def get_by_natural_key(self, year, code):
+        return self.get(plan__year=year, code=code)
+
+
+class PlanElement(BilingualNameMixin, models.Model):
+    """A node of the plan's structure: the overall goal, a focus or a pillar."""
+
+    class Level(models.TextChoices):
+        GOAL = "goal", _("Overall goal")
+        FOCUS = "focus", _("Focus")
+        PILLAR = "pillar", _("Pillar")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="elements"
+    )
+    code = models.CharField(_("code"), max_length=10)
+    level = models.CharField(_("level"), max_length=10, choices=Level)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = PlanElementManager()
+
+    class Meta:
+        ordering = ["plan", "order", "code"]
+        verbose_name = _("plan element")
+        verbose_name_plural = _("plan elements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"], name="planelement_code_unique_in_plan"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def natural_key(self):
+        return (self.plan.year, self.code)
+
+    natural_key.dependencies = ["targets.plan"]
+
+
+class BaselineResultManager(models.Manager):
+    def get_by_natural_key(self, year, order):
+        return self.get(plan__year=year, order=order)
+
+
+class BaselineResult(BilingualNameMixin, models.Model):
+    """A result of the year before the plan, as the source states it (e.g. "100 支 / 514 家").
+
+    Kept as the source's text because several of them are pairs of figures; an
+    indicator that matches one carries the number itself in `last_year_value`.
+    """
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="baselines"
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    figure = models.CharField(_("figure"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = BaselineResultManager()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name = _("result of the previous year")
+        verbose_name_plural = _("results of the previous year")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="baseline_order_unique_in_plan"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.figure}"
+
+    def natural_key(self):
+        return (self.plan.year, self.order)
+
+    natural_key.dependencies = ["targets.plan"]

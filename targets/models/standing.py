@@ -1,0 +1,194 @@
+"""The status rule: how quarterly reports turn into "how is this indicator doing".
+
+Every page, export and test goes through `compute_standing` (via
+`Indicator.standing(quarter)`), so the rule lives in one place. The README
+("How status is computed") explains each case with a worked example.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+
+
+class Status(models.TextChoices):
+    MET = "met", _("Met")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    BEHIND = "behind", _("Behind")
+    NOT_REPORTED = "not_reported", _("Not reported")
+
+
+@dataclass
+class Standing:
+    """An indicator as of the end of one quarter (all fractions, not percent)."""
+
+    indicator: object
+    quarter: int
+    status: str | None = None
+    actual: Decimal | None = None  # year-to-date (count) or latest figure (level)
+    completion: Decimal | None = None  # actual / target; see `_ratio` for <= and <
+    expected: Decimal | None = None  # pacing share for the quarter
+    change: Decimal | None = None  # monitored figures: actual - last year's
+    milestone_state: str = ""
+    done_on: object = None
+    quarter_values: dict = field(default_factory=dict)  # {quarter: figure or state}
+    report: object = None  # the report of `quarter` itself, if any
+    pending_approval: bool = False  # a counted figure is submitted but not yet approved
+
+    @property
+    def status_label(self):
+        return Status(self.status).label if self.status else ""
+
+    @property
+    def milestone_state_label(self):
+        from .report import QuarterlyReport
+
+        if not self.milestone_state:
+            return QuarterlyReport.MilestoneState.NOT_STARTED.label
+        return QuarterlyReport.MilestoneState(self.milestone_state).label
+
+    @property
+    def completion_percent(self):
+        return None if self.completion is None else (self.completion * 100).quantize(Decimal("0.1"))
+
+    @property
+    def expected_percent(self):
+        return None if self.expected is None else (self.expected * 100).quantize(Decimal("0.1"))
+
+    @property
+    def change_percent(self):
+        last = self.indicator.last_year_value
+        if self.change is None or not last:
+            return None
+        return (self.change / last * 100).quantize(Decimal("0.1"))
+
+
+def satisfies(actual, comparison, target):
+    return {
+        ">=": actual >= target,
+        ">": actual > target,
+        "<=": actual <= target,
+        "<": actual < target,
+    }[comparison]
+
+
+def _ratio(actual, target, higher_is_better):
+    """Completion: how far along the target is, as a fraction.
+
+    Higher is better: actual / target. Lower is better (a ceiling): the share of
+    the ceiling used, actual / target — the caller reads it the other way round.
+    A target of zero gives 1 when the comparison holds, else 0.
+    """
+    if target == 0:
+        return ONE if actual == 0 or higher_is_better else ZERO
+    return actual / target
+
+
+def compute_standing(indicator, reports, quarter, tolerance=None):
+    """Apply the status rule to `indicator` as of the end of `quarter`.
+
+    `reports` are the indicator's reports (any state); only submitted and
+    approved ones count.
+    """
+    if tolerance is None:
+        tolerance = settings.KPI_AT_RISK_TOLERANCE / Decimal(100)
+    counted = {r.quarter: r for r in reports if r.counts and r.quarter <= quarter}
+    standing = Standing(
+        indicator=indicator,
+        quarter=quarter,
+        report=next((r for r in reports if r.quarter == quarter), None),
+        pending_approval=any(r.state == "submitted" for r in counted.values()),
+    )
+    kind = indicator.kind
+
+    if kind == "milestone":
+        return _milestone(indicator, counted, quarter, standing)
+    if kind == "qualitative":
+        return standing
+
+    values = {q: r.value for q, r in sorted(counted.items()) if r.value is not None}
+    standing.quarter_values = values
+    if values:
+        standing.actual = (
+            sum(values.values()) if indicator.measure == "flow" else values[max(values)]
+        )
+
+    if kind == "monitor":
+        if standing.actual is not None and indicator.last_year_value is not None:
+            standing.change = standing.actual - indicator.last_year_value
+        return standing
+
+    standing.expected = indicator.expected_share(quarter)
+    reported = quarter in values
+    if standing.actual is not None:
+        standing.completion = _ratio(standing.actual, indicator.target, indicator.higher_is_better)
+    if indicator.higher_is_better:
+        standing.status = _status_higher_is_better(indicator, standing, reported, tolerance)
+    else:
+        standing.status = _status_lower_is_better(indicator, standing, reported, tolerance)
+    return standing
+
+
+def _status_higher_is_better(indicator, s, reported, tolerance):
+    met = s.actual is not None and satisfies(s.actual, indicator.comparison, indicator.target)
+    if not reported:
+        # Quarterly counts never go down, so a count that has reached its target
+        # stays met even before this quarter's figure arrives; a level may fall.
+        return Status.MET if met and indicator.measure == "flow" else Status.NOT_REPORTED
+    if met:
+        return Status.MET
+    shortfall = s.expected - s.completion
+    # At full pace (year end) anything short of the target is not "on track":
+    # exactly 100 against "> 100" is at risk, not on track.
+    if shortfall <= 0 and s.expected < ONE:
+        return Status.ON_TRACK
+    return Status.AT_RISK if shortfall < tolerance else Status.BEHIND
+
+
+def _status_lower_is_better(indicator, s, reported, tolerance):
+    within = s.actual is not None and satisfies(s.actual, indicator.comparison, indicator.target)
+    if indicator.measure == "flow":
+        # A ceiling on a sum: once crossed it cannot be undone (figures are >= 0).
+        if s.actual is not None and not within:
+            return Status.BEHIND
+        if not reported:
+            return Status.NOT_REPORTED
+        if s.quarter == 4:
+            return Status.MET
+        # completion is the share of the ceiling used; using less than the pace is fine.
+        overrun = s.completion - s.expected
+        if overrun <= 0:
+            return Status.ON_TRACK
+        return Status.AT_RISK if overrun < tolerance else Status.BEHIND
+    # A level that must come down to (or below) the target.
+    if not reported:
+        return Status.NOT_REPORTED
+    if within:
+        return Status.MET
+    # How close the level is to the ceiling: target / actual, against the pace.
+    s.completion = indicator.target / s.actual if s.actual else ONE
+    shortfall = s.expected - s.completion
+    if shortfall <= 0 and s.expected < ONE:
+        return Status.ON_TRACK
+    return Status.AT_RISK if shortfall < tolerance else Status.BEHIND
+
+
+def _milestone(indicator, counted, quarter, s):
+    s.quarter_values = {q: r.milestone_state for q, r in sorted(counted.items())}
+    latest = counted[max(counted)] if counted else None
+    s.milestone_state = latest.milestone_state if latest else ""
+    if latest and latest.is_done:
+        s.done_on = latest.done_on
+        s.status = Status.MET
+    elif quarter >= indicator.due_quarter:
+        # Due by the end of its quarter: as of that quarter, not done is behind.
+        s.status = Status.BEHIND
+    else:
+        s.status = Status.ON_TRACK
+    return s

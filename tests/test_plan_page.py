@@ -1,0 +1,123 @@
+"""The read-only plan page: login required, statuses as of a quarter, fixed queries."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from targets.models import Indicator, PlanElement, QuarterlyReport
+
+URL = "/plans/2024/"
+
+
+def test_plan_url_is_readable():
+    assert reverse("targets:plan", kwargs={"year": 2024}) == URL
+    assert (
+        reverse("targets:indicator", kwargs={"year": 2024, "code": "P6-04"})
+        == "/plans/2024/indicators/P6-04/"
+    )
+
+
+def test_login_required(personas):
+    response = personas["anonymous"].get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("persona", ["admin", "leader", "reviewer", "staff", "staff2"])
+def test_every_signed_in_persona_reads_the_plan(personas, persona):
+    assert personas[persona].get(URL).status_code == 200
+
+
+def test_default_quarter_is_latest_reported(leader_client):
+    response = leader_client.get(URL)
+    assert response.context["quarter"] == 3
+
+
+def test_lists_every_indicator_with_its_standing(leader_client):
+    response = leader_client.get(URL + "?quarter=3")
+    overview = response.context["overview"]
+    standings = {s.indicator.code: s for s in overview.standings}
+    assert len(standings) == 29
+    assert [p.pillar.code for p in overview.pillars] == ["P1", "P2", "P3", "P4", "P5", "P6"]
+    assert standings["P1-01"].status == "on_track"
+    assert standings["P1-01"].actual == Decimal(8)
+    assert standings["P3-04"].status == "at_risk"
+    assert standings["P5-03"].status == "behind"
+    assert standings["P5-05"].status == "not_reported"
+    assert standings["P2-01"].status == "met"
+    content = response.content.decode()
+    assert "认定市级新型研发机构" in content
+    assert "70.0%" in content  # P3-04: 7 of 10
+    assert "≥ 10" in content
+
+
+def test_quarter_parameter_changes_the_standing(leader_client):
+    response = leader_client.get(URL + "?quarter=1")
+    standings = {s.indicator.code: s for s in response.context["overview"].standings}
+    assert standings["P1-01"].actual == Decimal(2)
+    assert response.context["quarter"] == 1
+
+
+@pytest.mark.parametrize("bad", ["0", "5", "x", "1.5", "-1"])
+def test_bad_quarter_is_not_found_not_an_error(leader_client, bad):
+    assert leader_client.get(URL + f"?quarter={bad}").status_code == 404
+
+
+def test_unknown_plan_and_indicator_are_not_found(leader_client):
+    assert leader_client.get("/plans/1999/").status_code == 404
+    assert leader_client.get("/plans/2024/indicators/P9-99/").status_code == 404
+
+
+def test_indicator_page_shows_reports(leader_client):
+    response = leader_client.get("/plans/2024/indicators/P5-04/?quarter=3")
+    assert response.status_code == 200
+    assert response.context["standing"].status == "on_track"
+    assert "(示例)" in response.content.decode()
+
+
+def test_text_is_escaped(leader_client, demo):
+    report = QuarterlyReport.objects.get(indicator__code="P1-01", quarter=3)
+    report.progress = "<script>alert(1)</script>"
+    report.save_by(None, reason="test")
+    content = leader_client.get("/plans/2024/indicators/P1-01/").content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;" in content
+
+
+def _grow_plan(plan, times):
+    """Add `times` copies of every indicator, each with four reports."""
+    pillar = PlanElement.objects.get(plan=plan, code="P1")
+    base = list(Indicator.objects.filter(plan=plan, kind="count"))
+    new = [
+        Indicator(
+            plan=plan,
+            pillar=pillar,
+            code=f"X{n}-{i.code}",
+            name_zh=i.name_zh,
+            kind="count",
+            measure="flow",
+            comparison=">=",
+            target=i.target,
+        )
+        for n in range(times)
+        for i in base
+    ]
+    Indicator.objects.bulk_create(new)
+    QuarterlyReport.objects.bulk_create(
+        QuarterlyReport(indicator=i, quarter=q, value=Decimal(q), state="approved")
+        for i in Indicator.objects.filter(plan=plan, code__startswith="X")
+        for q in (1, 2, 3)
+    )
+
+
+def test_query_count_does_not_grow_with_the_plan(leader_client, demo, django_assert_num_queries):
+    # 1 session, 2 user, 3 plan, 4 elements, 5 indicators (+pillar, section), 6 reports
+    with django_assert_num_queries(6):
+        small = leader_client.get(URL + "?quarter=3")
+    _grow_plan(demo, 30)
+    with django_assert_num_queries(6):
+        large = leader_client.get(URL + "?quarter=3")
+    assert (
+        len(large.context["overview"].standings) > 30 * len(small.context["overview"].standings) / 3
+    )

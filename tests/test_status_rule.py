@@ -1,0 +1,327 @@
+"""The status rule, table-driven: every kind, every comparison, the boundaries.
+
+The rule is pure (indicator + reports -> Standing), so these tests build
+unsaved objects and need no database.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from targets.models import Indicator, QuarterlyReport
+from targets.models.standing import Status, compute_standing
+
+MET, ON_TRACK, AT_RISK, BEHIND, NOT_REPORTED = (
+    Status.MET,
+    Status.ON_TRACK,
+    Status.AT_RISK,
+    Status.BEHIND,
+    Status.NOT_REPORTED,
+)
+TOLERANCE = Decimal("0.10")
+
+
+def indicator(kind="count", comparison=">=", target="10", last_year=None, due=None, pace=None):
+    measure = {"count": "flow", "level": "stock"}.get(kind, "")
+    ind = Indicator(
+        code="X-01",
+        kind=kind,
+        measure=measure,
+        comparison=comparison if target is not None else "",
+        target=None if target is None else Decimal(target),
+        last_year_value=None if last_year is None else Decimal(last_year),
+        due_quarter=due,
+    )
+    for q, share in enumerate(pace or (25, 50, 75, 100), start=1):
+        setattr(ind, f"pace_q{q}", Decimal(share))
+    return ind
+
+
+def reports(*figures, state="approved"):
+    """figures[i] is Q(i+1)'s figure; None means no report for that quarter."""
+    return [
+        QuarterlyReport(quarter=q, value=Decimal(v), state=state)
+        for q, v in enumerate(figures, start=1)
+        if v is not None
+    ]
+
+
+def standing(ind, reps, quarter):
+    return compute_standing(ind, reps, quarter, tolerance=TOLERANCE)
+
+
+# (description, indicator kwargs, quarterly figures, as-of quarter, status, actual, completion)
+CASES = [
+    # count, >= : year-to-date is the sum
+    ("count on pace", {}, (3, 3), 2, ON_TRACK, "6", "0.6"),
+    ("count exactly on the expected share", {}, (2.5, 2.5), 2, ON_TRACK, "5", "0.5"),
+    ("count just short: at risk", {}, (2, 2.5), 2, AT_RISK, "4.5", "0.45"),
+    ("count short by exactly the tolerance: behind", {}, (2, 2), 2, BEHIND, "4", "0.4"),
+    ("count far behind", {}, (1, 1, 1), 3, BEHIND, "3", "0.3"),
+    ("count met early", {}, (6, 4), 2, MET, "10", "1"),
+    ("count met at Q4 exactly on target", {}, (2, 3, 2, 3), 4, MET, "10", "1"),
+    (
+        "count short at year end is at risk, not on track",
+        {},
+        (2, 3, 2, 2.5),
+        4,
+        AT_RISK,
+        "9.5",
+        "0.95",
+    ),
+    ("count quarter not reported", {}, (3, 3), 3, NOT_REPORTED, "6", "0.6"),
+    ("count missing quarter in the middle", {}, (3, None, 5), 3, ON_TRACK, "8", "0.8"),
+    (
+        "count missing quarter in the middle, as of it",
+        {},
+        (3, None, 5),
+        2,
+        NOT_REPORTED,
+        "3",
+        "0.3",
+    ),
+    ("count met stays met before the next report", {}, (6, 5), 3, MET, "11", "1.1"),
+    ("count with nothing reported", {}, (), 1, NOT_REPORTED, None, None),
+    ("count zero reported", {}, (0,), 1, BEHIND, "0", "0"),
+    # count, > : the target itself is not enough
+    ("count > exactly on target is not met", {"comparison": ">"}, (5, 5), 2, ON_TRACK, "10", "1"),
+    ("count > exactly on target at Q4", {"comparison": ">"}, (5, 5, 0, 0), 4, AT_RISK, "10", "1"),
+    ("count > above target", {"comparison": ">"}, (5, 6), 2, MET, "11", "1.1"),
+    # level, >= and > : the latest figure counts, not the sum
+    (
+        "level uses the latest figure",
+        {"kind": "level", "target": "48"},
+        (40, 45, 48),
+        3,
+        MET,
+        "48",
+        "1",
+    ),
+    (
+        "level that falls after being met",
+        {"kind": "level", "target": "48"},
+        (48, 15),
+        2,
+        BEHIND,
+        "15",
+        "0.3125",
+    ),
+    (
+        "level > 100 exactly 100",
+        {"kind": "level", "comparison": ">", "target": "100"},
+        (80, 95, 100),
+        3,
+        ON_TRACK,
+        "100",
+        "1",
+    ),
+    (
+        "level > 100 reaching 101",
+        {"kind": "level", "comparison": ">", "target": "100"},
+        (80, 101),
+        2,
+        MET,
+        "101",
+        "1.01",
+    ),
+    (
+        "level met earlier but not reported now",
+        {"kind": "level", "target": "48"},
+        (50,),
+        2,
+        NOT_REPORTED,
+        "50",
+        "1.0417",
+    ),
+    # custom pacing
+    ("back-loaded pacing", {"pace": (0, 10, 40, 100)}, (0, 1), 2, ON_TRACK, "1", "0.1"),
+    # count, <= and < : a ceiling on a sum
+    ("ceiling within pace", {"comparison": "<=", "target": "20"}, (4, 5), 2, ON_TRACK, "9", "0.45"),
+    (
+        "ceiling used a bit fast",
+        {"comparison": "<=", "target": "20"},
+        (6, 5),
+        2,
+        AT_RISK,
+        "11",
+        "0.55",
+    ),
+    (
+        "ceiling used far too fast",
+        {"comparison": "<=", "target": "20"},
+        (8, 8),
+        2,
+        BEHIND,
+        "16",
+        "0.8",
+    ),
+    ("ceiling crossed", {"comparison": "<=", "target": "20"}, (15, 6), 2, BEHIND, "21", "1.05"),
+    (
+        "ceiling held through the year",
+        {"comparison": "<=", "target": "20"},
+        (5, 5, 5, 5),
+        4,
+        MET,
+        "20",
+        "1",
+    ),
+    (
+        "< ceiling reached exactly",
+        {"comparison": "<", "target": "20"},
+        (5, 5, 5, 5),
+        4,
+        BEHIND,
+        "20",
+        "1",
+    ),
+    (
+        "ceiling not reported",
+        {"comparison": "<=", "target": "20"},
+        (4,),
+        2,
+        NOT_REPORTED,
+        "4",
+        "0.2",
+    ),
+    # level, <= : must come down to the target; completion is target / actual
+    (
+        "level ceiling reached",
+        {"kind": "level", "comparison": "<=", "target": "5"},
+        (8, 5),
+        2,
+        MET,
+        "5",
+        "1",
+    ),
+    (
+        "level ceiling on pace",
+        {"kind": "level", "comparison": "<=", "target": "5"},
+        (8,),
+        1,
+        ON_TRACK,
+        "8",
+        "0.625",
+    ),
+    (
+        "level ceiling far off",
+        {"kind": "level", "comparison": "<", "target": "5"},
+        (20, 20),
+        2,
+        BEHIND,
+        "20",
+        "0.25",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "figures", "quarter", "status", "actual", "completion"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_status_rule(kwargs, figures, quarter, status, actual, completion):
+    result = standing(indicator(**kwargs), reports(*figures), quarter)
+    assert result.status == status
+    assert result.actual == (None if actual is None else Decimal(actual))
+    if completion is None:
+        assert result.completion is None
+    else:
+        assert round(result.completion, 4) == Decimal(completion)
+
+
+@pytest.mark.parametrize(("quarter", "expected"), [(1, "0.25"), (2, "0.5"), (3, "0.75"), (4, "1")])
+def test_expected_is_the_pacing_share(quarter, expected):
+    assert standing(indicator(), reports(1, 1, 1, 1), quarter).expected == Decimal(expected)
+
+
+def test_drafts_and_returned_reports_do_not_count():
+    reps = [
+        *reports(3, 3),
+        QuarterlyReport(quarter=3, value=Decimal(9), state="draft"),
+        QuarterlyReport(quarter=4, value=Decimal(9), state="returned"),
+    ]
+    result = standing(indicator(), reps, 3)
+    assert result.status == NOT_REPORTED
+    assert result.actual == Decimal(6)
+    assert result.report.state == "draft"  # the quarter's own report is still shown
+
+
+def test_submitted_figures_count_and_are_flagged_pending():
+    reps = reports(3) + reports(None, 4, state="submitted")
+    result = standing(indicator(), reps, 2)
+    assert result.actual == Decimal(7)
+    assert result.pending_approval is True
+    assert standing(indicator(), reports(3, 4), 2).pending_approval is False
+
+
+def test_later_quarters_are_ignored():
+    result = standing(indicator(), reports(2, 2, 9), 2)
+    assert result.actual == Decimal(4)
+
+
+def milestone_reports(*states):
+    out = []
+    for q, entry in enumerate(states, start=1):
+        if entry is None:
+            continue
+        state, done_on = entry if isinstance(entry, tuple) else (entry, None)
+        out.append(
+            QuarterlyReport(quarter=q, milestone_state=state, done_on=done_on, state="approved")
+        )
+    return out
+
+
+DONE_Q1 = ("done", datetime.date(2024, 3, 26))
+DONE_Q3 = ("done", datetime.date(2024, 8, 1))
+
+
+@pytest.mark.parametrize(
+    ("due", "states", "quarter", "status"),
+    [
+        (4, (DONE_Q1,), 1, MET),
+        (4, (DONE_Q1,), 3, MET),  # done stays done in later quarters
+        (4, ("in_progress", "in_progress"), 2, ON_TRACK),
+        (4, (), 3, ON_TRACK),  # nothing reported, not yet due
+        (2, ("in_progress",), 1, ON_TRACK),
+        (2, ("in_progress", "in_progress"), 2, BEHIND),  # due this quarter, not done
+        (2, ("in_progress", "in_progress", DONE_Q3), 2, BEHIND),  # done late: behind as of Q2
+        (2, ("in_progress", "in_progress", DONE_Q3), 3, MET),  # ... and met once done
+        (4, ("in_progress", None, None, None), 4, BEHIND),
+    ],
+)
+def test_milestone(due, states, quarter, status):
+    ind = indicator(kind="milestone", target=None, due=due)
+    result = standing(ind, milestone_reports(*states), quarter)
+    assert result.status == status
+    assert result.completion is None
+    if status == MET:
+        assert result.done_on is not None
+
+
+def test_qualitative_has_no_status():
+    ind = indicator(kind="qualitative", target=None)
+    reps = [QuarterlyReport(quarter=1, progress="进展", state="approved")]
+    result = standing(ind, reps, 1)
+    assert result.status is None
+    assert result.report.progress == "进展"
+
+
+@pytest.mark.parametrize(
+    ("measure", "figures", "actual", "change"),
+    [("flow", (12, 25, 30), "67", "-41"), ("stock", (180, 205, 231), "231", "7")],
+)
+def test_monitor_shows_change_against_last_year(measure, figures, actual, change):
+    last_year = "108" if measure == "flow" else "224"
+    ind = indicator(kind="monitor", target=None, last_year=last_year)
+    ind.measure = measure
+    result = standing(ind, reports(*figures), 3)
+    assert result.status is None
+    assert result.actual == Decimal(actual)
+    assert result.change == Decimal(change)
+
+
+def test_tolerance_comes_from_settings(settings):
+    settings.KPI_AT_RISK_TOLERANCE = Decimal("20")
+    result = compute_standing(indicator(), reports(2, 2), 2)  # 40 % against 50 %
+    assert result.status == AT_RISK
