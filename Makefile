@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 # Local development runs with DEBUG on and a throwaway key; production sets its own.
-DEV_ENV := DJANGO_DEBUG=1
+# The demo acts as on 2024-10-08: Q3 2024 has just ended and its reports are due.
+DEMO_TODAY ?= 2024-10-08
+DEV_ENV := DJANGO_DEBUG=1 KPI_TODAY=$(DEMO_TODAY)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -259,3 +259,19 @@ ADMIN_SITE_HEADER = _("kpitracker administration")
 
 # Quarterly reports are due this many days after the quarter ends.
 KPI_REPORT_DUE_DAYS = env_int("KPI_REPORT_DUE_DAYS", 10)
+
+
+def env_date(name):
+    import datetime
+
+    value = env_str(name)
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), not {value!r}.") from None
+
+
+# Pins "today" (YYYY-MM-DD) for demos and tests; unset in production.
+KPI_TODAY = env_date("KPI_TODAY")

@@ -5,6 +5,7 @@ production checks in settings.py are exercised; only the values they require
 are supplied here.
 """
 
+import datetime
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
@@ -24,3 +25,4 @@ STORAGES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests
+KPI_TODAY = datetime.date(2024, 10, 8)  # the demo's "today": Q3 2024 reports are due

@@ -121,3 +121,23 @@ def test_query_count_does_not_grow_with_the_plan(leader_client, demo, django_ass
     assert (
         len(large.context["overview"].standings) > 30 * len(small.context["overview"].standings) / 3
     )
+
+
+@pytest.mark.parametrize(
+    ("today", "quarter"),
+    [("2023-12-31", 1), ("2024-02-10", 1), ("2024-04-01", 1), ("2024-10-08", 3), ("2026-11-29", 4)],
+)
+def test_reporting_quarter_is_the_latest_ended(plan, today, quarter):
+    import datetime
+
+    assert plan.reporting_quarter(datetime.date.fromisoformat(today)) == quarter
+
+
+def test_quarter_dates_and_due_date(plan, settings):
+    import datetime
+
+    assert plan.quarter_end(1) == datetime.date(2024, 3, 31)
+    assert plan.quarter_end(4) == datetime.date(2024, 12, 31)
+    assert plan.report_due(3) == datetime.date(2024, 10, 10)
+    assert plan.is_future(4, datetime.date(2024, 9, 30))
+    assert not plan.is_future(3, datetime.date(2024, 9, 30))

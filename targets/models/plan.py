@@ -41,6 +41,9 @@ class Plan(BilingualNameMixin, models.Model):
     def natural_key(self):
         return (self.year,)
 
+    def quarter_start(self, quarter):
+        return datetime.date(self.year, quarter * 3 - 2, 1)
+
     def quarter_end(self, quarter):
         """Last day of `quarter` in the plan's year."""
         month = quarter * 3
@@ -54,6 +57,19 @@ class Plan(BilingualNameMixin, models.Model):
     def report_due(self, quarter):
         """Reports are due a fixed number of days after the quarter ends."""
         return self.quarter_end(quarter) + datetime.timedelta(days=settings.KPI_REPORT_DUE_DAYS)
+
+    def is_future(self, quarter, today):
+        """A quarter that has not begun by `today` cannot be reported yet."""
+        return self.quarter_start(quarter) > today
+
+    def reporting_quarter(self, today):
+        """The quarter staff report on as of `today`: the latest one that has ended.
+
+        Before the first quarter has ended it is Q1 (already open); after the
+        plan's year it is Q4.
+        """
+        ended = [q for q in QUARTERS if self.quarter_end(q) < today]
+        return ended[-1] if ended else 1
 
     def latest_reported_quarter(self):
         """The latest quarter with any counted figure, or 1 before anything is reported.
