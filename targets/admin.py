@@ -3,7 +3,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BaselineResult, Indicator, Plan, PlanElement, QuarterlyReport
+from .models import (
+    BaselineResult,
+    Indicator,
+    Plan,
+    PlanElement,
+    QuarterlyReport,
+    ReportingPeriod,
+)
 
 
 class PlanElementInline(admin.TabularInline):
@@ -58,8 +65,36 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 @admin.register(QuarterlyReport)
 class QuarterlyReportAdmin(SimpleHistoryAdmin):
+    """Read-only: reports change only through the report form and review, where the
+    workflow (reasons, locking, closed quarters) applies."""
+
     list_display = ["indicator", "quarter", "value", "milestone_state", "state", "updated_at"]
     list_filter = ["indicator__plan", "quarter", "state", "indicator__lead_section"]
     list_select_related = ["indicator", "indicator__plan"]
     search_fields = ["indicator__code", "indicator__name_zh"]
-    readonly_fields = ["version", "entered_by", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    """Read-only: quarters are closed and reopened (with a reason) on the Quarters page."""
+
+    list_display = ["plan", "quarter", "is_closed", "changed_by", "changed_at", "reason"]
+    list_filter = ["plan", "is_closed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -139,6 +139,7 @@ def _accounts(sections):
         if user is None:
             user = User(
                 username=username,
+                email=f"{username}@example.org",  # reminders go to the console in development
                 role=role,
                 section=sections.get(section_code),
                 is_superuser=superuser,

@@ -6,6 +6,34 @@ app_name = "targets"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reports/", views.my_reports, name="my_reports"),
+    path("reviews/", views.review_queue, name="review_queue"),
+    path("latest/<str:page>/", views.latest, name="latest"),
     path("plans/<int:year>/", views.plan_detail, name="plan"),
+    path("plans/<int:year>/missing/", views.missing, name="missing_reports"),
+    path("plans/<int:year>/quarters/", views.quarters, name="quarters"),
+    path(
+        "plans/<int:year>/quarters/<int:quarter>/close/", views.close_quarter, name="close_quarter"
+    ),
+    path(
+        "plans/<int:year>/quarters/<int:quarter>/reopen/",
+        views.reopen_quarter,
+        name="reopen_quarter",
+    ),
     path("plans/<int:year>/indicators/<str:code>/", views.indicator_detail, name="indicator"),
+    path(
+        "plans/<int:year>/indicators/<str:code>/history/",
+        views.indicator_history,
+        name="indicator_history",
+    ),
+    path(
+        "plans/<int:year>/indicators/<str:code>/report/<int:quarter>/",
+        views.report_form,
+        name="report",
+    ),
+    path(
+        "plans/<int:year>/indicators/<str:code>/report/<int:quarter>/review/",
+        views.review_report,
+        name="review_report",
+    ),
 ]

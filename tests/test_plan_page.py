@@ -77,10 +77,10 @@ def test_indicator_page_shows_reports(leader_client):
 
 
 def test_text_is_escaped(leader_client, demo):
-    report = QuarterlyReport.objects.get(indicator__code="P1-01", quarter=3)
+    report = QuarterlyReport.objects.get(indicator__code="P1-02", quarter=3)
     report.progress = "<script>alert(1)</script>"
     report.save_by(None, reason="test")
-    content = leader_client.get("/plans/2024/indicators/P1-01/").content.decode()
+    content = leader_client.get("/plans/2024/indicators/P1-02/").content.decode()
     assert "<script>alert(1)</script>" not in content
     assert "&lt;script&gt;" in content
 

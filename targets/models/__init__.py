@@ -2,11 +2,14 @@
 
 - plan.py: Plan, PlanElement (goal / focus / pillar), BaselineResult
 - indicator.py: Indicator and its QuerySet (the pages' queries)
-- report.py: QuarterlyReport, the figures staff enter
+- report.py: QuarterlyReport, the figures staff enter, and its workflow
+- period.py: ReportingPeriod, a quarter an administrator has closed
+- history.py: the changes of reports, field by field, from their history
 - standing.py: the status rule — how reports turn into "how is this indicator doing"
 """
 
 from .indicator import Indicator, IndicatorQuerySet
+from .period import ReportingPeriod
 from .plan import BaselineResult, Plan, PlanElement
 from .report import QuarterlyReport
 from .standing import Standing, Status
@@ -18,6 +21,7 @@ __all__ = [
     "Plan",
     "PlanElement",
     "QuarterlyReport",
+    "ReportingPeriod",
     "Standing",
     "Status",
 ]

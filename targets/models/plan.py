@@ -71,6 +71,34 @@ class Plan(BilingualNameMixin, models.Model):
         ended = [q for q in QUARTERS if self.quarter_end(q) < today]
         return ended[-1] if ended else 1
 
+    def closed_quarters(self):
+        """The set of closed quarters (one query)."""
+        return set(self.periods.filter(is_closed=True).values_list("quarter", flat=True))
+
+    def is_quarter_closed(self, quarter):
+        return self.periods.filter(quarter=quarter, is_closed=True).exists()
+
+    def close_quarter(self, quarter, *, by, reason=""):
+        """Close `quarter`: its reports can no longer change by any route."""
+        self._set_quarter_closed(quarter, True, by=by, reason=reason)
+
+    def reopen_quarter(self, quarter, *, by, reason):
+        """Reopen a closed quarter; the reason is required and kept in the history."""
+        if not reason.strip():
+            raise ValueError("Reopening a quarter needs a reason.")
+        self._set_quarter_closed(quarter, False, by=by, reason=reason)
+
+    def _set_quarter_closed(self, quarter, closed, *, by, reason):
+        from .period import ReportingPeriod
+
+        period, _created = ReportingPeriod.objects.get_or_create(plan=self, quarter=quarter)
+        period.is_closed = closed
+        period.changed_by = by
+        period.reason = reason
+        period._history_user = by
+        period._change_reason = reason
+        period.save()
+
     def latest_reported_quarter(self):
         """The latest quarter with any counted figure, or 1 before anything is reported.
 

@@ -1,13 +1,28 @@
 """Quarterly reports: the figures and narratives bureau staff enter."""
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 # A figure above this is a typo, not a result (also refused by the database).
 MAX_FIGURE = 10**9
+
+
+class ReportLocked(Exception):
+    """The report cannot change: its quarter is closed or it is approved."""
+
+
+class EditConflict(Exception):
+    """Someone else saved the report since the user loaded it.
+
+    `current` is the report as they saved it, to show beside the user's input.
+    """
+
+    def __init__(self, current):
+        super().__init__("The report was changed by someone else.")
+        self.current = current
 
 
 class QuarterlyReportQuerySet(models.QuerySet):
@@ -36,6 +51,8 @@ class QuarterlyReport(models.Model):
         APPROVED = "approved", _("Approved")
 
     COUNTED_STATES = (State.SUBMITTED, State.APPROVED)
+    # What staff enter; an approved report keeps these until it is returned.
+    CONTENT_FIELDS = ("value", "milestone_state", "done_on", "progress", "problems", "next_steps")
 
     indicator = models.ForeignKey(
         "targets.Indicator",
@@ -102,6 +119,33 @@ class QuarterlyReport(models.Model):
     def __str__(self):
         return f"{self.indicator.code} Q{self.quarter}"
 
+    def save(self, *args, **kwargs):
+        self._refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_locked(self):
+        """The last line of defence: no route (form, admin, shell) changes a locked report."""
+        from .period import ReportingPeriod
+
+        if ReportingPeriod.objects.filter(
+            plan_id=self.indicator.plan_id, quarter=self.quarter, is_closed=True
+        ).exists():
+            raise ReportLocked(f"Q{self.quarter} is closed.")
+        if self.pk is None:
+            return
+        stored = QuarterlyReport.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS, "state")
+        stored = stored.first()
+        if stored and stored["state"] == self.State.APPROVED:
+            unlocking = self.state == self.State.RETURNED and all(
+                getattr(self, name) == stored[name] for name in self.CONTENT_FIELDS
+            )
+            if not unlocking:
+                raise ReportLocked("An approved report changes only by being returned.")
+
     def save_by(self, user, reason="", **kwargs):
         """Save with who did it and why, so the history row carries both.
 
@@ -111,6 +155,81 @@ class QuarterlyReport(models.Model):
         self._history_user = user
         self._change_reason = reason
         self.save(**kwargs)
+
+    # --- the reporting workflow ---------------------------------------------------
+    # draft/returned --save draft--> draft; (new)/draft/returned/submitted --submit-->
+    # submitted; submitted --approve--> approved; submitted/approved --return--> returned.
+
+    @property
+    def needs_reason(self):
+        """Changing a report that was already submitted needs a reason."""
+        return self.pk is not None and self.state != self.State.DRAFT
+
+    @property
+    def can_save_draft(self):
+        return self.state in (self.State.DRAFT, self.State.RETURNED) or self.pk is None
+
+    @property
+    def is_approved(self):
+        return self.state == self.State.APPROVED
+
+    def record_entry(self, *, by, submit, reason="", expected_version=None):
+        """Save what a user entered (already set on this instance).
+
+        Optimistic locking: `expected_version` is the version the user's form
+        started from; if someone saved in between, EditConflict carries their
+        report and nothing is written. This behaves the same on SQLite and
+        PostgreSQL (select_for_update would be a no-op on SQLite).
+        """
+        if self.needs_reason and not reason.strip():
+            raise ValueError("A reason is required to change a submitted report.")
+        if not submit and not self.can_save_draft:
+            raise ReportLocked("A submitted report can only be resubmitted.")
+        self.state = self.State.SUBMITTED if submit else self.State.DRAFT
+        self.entered_by = by
+        self._write_checked(by, reason, expected_version)
+
+    def approve(self, *, by, expected_version=None, comment=""):
+        if self.state != self.State.SUBMITTED:
+            raise ReportLocked("Only a submitted report can be approved.")
+        self.state = self.State.APPROVED
+        self.review_comment = comment
+        self._write_checked(by, comment or "approved", expected_version or self.version)
+
+    def return_for_changes(self, *, by, comment, expected_version=None):
+        if self.state not in (self.State.SUBMITTED, self.State.APPROVED):
+            raise ReportLocked("Only a submitted or approved report can be returned.")
+        if not comment.strip():
+            raise ValueError("Returning a report needs a comment.")
+        self.state = self.State.RETURNED
+        self.review_comment = comment
+        self._write_checked(by, comment, expected_version or self.version)
+
+    def _write_checked(self, by, reason, expected_version):
+        try:
+            with transaction.atomic():
+                if self.pk is None:
+                    self.version = 1
+                else:
+                    # Claim the version atomically: a concurrent writer that read the
+                    # same version finds no row to update and gets a conflict.
+                    claimed = QuarterlyReport.objects.filter(
+                        pk=self.pk, version=expected_version
+                    ).update(version=F("version") + 1)
+                    if not claimed:
+                        raise EditConflict(self._current())
+                    self.version = expected_version + 1
+                self.save_by(by, reason)
+        except IntegrityError:
+            # Two people created the same quarter's report at once.
+            raise EditConflict(self._current()) from None
+
+    def _current(self):
+        return (
+            QuarterlyReport.objects.select_related("entered_by")
+            .filter(indicator_id=self.indicator_id, quarter=self.quarter)
+            .first()
+        )
 
     @property
     def counts(self):

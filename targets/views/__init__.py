@@ -1,5 +1,28 @@
-"""Views, one module per area: plan.py (plan and indicator pages)."""
+"""Views, one module per area.
 
-from .plan import home, indicator_detail, plan_detail
+- plan.py: the plan and indicator pages
+- reporting.py: my reports, the report form, review
+- periods.py: missing reports, closing and reopening quarters
+- history.py: the change history of an indicator
+"""
 
-__all__ = ["home", "indicator_detail", "plan_detail"]
+from .history import indicator_history
+from .periods import close_quarter, missing, quarters, reopen_quarter
+from .plan import home, indicator_detail, latest, plan_detail
+from .reporting import my_reports, report_form, review_queue, review_report
+
+__all__ = [
+    "close_quarter",
+    "home",
+    "indicator_detail",
+    "indicator_history",
+    "latest",
+    "missing",
+    "my_reports",
+    "plan_detail",
+    "quarters",
+    "reopen_quarter",
+    "report_form",
+    "review_queue",
+    "review_report",
+]

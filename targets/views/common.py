@@ -11,6 +11,13 @@ def get_plan(year):
     return get_object_or_404(Plan, year=year)
 
 
+def latest_plan_or_404():
+    plan = Plan.objects.first()  # newest year first
+    if plan is None:
+        raise Http404(_("No plan has been set up yet."))
+    return plan
+
+
 def get_indicator(plan, code):
     return get_object_or_404(
         Indicator.objects.select_related("plan", "pillar", "lead_section"), plan=plan, code=code

@@ -1,0 +1,109 @@
+"""What staff have to report, and who has not reported yet.
+
+Both lists are built in a fixed number of queries (indicators with their
+reports, and the closed quarters) whatever the size of the plan.
+"""
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.utils.translation import gettext_lazy as _
+
+NOT_STARTED = "not_started"
+
+
+@dataclass
+class WorkItem:
+    """One indicator's report for one quarter, as staff see it in "my reports"."""
+
+    indicator: object
+    quarter: int
+    report: object  # None when nothing has been entered
+    due: object
+    today: object
+    closed: bool
+
+    @property
+    def state(self):
+        return self.report.state if self.report else NOT_STARTED
+
+    @property
+    def state_label(self):
+        if self.report is None:
+            return _("Not started")
+        return self.report.get_state_display()
+
+    @property
+    def days_left(self):
+        """Days until the due date; negative when overdue."""
+        return (self.due - self.today).days
+
+    @property
+    def is_overdue(self):
+        return self.days_left < 0 and (self.report is None or not self.report.counts)
+
+    @property
+    def days_overdue(self):
+        return -self.days_left
+
+
+@dataclass
+class SectionWork:
+    section: object  # None: indicators with no lead section
+    items: list
+
+
+def _group_by_section(items):
+    def key(item):
+        section = item.indicator.lead_section
+        return (section is None, section.code if section else "")
+
+    return [
+        SectionWork(section=group[0].indicator.lead_section, items=group)
+        for group in (list(g) for _k, g in groupby(sorted(items, key=key), key=key))
+    ]
+
+
+def worklist(plan, indicators, quarters, today):
+    """The reports of `indicators` for each of `quarters`, grouped by lead section."""
+    closed = plan.closed_quarters()
+    items = [
+        WorkItem(
+            indicator=indicator,
+            quarter=quarter,
+            report=next((r for r in indicator.reports_list() if r.quarter == quarter), None),
+            due=plan.report_due(quarter),
+            today=today,
+            closed=quarter in closed,
+        )
+        for indicator in indicators.with_reports()
+        for quarter in quarters
+    ]
+    return _group_by_section(items)
+
+
+def missing_reports(plan, quarter, today):
+    """Indicators with no submitted or approved report for `quarter`, by lead section.
+
+    A milestone done in an earlier quarter has nothing left to report.
+    """
+    items = []
+    for indicator in plan.indicators.with_reports():
+        reports = indicator.reports_list()
+        if any(r.quarter == quarter and r.counts for r in reports):
+            continue
+        if indicator.is_milestone and any(
+            r.quarter < quarter and r.counts and r.is_done for r in reports
+        ):
+            continue
+        items.append(
+            WorkItem(
+                indicator=indicator,
+                quarter=quarter,
+                report=next((r for r in reports if r.quarter == quarter), None),
+                due=plan.report_due(quarter),
+                today=today,
+                closed=False,
+            )
+        )
+    return _group_by_section(items)

@@ -1,0 +1,51 @@
+"""Who may do what: the one place that decides (django-rules predicates).
+
+Views, querysets and templates ask these permissions — `user.has_perm(name, obj)`
+or `Indicator.objects.editable_by(user)` — and never test roles themselves.
+
+| permission | who |
+|---|---|
+| targets.view_plan | every signed-in user (leaders read everything) |
+| targets.read_all_reports | leaders, reviewers, admins (every section's reports) |
+| targets.edit_report (obj: indicator) | staff of the indicator's lead section; admins |
+| targets.review_report | reviewers (the planning office); admins |
+| targets.close_quarter | admins |
+"""
+
+import rules
+
+from accounts.models import User
+
+
+@rules.predicate
+def is_admin(user):
+    return user.is_active and (user.is_superuser or user.role == User.Role.ADMIN)
+
+
+@rules.predicate
+def is_reviewer(user):
+    return user.is_active and user.role == User.Role.REVIEWER
+
+
+@rules.predicate
+def is_leader(user):
+    return user.is_active and user.role == User.Role.LEADER
+
+
+@rules.predicate
+def is_section_staff(user):
+    return user.is_active and user.role == User.Role.STAFF and user.section_id is not None
+
+
+@rules.predicate
+def leads_indicator(user, indicator):
+    return indicator is not None and user.section_id == indicator.lead_section_id
+
+
+is_signed_in = rules.is_authenticated & rules.is_active
+
+rules.add_perm("targets.view_plan", is_signed_in)
+rules.add_perm("targets.read_all_reports", is_admin | is_leader | is_reviewer)
+rules.add_perm("targets.edit_report", is_admin | (is_section_staff & leads_indicator))
+rules.add_perm("targets.review_report", is_admin | is_reviewer)
+rules.add_perm("targets.close_quarter", is_admin)

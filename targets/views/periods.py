@@ -1,0 +1,93 @@
+"""Quarters: who has not reported yet, and closing or reopening a quarter."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from .. import clock
+from ..forms import ReopenForm
+from ..models.worklist import missing_reports
+from .common import get_plan
+
+
+def _quarter_or_404(quarter):
+    if quarter not in (1, 2, 3, 4):
+        raise Http404(_("The quarter must be 1, 2, 3 or 4."))
+    return quarter
+
+
+@login_required
+@require_safe
+def missing(request, year):
+    plan = get_plan(year)
+    today = clock.today()
+    raw = request.GET.get("quarter", "")
+    if raw and raw not in {"1", "2", "3", "4"}:
+        raise Http404(_("The quarter must be 1, 2, 3 or 4."))
+    quarter = int(raw) if raw else plan.reporting_quarter(today)
+    return render(
+        request,
+        "targets/missing_reports.html",
+        {
+            "plan": plan,
+            "quarter": quarter,
+            "quarters": (1, 2, 3, 4),
+            "due": plan.report_due(quarter),
+            "sections": missing_reports(plan, quarter, today),
+        },
+    )
+
+
+def _admin_plan(request, year):
+    if not request.user.has_perm("targets.close_quarter"):
+        raise PermissionDenied(_("Only administrators close and reopen quarters."))
+    return get_plan(year)
+
+
+def _render_quarters(request, plan, form, status=200, reopening=None):
+    closed = plan.closed_quarters()
+    rows = [
+        {"quarter": q, "closed": q in closed, "end": plan.quarter_end(q), "due": plan.report_due(q)}
+        for q in (1, 2, 3, 4)
+    ]
+    history = plan.periods.model.history.filter(plan=plan).select_related("history_user")
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "reopen_form": form,
+        "reopening": reopening,
+        "history": history.order_by("-history_date"),
+    }
+    return render(request, "targets/quarters.html", context, status=status)
+
+
+@login_required
+@require_safe
+def quarters(request, year):
+    return _render_quarters(request, _admin_plan(request, year), ReopenForm())
+
+
+@login_required
+@require_POST
+def close_quarter(request, year, quarter):
+    plan = _admin_plan(request, year)
+    plan.close_quarter(_quarter_or_404(quarter), by=request.user, reason=_("closed"))
+    messages.success(request, _("Q%(q)s is closed.") % {"q": quarter})
+    return redirect("targets:quarters", year=year)
+
+
+@login_required
+@require_POST
+def reopen_quarter(request, year, quarter):
+    plan = _admin_plan(request, year)
+    _quarter_or_404(quarter)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return _render_quarters(request, plan, form, status=400, reopening=quarter)
+    plan.reopen_quarter(quarter, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("Q%(q)s is open again.") % {"q": quarter})
+    return redirect("targets:quarters", year=year)
