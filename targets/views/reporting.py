@@ -82,6 +82,11 @@ def report_form(request, year, code, quarter):
     if refusal:
         messages.error(request, refusal)
         return _render(request, context, status=400 if plan.is_future(quarter, today) else 403)
+    if _posted_version(request) != (report.version if report.pk else 0):
+        # Someone saved since this user opened the form: show theirs before validating
+        # (the reason rule, say, may have changed with their submission).
+        context.update(_conflict_context(request, report, form_kwargs))
+        return _render(request, context, status=409)
     form = ReportForm(request.POST, instance=report, **form_kwargs)
     context["form"] = form
     if not form.is_valid():
@@ -104,6 +109,13 @@ def report_form(request, year, code, quarter):
         % {"q": quarter, "code": indicator.code, "state": report.get_state_display()},
     )
     return redirect("targets:my_reports")
+
+
+def _posted_version(request):
+    try:
+        return int(request.POST.get("version") or 0)
+    except ValueError:
+        return -1  # a tampered version never matches
 
 
 def _conflict_context(request, current, form_kwargs):

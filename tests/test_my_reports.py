@@ -1,0 +1,53 @@
+"""'My reports': the section's indicators for the reporting quarter and before."""
+
+from tests.test_plan_page import _grow_plan
+
+
+def _items(response):
+    return {(i.indicator.code, i.quarter): i for g in response.context["sections"] for i in g.items}
+
+
+def test_staff_see_states_and_due_dates(personas):
+    response = personas["staff"].get("/reports/")
+    items = _items(response)
+    assert items[("P6-04", 3)].state == "submitted"
+    assert items[("P6-04", 1)].state == "approved"
+    assert items[("P3-06", 3)].state == "draft"
+    assert str(items[("P6-04", 3)].due) == "2024-10-10"
+    assert {q for _code, q in items} == {1, 2, 3}  # today is 2024-10-08: Q3 and before
+    content = response.content.decode()
+    assert "/plans/2024/indicators/P6-04/report/3/" in content
+
+
+def test_staff2_sees_missing_report_as_not_started(personas):
+    items = _items(personas["staff2"].get("/reports/"))
+    assert items[("P5-05", 3)].state == "not_started"
+    assert items[("P5-05", 3)].report is None
+
+
+def test_query_count_does_not_grow(personas, demo, django_assert_num_queries):
+    client = personas["leader"]
+    # 1 session, 2 user, 3 plan, 4 indicators (+pillar, section), 5 reports, 6 closed quarters
+    with django_assert_num_queries(6):
+        client.get("/reports/")
+    _grow_plan(demo, 5)
+    with django_assert_num_queries(6):
+        client.get("/reports/")
+
+
+def test_staff_query_count_does_not_grow(personas, demo, django_assert_num_queries):
+    client = personas["staff"]
+    # as above, plus the light query that asks the edit rule per indicator
+    with django_assert_num_queries(7):
+        client.get("/reports/")
+    _grow_plan(demo, 5)
+    with django_assert_num_queries(7):
+        client.get("/reports/")
+
+
+def test_review_queue_lists_submitted_reports(personas, django_assert_num_queries):
+    # 1 session, 2 user, 3 plan, 4 submitted reports (+indicator, section, author)
+    with django_assert_num_queries(4):
+        response = personas["reviewer"].get("/reviews/")
+    codes = {(r.indicator.code, r.quarter) for r in response.context["reports"]}
+    assert ("P6-04", 3) in codes and ("P1-01", 3) not in codes
