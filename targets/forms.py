@@ -90,6 +90,8 @@ class ReportForm(forms.ModelForm):
             self.fields[name].strip = False  # stored exactly as typed
         if indicator.has_figure:
             del self.fields["milestone_state"], self.fields["done_on"]
+            if self.instance.value is not None:
+                self.initial["value"] = f"{self.instance.value.normalize():f}"  # 4, not 4.00
             self.fields["value"].required = True
             self.fields["value"].label = _("Figure (%(unit)s)") % {"unit": indicator.unit or "-"}
             self.fields["value"].widget = forms.TextInput(attrs={"inputmode": "decimal"})

@@ -51,3 +51,16 @@ def test_review_queue_lists_submitted_reports(personas, django_assert_num_querie
         response = personas["reviewer"].get("/reviews/")
     codes = {(r.indicator.code, r.quarter) for r in response.context["reports"]}
     assert ("P6-04", 3) in codes and ("P1-01", 3) not in codes
+
+
+def test_milestone_done_earlier_needs_no_report(personas):
+    items = _items(personas["staff"].get("/reports/"))
+    p6_01 = items[("P6-01", 2)]  # done in Q1 (2024-03-26)
+    assert p6_01.state == "done_earlier"
+    assert not p6_01.is_overdue
+
+
+def test_current_quarter_comes_first(personas):
+    response = personas["staff"].get("/reports/")
+    quarters = [i.quarter for g in response.context["sections"] for i in g.items]
+    assert quarters == sorted(quarters, reverse=True)

@@ -251,6 +251,16 @@ class Indicator(BilingualNameMixin, models.Model):
             return self.prefetched_reports
         return list(self.reports.order_by("quarter"))
 
+    def done_before(self, quarter):
+        """The quarter in which this milestone was reported done, if before `quarter`.
+
+        A milestone done in an earlier quarter has nothing left to report.
+        """
+        for report in self.reports_list():
+            if report.quarter < quarter and report.counts and report.is_done:
+                return report.quarter
+        return None
+
     def standing(self, quarter):
         """How this indicator stands as of the end of `quarter` (see standing.py)."""
         return compute_standing(self, self.reports_list(), quarter)

@@ -10,6 +10,7 @@ from itertools import groupby
 from django.utils.translation import gettext_lazy as _
 
 NOT_STARTED = "not_started"
+DONE_EARLIER = "done_earlier"
 
 
 @dataclass
@@ -22,13 +23,18 @@ class WorkItem:
     due: object
     today: object
     closed: bool
+    done_in: int | None = None  # a milestone done in an earlier quarter: nothing to report
 
     @property
     def state(self):
+        if self.report is None and self.done_in:
+            return DONE_EARLIER
         return self.report.state if self.report else NOT_STARTED
 
     @property
     def state_label(self):
+        if self.report is None and self.done_in:
+            return _("Done in Q%(q)s") % {"q": self.done_in}
         if self.report is None:
             return _("Not started")
         return self.report.get_state_display()
@@ -40,7 +46,8 @@ class WorkItem:
 
     @property
     def is_overdue(self):
-        return self.days_left < 0 and (self.report is None or not self.report.counts)
+        outstanding = self.report is None or not self.report.counts
+        return outstanding and not self.done_in and self.days_left < 0
 
     @property
     def days_overdue(self):
@@ -65,8 +72,9 @@ def _group_by_section(items):
 
 
 def worklist(plan, indicators, quarters, today):
-    """The reports of `indicators` for each of `quarters`, grouped by lead section."""
+    """The reports of `indicators` for each of `quarters` (in that order), by lead section."""
     closed = plan.closed_quarters()
+    indicators = list(indicators.with_reports())
     items = [
         WorkItem(
             indicator=indicator,
@@ -75,9 +83,10 @@ def worklist(plan, indicators, quarters, today):
             due=plan.report_due(quarter),
             today=today,
             closed=quarter in closed,
+            done_in=indicator.done_before(quarter),
         )
-        for indicator in indicators.with_reports()
         for quarter in quarters
+        for indicator in indicators
     ]
     return _group_by_section(items)
 
@@ -92,9 +101,7 @@ def missing_reports(plan, quarter, today):
         reports = indicator.reports_list()
         if any(r.quarter == quarter and r.counts for r in reports):
             continue
-        if indicator.is_milestone and any(
-            r.quarter < quarter and r.counts and r.is_done for r in reports
-        ):
+        if indicator.done_before(quarter):
             continue
         items.append(
             WorkItem(
