@@ -84,13 +84,14 @@ class ReportForm(forms.ModelForm):
         field_classes = {"value": FigureField}
 
     def __init__(self, *args, indicator, plan, quarter, today, **kwargs):
+        given = kwargs.get("initial") or {}
         super().__init__(*args, **kwargs)
         self.indicator, self.plan, self.quarter, self.today = indicator, plan, quarter, today
         for name in ("progress", "problems", "next_steps"):
             self.fields[name].strip = False  # stored exactly as typed
         if indicator.has_figure:
             del self.fields["milestone_state"], self.fields["done_on"]
-            if self.instance.value is not None:
+            if self.instance.value is not None and "value" not in given:
                 self.initial["value"] = f"{self.instance.value.normalize():f}"  # 4, not 4.00
             self.fields["value"].required = True
             self.fields["value"].label = _("Figure (%(unit)s)") % {"unit": indicator.unit or "-"}

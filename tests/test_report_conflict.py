@@ -4,7 +4,10 @@ Optimistic locking (a version column claimed with one UPDATE) behaves the same o
 SQLite and PostgreSQL; CI runs this module on both.
 """
 
+import threading
+
 import pytest
+from django.db import connection
 
 from targets.models import QuarterlyReport
 from targets.models.report import EditConflict
@@ -82,3 +85,43 @@ def test_review_of_a_changed_report_is_refused(personas):
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.state == "submitted"  # the reviewer approved what they had not seen: refused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_truly_simultaneous_saves_on_postgresql(demo, users):
+    """Two threads save the same version at the same moment: one wins, one conflicts."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite serialises writers on one in-memory test database; the sequential "
+            "stale-version tests above cover it, and this one runs on PostgreSQL in CI"
+        )
+    report = QuarterlyReport.objects.get(indicator__code="P6-04", quarter=3)
+    version, results = report.version, []
+    barrier = threading.Barrier(2)
+
+    def save(value, user):
+        try:
+            mine = QuarterlyReport.objects.get(pk=report.pk)
+            barrier.wait(timeout=10)
+            mine.value = value
+            mine.record_entry(by=user, submit=True, reason="并发", expected_version=version)
+            results.append(("saved", value))
+        except EditConflict as conflict:
+            results.append(("conflict", conflict.current.value))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(5, users["staff"])),
+        threading.Thread(target=save, args=(7, users["admin"])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    outcomes = sorted(kind for kind, _value in results)
+    assert outcomes == ["conflict", "saved"]
+    winner = next(value for kind, value in results if kind == "saved")
+    report.refresh_from_db()
+    assert report.value == winner and report.version == version + 1
+    assert report.history.count() == 2  # the demo row and the winner's
