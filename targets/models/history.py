@@ -56,9 +56,9 @@ def _display(name, value):
     if value in (None, ""):
         return ""
     if name == "milestone_state":
-        return QuarterlyReport.MilestoneState(value).label
+        return str(QuarterlyReport.MilestoneState(value).label)
     if name == "state":
-        return QuarterlyReport.State(value).label
+        return str(QuarterlyReport.State(value).label)
     return value
 
 
