@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -198,6 +198,20 @@ class Indicator(BilingualNameMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("targets:indicator", kwargs={"year": self.plan.year, "code": self.code})
+
+    @property
+    def history_url(self):
+        """The page with every change of this indicator's reports, or "" while there is none.
+
+        That page belongs to the reporting work (`targets:indicator_history`); until
+        it exists the indicator page simply shows no link.
+        """
+        try:
+            return reverse(
+                "targets:indicator_history", kwargs={"year": self.plan.year, "code": self.code}
+            )
+        except NoReverseMatch:
+            return ""
 
     def natural_key(self):
         return (self.plan.year, self.code)

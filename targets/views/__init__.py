@@ -1,5 +1,5 @@
-"""Views, one module per area: plan.py (plan and indicator pages)."""
+"""Views, one module per area: plan.py (the plan dashboard, pillar and indicator pages)."""
 
-from .plan import home, indicator_detail, plan_detail
+from .plan import home, indicator_detail, pillar_detail, plan_detail
 
-__all__ = ["home", "indicator_detail", "plan_detail"]
+__all__ = ["home", "indicator_detail", "pillar_detail", "plan_detail"]
