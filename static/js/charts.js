@@ -141,10 +141,7 @@
       DRAW[canvas.dataset.chartKind](canvas, data, canvas.hasAttribute("data-compact"));
       canvas.dataset.drawn = "true";
     });
-    // Redraw at the paper's width when printing.
-    window.addEventListener("beforeprint", () => {
-      Object.values(Chart.instances).forEach((chart) => chart.resize());
-    });
+    // Printing scales the drawings to the paper in CSS (app.css, @media print).
   }
 
   if (root.dataset.chartjsLoading) {

@@ -18,16 +18,26 @@ from targets.demo import DEMO_PASSWORD
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # fonts-noto-cjk
 INSTALL_HINT = "apt-get install -y chromium fonts-noto-cjk"
 SCREENSHOTS = Path(os.environ.get("KPI_SCREENSHOTS", "/tmp/kpitracker-screenshots"))
 
 
+def _missing():
+    """What the browser tests lack on this machine, or ""."""
+    if not CHROMIUM.exists():
+        return f"Chromium is missing ({CHROMIUM})"
+    if not CJK_FONT.exists():
+        return f"the Chinese fonts are missing ({CJK_FONT}): Chinese labels would not render"
+    return ""
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    if not CHROMIUM.exists():
-        message = f"Chromium is missing ({CHROMIUM}); install it with: {INSTALL_HINT}"
+    if missing := _missing():
+        message = f"{missing}; install them with: {INSTALL_HINT}"
         if os.environ.get("CI"):
-            # CI installs Chromium itself (.ci/run): a skip there would hide a failure.
+            # CI installs them itself (.ci/run): a skip there would hide a failure.
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return {
