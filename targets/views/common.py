@@ -17,20 +17,10 @@ def get_plan(year):
     return get_object_or_404(Plan, year=year)
 
 
-def get_pillar(plan, code):
-    # Through the plan's manager, so `pillar.plan` is the plan already fetched.
-    return get_object_or_404(plan.elements, level=PlanElement.Level.PILLAR, code=code)
-
-
-def get_indicator(plan, code, *, with_reports=False):
-    """The plan's indicator `code`; `with_reports` prefetches its reports (one query)
-    for pages that read them more than once."""
-    indicators = (
-        Indicator.objects.with_reports()
-        if with_reports
-        else Indicator.objects.select_related("plan", "pillar", "lead_section")
+def get_indicator(plan, code):
+    return get_object_or_404(
+        Indicator.objects.select_related("plan", "pillar", "lead_section"), plan=plan, code=code
     )
-    return get_object_or_404(indicators, plan=plan, code=code)
 
 
 def as_of_quarter(request, plan):
@@ -55,3 +45,14 @@ def kept_query(request, quarter):
     params = {"quarter": quarter}
     params.update((key, request.GET[key]) for key in KEPT_FILTERS if request.GET.get(key))
     return "?" + urlencode(params)
+
+
+def get_pillar(plan, code):
+    # Through the plan's manager, so `pillar.plan` is the plan already fetched.
+    return get_object_or_404(plan.elements, level=PlanElement.Level.PILLAR, code=code)
+
+
+def get_indicator_with_reports(plan, code):
+    """The plan's indicator `code` with its reports prefetched (one query), for a
+    page that reads them more than once (its standing and its narratives)."""
+    return get_object_or_404(Indicator.objects.with_reports(), plan=plan, code=code)

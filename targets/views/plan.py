@@ -14,7 +14,13 @@ from ..filters import IndicatorFilter, PillarIndicatorFilter
 from ..models import Plan
 from ..models.plan import QUARTERS
 from ..tables import StandingTable
-from .common import as_of_quarter, get_indicator, get_pillar, get_plan, kept_query
+from .common import (
+    as_of_quarter,
+    get_indicator_with_reports,
+    get_pillar,
+    get_plan,
+    kept_query,
+)
 
 # The 2024 plan's 29 indicators fit on one page; a much larger plan pages.
 PLAN_TABLE_ROWS = 50
@@ -92,7 +98,7 @@ def pillar_detail(request, year, code):
 @require_safe
 def indicator_detail(request, year, code):
     plan = get_plan(year)
-    indicator = get_indicator(plan, code, with_reports=True)
+    indicator = get_indicator_with_reports(plan, code)
     quarter = as_of_quarter(request, plan)
     standing = indicator.standing(quarter)
     return render(
