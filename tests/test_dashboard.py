@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from targets.models import PlanElement, QuarterlyReport
 from targets.views.plan import PILLAR_TABLE_ROWS, PLAN_TABLE_ROWS
@@ -306,11 +306,20 @@ def test_indicator_page_links_keep_the_quarter(leader_client):
     assert 'href="/plans/2024/pillars/P3/?quarter=2&amp;kind=count"' in content
 
 
-def test_history_link_appears_once_the_history_page_exists(leader_client, demo, settings):
-    indicator = demo.indicators.get(code="P3-04")
-    assert indicator.history_url == ""
+def test_no_history_link_while_there_is_no_history_page(leader_client, demo, monkeypatch):
+    def reverse_without_history(name, *args, **kwargs):
+        if name == "targets:indicator_history":
+            raise NoReverseMatch(name)
+        return reverse(name, *args, **kwargs)
+
+    monkeypatch.setattr("targets.models.indicator.reverse", reverse_without_history)
+    assert demo.indicators.get(code="P3-04").history_url == ""
     assert "/history/" not in leader_client.get(INDICATOR).content.decode()
+
+
+def test_history_link_once_the_history_page_exists(leader_client, demo, settings):
     settings.ROOT_URLCONF = "tests.urls_with_history"
+    indicator = demo.indicators.get(code="P3-04")
     assert indicator.history_url == "/plans/2024/indicators/P3-04/history/"
     content = leader_client.get(INDICATOR).content.decode()
     assert 'href="/plans/2024/indicators/P3-04/history/"' in content
