@@ -52,7 +52,7 @@ test: lint
 # Collect new strings into locale/*.po and recompile the committed .mo files (needs GNU
 # gettext); tests/test_i18n.py fails while a string is untranslated or the .mo is stale.
 messages: $(VENV)/.installed-test
-	$(DEV_ENV) $(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=tests --no-obsolete
+	$(DEV_ENV) $(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
 	$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv
 
 bench: $(VENV)/.installed-test

@@ -9,6 +9,7 @@ ALLOWED_HOSTS stops the process at start instead of running half-configured.
 import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +67,28 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name, default, choices):
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
+def env_url(name, default):
+    """An http(s) base URL, always ending in "/" so paths can be appended."""
+    value = env_str(name, default)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(f"{name} must be an http(s) URL, not {value!r}.")
+    return value if value.endswith("/") else value + "/"
+
+
+def url_origin(url):
+    """The scheme://host[:port] of `url`, as a Content-Security-Policy source."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -259,6 +282,19 @@ ADMIN_SITE_HEADER = _("kpitracker administration")
 
 # Quarterly reports are due this many days after the quarter ends.
 KPI_REPORT_DUE_DAYS = env_int("KPI_REPORT_DUE_DAYS", 10)
+
+# Charts: Chart.js and its annotation plugin come from the app's own static files
+# ("vendored", the default) because global CDNs are unreliable from mainland China
+# and absent on intranets. "cdn" loads the same pinned versions, with Subresource
+# Integrity (targets/assets.py), from CHARTJS_CDN_BASE_URL, which must lay files out
+# as <base><package>@<version>/<path> like jsDelivr and unpkg; the page still loads
+# the vendored copy when the CDN fails. The CDN's origin joins script-src.
+CHARTJS_SOURCE = env_choice("CHARTJS_SOURCE", "vendored", ("vendored", "cdn"))
+CHARTJS_CDN_BASE_URL = env_url("CHARTJS_CDN_BASE_URL", "https://cdn.jsdelivr.net/npm/")
+if CHARTJS_SOURCE == "cdn":
+    SECURE_CSP["script-src"] = [*SECURE_CSP["script-src"], url_origin(CHARTJS_CDN_BASE_URL)]
+# Off for tests and screenshots, which would otherwise catch bars mid-animation.
+CHARTS_ANIMATE = env_bool("CHARTS_ANIMATE", True)
 
 
 def env_date(name):

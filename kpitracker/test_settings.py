@@ -13,6 +13,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+# Tests serve the vendored Chart.js, whatever the developer's shell says; the CDN
+# tests switch to it themselves.
+os.environ["CHARTJS_SOURCE"] = "vendored"
 
 from .settings import *  # noqa: F403
 from .settings import STORAGES
@@ -26,3 +29,4 @@ STORAGES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests
 KPI_TODAY = datetime.date(2024, 10, 8)  # the demo's "today": Q3 2024 reports are due
+CHARTS_ANIMATE = False  # charts drawn at once: no bars caught mid-animation

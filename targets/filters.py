@@ -44,3 +44,11 @@ class IndicatorFilter(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         codes = [s.indicator.pk for s in queryset.standings(self.quarter) if s.status == value]
         return queryset.filter(pk__in=codes)
+
+
+class PillarIndicatorFilter(IndicatorFilter):
+    """The pillar page's filters: the pillar is in the URL, so it is not a choice."""
+
+    def __init__(self, data=None, queryset=None, *, plan, quarter, **kwargs):
+        super().__init__(data, queryset, plan=plan, quarter=quarter, **kwargs)
+        del self.filters["pillar"]

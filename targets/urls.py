@@ -10,6 +10,7 @@ urlpatterns = [
     path("reviews/", views.review_queue, name="review_queue"),
     path("latest/<str:page>/", views.latest, name="latest"),
     path("plans/<int:year>/", views.plan_detail, name="plan"),
+    path("plans/<int:year>/pillars/<str:code>/", views.pillar_detail, name="pillar"),
     path("plans/<int:year>/missing/", views.missing, name="missing_reports"),
     path("plans/<int:year>/quarters/", views.quarters, name="quarters"),
     path(

@@ -1,6 +1,6 @@
 """'My reports': the section's indicators for the reporting quarter and before."""
 
-from tests.test_plan_page import _grow_plan
+from .growth import grow_plan
 
 
 def _items(response):
@@ -30,7 +30,7 @@ def test_query_count_does_not_grow(personas, demo, django_assert_num_queries):
     # 1 session, 2 user, 3 plan, 4 indicators (+pillar, section), 5 reports, 6 closed quarters
     with django_assert_num_queries(6):
         client.get("/reports/")
-    _grow_plan(demo, 5)
+    grow_plan(demo, 5)
     with django_assert_num_queries(6):
         client.get("/reports/")
 
@@ -40,7 +40,7 @@ def test_staff_query_count_does_not_grow(personas, demo, django_assert_num_queri
     # as above, plus the light query that asks the edit rule per indicator
     with django_assert_num_queries(7):
         client.get("/reports/")
-    _grow_plan(demo, 5)
+    grow_plan(demo, 5)
     with django_assert_num_queries(7):
         client.get("/reports/")
 

@@ -212,6 +212,13 @@ class Indicator(BilingualNameMixin, models.Model):
     def get_absolute_url(self):
         return reverse("targets:indicator", kwargs={"year": self.plan.year, "code": self.code})
 
+    @property
+    def history_url(self):
+        """The page with every change of this indicator's reports."""
+        return reverse(
+            "targets:indicator_history", kwargs={"year": self.plan.year, "code": self.code}
+        )
+
     def natural_key(self):
         return (self.plan.year, self.code)
 

@@ -1,13 +1,72 @@
 """A plan as of one quarter: its structure with every indicator's standing.
 
 Built by `Plan.overview(quarter)` in a fixed number of queries (see its docstring);
-the plan page, the dashboards and the exports read from it.
+the plan page, the dashboards and the exports read from it. `PlanElement.overview`
+builds one pillar's alone.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
 
-from .standing import Status
+from .standing import ONE, Status
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Completion against expected for a group of indicators: "time gone, task done".
+
+    - `completion`: the mean completion of the group's count and level indicators,
+      each capped at 100 % so that one target far exceeded cannot hide another
+      behind; one not reported at all yet counts as 0 %.
+    - `expected`: the mean of the same indicators' expected shares (their pacing as
+      of the quarter), the "time" side; compare the two, not completion with the
+      calendar, because an indicator's pacing may not be linear.
+    - `milestones_met` of `milestones_total`: milestones done.
+
+    Ceilings (`<=`, `<`) are left out of the mean: their completion measures how
+    much of a limit is used, not progress. Monitored and qualitative indicators have
+    no target and are left out too. With no count or level indicator, completion and
+    expected are None.
+    """
+
+    completion: Decimal | None
+    expected: Decimal | None
+    measured: int
+    milestones_met: int
+    milestones_total: int
+
+    @classmethod
+    def of(cls, standings):
+        measured = [
+            s
+            for s in standings
+            if s.indicator.has_target and s.indicator.higher_is_better and s.expected is not None
+        ]
+        milestones = [s for s in standings if s.indicator.is_milestone]
+        completion = expected = None
+        if measured:
+            completion = sum(min(s.completion or 0, ONE) for s in measured) / len(measured)
+            expected = sum(s.expected for s in measured) / len(measured)
+        return cls(
+            completion=completion,
+            expected=expected,
+            measured=len(measured),
+            milestones_met=sum(1 for s in milestones if s.status == Status.MET),
+            milestones_total=len(milestones),
+        )
+
+    @property
+    def gap(self):
+        """Completion minus expected: below zero, the group is behind its pace."""
+        if self.completion is None:
+            return None
+        return self.completion - self.expected
+
+    @property
+    def behind_pace(self):
+        return self.gap is not None and self.gap < 0
 
 
 @dataclass
@@ -18,6 +77,15 @@ class PillarOverview:
     @property
     def status_counts(self):
         return _count_statuses(self.standings)
+
+    @cached_property
+    def progress(self):
+        return Progress.of(self.standings)
+
+    def standings_of(self, indicators):
+        """The standings of `indicators`, a filtered queryset of this pillar's; see
+        `PlanOverview.standings_of`."""
+        return _standings_of(self.standings, indicators)
 
 
 @dataclass
@@ -41,7 +109,25 @@ class PlanOverview:
     def status_counts(self):
         return _count_statuses(self.standings)
 
+    @cached_property
+    def progress(self):
+        """The whole plan's completion against expected (see `Progress`)."""
+        return Progress.of(self.standings)
+
+    def standings_of(self, indicators):
+        """The standings of `indicators`, a filtered queryset of this plan's, in plan order.
+
+        One query (their keys): the standings themselves were computed with the
+        overview, so a filtered table costs no second pass over the reports.
+        """
+        return _standings_of(self.standings, indicators)
+
 
 def _count_statuses(standings):
     counts = Counter(s.status for s in standings if s.status)
     return [(status, counts.get(status.value, 0)) for status in Status]
+
+
+def _standings_of(standings, indicators):
+    keys = set(indicators.values_list("pk", flat=True))
+    return [s for s in standings if s.indicator.pk in keys]

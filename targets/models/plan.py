@@ -172,10 +172,31 @@ class PlanElement(BilingualNameMixin, models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def get_absolute_url(self):
+        """A pillar's page; goals and focuses have none (they are shown on the plan's)."""
+        if self.level != self.Level.PILLAR:
+            return None
+        return reverse("targets:pillar", kwargs={"year": self.plan.year, "code": self.code})
+
     def natural_key(self):
         return (self.plan.year, self.code)
 
     natural_key.dependencies = ["targets.plan"]
+
+    @property
+    def short_name(self):
+        """The name before its " — " subtitle ("双链融合"), for chart labels and cards."""
+        return self.name.split(" — ", 1)[0]
+
+    def overview(self, quarter):
+        """This pillar with its indicators' standings as of `quarter`.
+
+        Two queries whatever its size: the indicators (joined with plan, pillar and
+        lead section) and their reports.
+        """
+        from .overview import PillarOverview
+
+        return PillarOverview(pillar=self, standings=self.indicators.standings(quarter))
 
 
 class BaselineResultManager(models.Manager):

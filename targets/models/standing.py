@@ -6,7 +6,7 @@ Every page, export and test goes through `compute_standing` (via
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +22,16 @@ class Status(models.TextChoices):
     AT_RISK = "at_risk", _("At risk")
     BEHIND = "behind", _("Behind")
     NOT_REPORTED = "not_reported", _("Not reported")
+
+
+# Worst first, for sorting tables by status (see Standing.severity).
+_SEVERITY = {
+    Status.BEHIND: 0,
+    Status.AT_RISK: 1,
+    Status.NOT_REPORTED: 2,
+    Status.ON_TRACK: 3,
+    Status.MET: 4,
+}
 
 
 @dataclass
@@ -60,6 +70,57 @@ class Standing:
     @property
     def expected_percent(self):
         return None if self.expected is None else (self.expected * 100).quantize(Decimal("0.1"))
+
+    @property
+    def severity(self):
+        """Sort key for "worst first": behind, at risk, not reported, on track, met, none."""
+        return _SEVERITY.get(self.status, len(_SEVERITY))
+
+    @property
+    def pace_gap(self):
+        """How far ahead (+) or behind (-) the expected pace, as a fraction; None without both.
+
+        For a ceiling on a sum, completion is the share of the ceiling used, so
+        using less than expected is ahead.
+        """
+        if self.completion is None or self.expected is None:
+            return None
+        if self.indicator.measure == "flow" and not self.indicator.higher_is_better:
+            return self.expected - self.completion
+        return self.completion - self.expected
+
+    @property
+    def projection(self):
+        """A count's year-end total if the rest of the year keeps the pace so far.
+
+        The pace so far is the year-to-date against the share of the year's work
+        the indicator's pacing expects by its latest reported quarter (25/50/75 %
+        by default: a straight line), so a count on track projects to at least its
+        target and one behind to less, in step with the status rule. Quarters not
+        yet reported are not counted as zeros; a missing quarter in the middle is
+        (its figure is not in the year-to-date). Rounded down to a whole number
+        when the figures and target are whole (12.7 institutions is 12), else to
+        one decimal. None for other kinds, before any figure, and as of Q4, when
+        the year's figure is known.
+        """
+        if self.indicator.kind != "count" or not self.quarter_values or self.quarter == 4:
+            return None
+        share = self.indicator.expected_share(max(self.quarter_values))
+        if share == 0:
+            return None
+        whole = all(
+            v == v.to_integral_value()
+            for v in (*self.quarter_values.values(), self.indicator.target)
+        )
+        step = ONE if whole else Decimal("0.1")
+        return (self.actual / share).quantize(step, rounding=ROUND_FLOOR)
+
+    @property
+    def projection_meets_target(self):
+        """Whether the projection (as shown, rounded) satisfies the target's comparison."""
+        if self.projection is None:
+            return None
+        return satisfies(self.projection, self.indicator.comparison, self.indicator.target)
 
     @property
     def change_percent(self):

@@ -23,3 +23,27 @@ def percent(value):
     if value is None or value == "":
         return ""
     return f"{Decimal(value) * 100:.1f}%"
+
+
+@register.filter
+def fraction(value):
+    """A fraction for a <progress max="1" value="…">: 0.625 -> "0.625"; None -> "0"."""
+    if value is None or value == "":
+        return "0"
+    return f"{Decimal(value):.3f}"
+
+
+@register.filter
+def points(value):
+    """The size of a gap between two fractions, in percentage points: -0.054 -> "5.4"."""
+    if value is None or value == "":
+        return ""
+    return f"{abs(Decimal(value)) * 100:.1f}"
+
+
+@register.filter
+def signed_points(value):
+    """A gap in percentage points with its sign: 0.05 -> "+5.0", -0.054 -> "−5.4"."""
+    if value is None or value == "":
+        return ""
+    return f"{'+' if Decimal(value) >= 0 else '−'}{points(value)}"

@@ -1,6 +1,6 @@
 """Views, one module per area.
 
-- plan.py: the plan and indicator pages
+- plan.py: the plan dashboard, pillar and indicator pages
 - reporting.py: my reports, the report form, review
 - periods.py: missing reports, closing and reopening quarters
 - history.py: the change history of an indicator
@@ -8,7 +8,7 @@
 
 from .history import indicator_history
 from .periods import close_quarter, missing, quarters, reopen_quarter
-from .plan import home, indicator_detail, latest, plan_detail
+from .plan import home, indicator_detail, latest, pillar_detail, plan_detail
 from .reporting import my_reports, report_form, review_queue, review_report
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "latest",
     "missing",
     "my_reports",
+    "pillar_detail",
     "plan_detail",
     "quarters",
     "reopen_quarter",

@@ -1,10 +1,16 @@
 """Lookups every view shares: the plan from the URL and the as-of quarter."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from ..models import Indicator, Plan
+from ..models import Indicator, Plan, PlanElement
+
+# Filters a link to another dashboard page carries along; the pillar is not one of
+# them because the pillar page has it in its path.
+KEPT_FILTERS = ("lead_section", "kind", "status")
 
 
 def get_plan(year):
@@ -35,3 +41,25 @@ def as_of_quarter(request, plan):
     if raw not in {"1", "2", "3", "4"}:
         raise Http404(_("The quarter must be 1, 2, 3 or 4."))
     return int(raw)
+
+
+def kept_query(request, quarter):
+    """The query string of links to other dashboard pages: "?quarter=3&kind=count".
+
+    Leaders paste these URLs into chats, so the as-of quarter and the filters
+    travel with every link.
+    """
+    params = {"quarter": quarter}
+    params.update((key, request.GET[key]) for key in KEPT_FILTERS if request.GET.get(key))
+    return "?" + urlencode(params)
+
+
+def get_pillar(plan, code):
+    # Through the plan's manager, so `pillar.plan` is the plan already fetched.
+    return get_object_or_404(plan.elements, level=PlanElement.Level.PILLAR, code=code)
+
+
+def get_indicator_with_reports(plan, code):
+    """The plan's indicator `code` with its reports prefetched (one query), for a
+    page that reads them more than once (its standing and its narratives)."""
+    return get_object_or_404(Indicator.objects.with_reports(), plan=plan, code=code)

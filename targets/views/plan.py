@@ -1,15 +1,36 @@
-"""Read-only pages of a plan."""
+"""Read-only pages of a plan: the dashboard, a pillar, an indicator.
+
+Each takes `?quarter=N` (default: the latest reported quarter) and runs a fixed
+number of queries whatever the plan's size (tests/test_dashboard.py pins them).
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
+from django_tables2 import RequestConfig
 
+from .. import charts
+from ..filters import IndicatorFilter, PillarIndicatorFilter
 from ..models import Plan
-from .common import as_of_quarter, get_indicator, get_plan, latest_plan_or_404
+from ..models.plan import QUARTERS
+from ..tables import StandingTable
+from .common import (
+    as_of_quarter,
+    get_indicator_with_reports,
+    get_pillar,
+    get_plan,
+    kept_query,
+    latest_plan_or_404,
+)
 
 # Pages of a plan that the navigation links to without knowing the year.
 LATEST_PAGES = {"missing_reports", "quarters"}
+
+# The 2024 plan's 29 indicators fit on one page; a much larger plan pages.
+PLAN_TABLE_ROWS = 50
+# Every row of a pillar's page also gets a card with a chart: fewer per page.
+PILLAR_TABLE_ROWS = 25
 
 
 @login_required
@@ -31,14 +52,54 @@ def home(request):
 def plan_detail(request, year):
     plan = get_plan(year)
     quarter = as_of_quarter(request, plan)
+    overview = plan.overview(quarter)
+    indicators = IndicatorFilter(request.GET, plan.indicators.all(), plan=plan, quarter=quarter)
+    query = kept_query(request, quarter)
+    table = StandingTable(overview.standings_of(indicators.qs), query=query)
+    RequestConfig(request, paginate={"per_page": PLAN_TABLE_ROWS}).configure(table)
     return render(
         request,
         "targets/plan_detail.html",
         {
             "plan": plan,
             "quarter": quarter,
-            "quarters": (1, 2, 3, 4),
-            "overview": plan.overview(quarter),
+            "quarters": QUARTERS,
+            "query": query,
+            "overview": overview,
+            "filter": indicators,
+            "table": table,
+            "status_chart": charts.status_by_pillar(overview),
+        },
+    )
+
+
+@login_required
+@require_safe
+def pillar_detail(request, year, code):
+    plan = get_plan(year)
+    pillar = get_pillar(plan, code)
+    quarter = as_of_quarter(request, plan)
+    overview = pillar.overview(quarter)
+    indicators = PillarIndicatorFilter(
+        request.GET, pillar.indicators.all(), plan=plan, quarter=quarter
+    )
+    query = kept_query(request, quarter)
+    table = StandingTable(overview.standings_of(indicators.qs), query=query, exclude=("pillar",))
+    RequestConfig(request, paginate={"per_page": PILLAR_TABLE_ROWS}).configure(table)
+    return render(
+        request,
+        "targets/pillar_detail.html",
+        {
+            "plan": plan,
+            "pillar": pillar,
+            "quarter": quarter,
+            "quarters": QUARTERS,
+            "query": query,
+            "overview": overview,
+            "filter": indicators,
+            "table": table,
+            # The cards follow the table: same rows, same order, same page.
+            "cards": charts.indicator_cards(table.page_records()),
         },
     )
 
@@ -47,8 +108,9 @@ def plan_detail(request, year):
 @require_safe
 def indicator_detail(request, year, code):
     plan = get_plan(year)
-    indicator = get_indicator(plan, code)
+    indicator = get_indicator_with_reports(plan, code)
     quarter = as_of_quarter(request, plan)
+    standing = indicator.standing(quarter)
     return render(
         request,
         "targets/indicator_detail.html",
@@ -56,9 +118,11 @@ def indicator_detail(request, year, code):
             "plan": plan,
             "indicator": indicator,
             "quarter": quarter,
-            "quarters": (1, 2, 3, 4),
-            "standing": indicator.standing(quarter),
+            "quarters": QUARTERS,
+            "query": kept_query(request, quarter),
+            "standing": standing,
             "reports": indicator.reports_list(),
+            "chart": charts.indicator_progress(standing),
         },
     )
 

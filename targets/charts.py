@@ -1,0 +1,154 @@
+"""What each chart shows, as plain dicts: `static/js/charts.js` draws them.
+
+A chart is a dict with
+- `id`: the DOM id of its data (`{{ chart.data|json_script:chart.id }}`),
+- `kind`: which drawing `charts.js` applies,
+- `label`: the canvas' `aria-label`, saying what it shows,
+- `data`: labels and series, JSON-ready (numbers as floats, text translated),
+- `table`: `columns` and `rows` of the same numbers, formatted, for the table that
+  goes with every chart (screen readers, print, and anyone who wants the figure).
+
+Both `data` and `table` come from the same standings here, so the chart and its
+table cannot disagree; nothing is computed in templates or in JavaScript.
+"""
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import Status
+from .models.plan import QUARTERS
+from .templatetags.kpi import figure
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def status_by_pillar(overview):
+    """How many indicators of each pillar are in each status (a stacked bar per pillar)."""
+    pillars = overview.pillars
+    counts = [dict(p.status_counts) for p in pillars]
+    labels = [f"{p.pillar.code} {p.pillar.short_name}" for p in pillars]
+    return {
+        "id": "chart-status-by-pillar",
+        "kind": "status-by-pillar",
+        "label": _(
+            "Indicators of each pillar by status as of Q%(quarter)s: met, on track, "
+            "at risk, behind, not reported"
+        )
+        % {"quarter": overview.quarter},
+        "data": {
+            "labels": labels,
+            "axis": _("Indicators"),
+            "datasets": [
+                {
+                    "status": status.value,
+                    "label": str(status.label),
+                    "data": [c[status] for c in counts],
+                }
+                for status in Status
+            ],
+        },
+        "table": {
+            "columns": [_("Pillar"), *(str(s.label) for s in Status)],
+            "rows": [
+                [label, *(str(c[status]) for status in Status)]
+                for label, c in zip(labels, counts, strict=True)
+            ],
+        },
+    }
+
+
+def indicator_progress(standing):
+    """An indicator's year so far: quarterly figures (bars), year-to-date (line),
+    expected pace (dashed line) and annual target (a line across).
+
+    For a level the quarter's figure already is the figure to date, so there is
+    no separate year-to-date line. A monitored figure has no target: its line
+    across is last year's figure. Milestones and qualitative indicators have no
+    figures, so no chart: None.
+    """
+    indicator = standing.indicator
+    if not indicator.has_figure:
+        return None
+    flow = indicator.measure == indicator.Measure.FLOW
+    values = standing.quarter_values  # counted figures up to the as-of quarter
+    quarterly = [values.get(q) for q in QUARTERS]
+    to_date = [_to_date(values, q) if flow and q <= standing.quarter else None for q in QUARTERS]
+    expected = [
+        indicator.target * indicator.expected_share(q) if indicator.has_target else None
+        for q in QUARTERS
+    ]
+    series = {
+        "quarterly": {
+            "label": _("Quarterly figure") if flow else _("Figure at the quarter's end"),
+            "data": [_number(v) for v in quarterly],
+        }
+    }
+    columns = [_("Quarter"), series["quarterly"]["label"]]
+    if flow:
+        series["to_date"] = {"label": _("Year to date"), "data": [_number(v) for v in to_date]}
+        columns.append(series["to_date"]["label"])
+    if indicator.has_target:
+        series["expected"] = {"label": _("Expected pace"), "data": [_number(v) for v in expected]}
+        columns.append(series["expected"]["label"])
+        reference = {
+            "label": _("Annual target %(target)s") % {"target": indicator.target_display},
+            "value": _number(indicator.target),
+        }
+        what = _(
+            "%(indicator)s: quarterly figures, year to date and expected pace against "
+            "the annual target %(target)s %(unit)s, as of Q%(quarter)s"
+        )
+    elif indicator.last_year_value is not None:
+        reference = {
+            "label": _("Last year %(figure)s") % {"figure": figure(indicator.last_year_value)},
+            "value": _number(indicator.last_year_value),
+        }
+        what = _(
+            "%(indicator)s: quarterly figures against last year's %(last_year)s %(unit)s, "
+            "as of Q%(quarter)s"
+        )
+    else:
+        reference = None
+        what = _("%(indicator)s: quarterly figures, as of Q%(quarter)s")
+
+    rows = []
+    for i, q in enumerate(QUARTERS):
+        row = [f"Q{q}", figure(quarterly[i])]
+        if flow:
+            row.append(figure(to_date[i]))
+        if indicator.has_target:
+            row.append(figure(expected[i]))
+        rows.append(row)
+
+    return {
+        "id": f"chart-{slugify(indicator.code)}",
+        "kind": "progress",
+        "label": what
+        % {
+            "indicator": f"{indicator.code} {indicator.name}",
+            "target": indicator.target_display,
+            "last_year": figure(indicator.last_year_value),
+            "unit": indicator.unit,
+            "quarter": standing.quarter,
+        },
+        "data": {
+            "labels": [f"Q{q}" for q in QUARTERS],
+            "unit": indicator.unit,
+            "series": series,
+            "reference": reference,
+        },
+        "table": {"columns": columns, "rows": rows},
+    }
+
+
+def _to_date(values, quarter):
+    """Sum of the figures up to `quarter`; None when nothing is reported by then."""
+    reported = [v for q, v in values.items() if q <= quarter]
+    return sum(reported) if reported else None
+
+
+def indicator_cards(standings):
+    """One card per standing, with its chart (None for milestones and qualitative)."""
+    return [{"standing": s, "chart": indicator_progress(s)} for s in standings]

@@ -1,0 +1,117 @@
+"""The dashboards' indicator table (django-tables2).
+
+Its rows are `Standing`s, computed by the status rule, not model instances, so
+the data is a list and django-tables2 sorts it in Python through each column's
+accessor; computed columns (completion, pace, status) sort like any other.
+Status sorts worst first (`Standing.severity`), not alphabetically.
+"""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import OrderBy
+
+from .templatetags.kpi import figure, percent, signed_points
+
+
+def _cells(name, *, num=False):
+    """Header and cell classes: `col-<name>` lets the phone layout drop a column."""
+    css = f"col-{name} num" if num else f"col-{name}"
+    return {"th": {"class": css}, "td": {"class": css}}
+
+
+class StandingTable(tables.Table):
+    # Status comes right after the name: on a phone it is visible without scrolling.
+    code = tables.Column(_("Code"), accessor="indicator__code", attrs=_cells("code"))
+    name = tables.Column(_("Indicator"), accessor="indicator__name", attrs=_cells("name"))
+    status = tables.Column(
+        _("Status"), accessor="status", order_by=("severity",), attrs=_cells("status")
+    )
+    # Rendered even when empty: a milestone shows its state instead of a figure.
+    actual = tables.Column(
+        _("Year to date"), accessor="actual", empty_values=(), attrs=_cells("actual", num=True)
+    )
+    target = tables.Column(
+        _("Target"), accessor="indicator", orderable=False, attrs=_cells("target", num=True)
+    )
+    completion = tables.Column(
+        _("Completion"), accessor="completion", attrs=_cells("completion", num=True)
+    )
+    expected = tables.Column(_("Expected"), accessor="expected", attrs=_cells("expected", num=True))
+    pace_gap = tables.Column(
+        _("Against pace"), accessor="pace_gap", attrs=_cells("pace-gap", num=True)
+    )
+    pillar = tables.Column(_("Pillar"), accessor="indicator__pillar__code", attrs=_cells("pillar"))
+    lead_section = tables.Column(
+        _("Lead section"), accessor="indicator__lead_section__name", attrs=_cells("lead-section")
+    )
+
+    class Meta:
+        template_name = "targets/includes/table.html"
+        attrs = {"class": "indicators"}
+        empty_text = _("No indicator matches these filters.")
+
+    def __init__(self, data, *, query="", **kwargs):
+        """`query`: the query string (as-of quarter, filters) links to indicators carry."""
+        self.query = query
+        super().__init__(data, **kwargs)
+
+    def _set_order_by(self, value):
+        tables.Table.order_by.fset(self, value)
+        if not self.order_by or not isinstance(self.data.data, list):
+            return
+        # Rows without a value in the sorted column (a milestone has no completion)
+        # go last whichever the direction: the list sort would put them first in one.
+        accessor = self.columns[OrderBy(self.order_by[0]).bare].accessor
+        self.data.data.sort(key=lambda standing: accessor.resolve(standing, quiet=True) is None)
+
+    order_by = property(tables.Table.order_by.fget, _set_order_by)
+
+    def render_code(self, value, record):
+        return format_html(
+            '<a href="{}{}">{}</a>', record.indicator.get_absolute_url(), self.query, value
+        )
+
+    def render_target(self, value):
+        if value.has_target:
+            return f"{value.target_display} {value.unit}".strip()
+        if value.is_milestone:
+            return gettext("due Q%(quarter)s") % {"quarter": value.due_quarter}
+        if value.last_year_value is not None:
+            return gettext("last year %(figure)s") % {"figure": figure(value.last_year_value)}
+        return "—"
+
+    def render_actual(self, value, record):
+        if record.indicator.is_milestone:
+            done = f" ({record.done_on:%Y-%m-%d})" if record.done_on else ""
+            return f"{record.milestone_state_label}{done}"
+        if value is None:
+            return "—"
+        text = f"{figure(value)} {record.indicator.unit}".strip()
+        if record.change is not None:
+            sign = "+" if record.change >= 0 else ""
+            text += f" ({sign}{figure(record.change)})"
+        return text
+
+    def render_completion(self, value):
+        return percent(value)
+
+    def render_expected(self, value):
+        return percent(value)
+
+    def render_pace_gap(self, value):
+        # Percentage points ahead (+) or behind (−) the expected pace.
+        return signed_points(value)
+
+    def render_status(self, value, record):
+        badge = format_html('<span class="status status-{}">{}</span>', value, record.status_label)
+        if record.pending_approval:
+            return format_html(
+                '{} <span class="pending">{}</span>', badge, gettext("pending approval")
+            )
+        return badge
+
+    def page_records(self):
+        """The standings on the current page, in the table's order (after sorting)."""
+        return [row.record for row in self.paginated_rows]

@@ -1,0 +1,21 @@
+"""Chart.js on a page: its <script> tags and whether charts animate."""
+
+from django import template
+from django.conf import settings
+
+from ..assets import chart_script_tags
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/chart_scripts.html")
+def chart_scripts():
+    """Chart.js, its annotation plugin and the page's chart code, from the source
+    `CHARTJS_SOURCE` names (read at render time; see targets/assets.py)."""
+    return chart_script_tags()
+
+
+@register.simple_tag
+def chart_animation():
+    """ "on" or "off", for <html data-chart-animation>: tests and screenshots turn it off."""
+    return "on" if settings.CHARTS_ANIMATE else "off"

@@ -1,0 +1,104 @@
+"""Fixtures for the end-to-end tests in headless Chromium (Debian's `chromium`).
+
+Playwright drives the system Chromium (never `playwright install`, which cannot
+download here); Django's live server serves the pages and the static files.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from targets.demo import DEMO_PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread, and Django refuses
+# ORM calls from a thread with a running loop. The tests call the ORM only to set
+# up data and to compute expectations, never concurrently with the live server's
+# requests, so it is safe here; set for the test process only, never in settings.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # fonts-noto-cjk
+INSTALL_HINT = "apt-get install -y chromium fonts-noto-cjk"
+SCREENSHOTS = Path(os.environ.get("KPI_SCREENSHOTS", "/tmp/kpitracker-screenshots"))
+
+
+def _missing():
+    """What the browser tests lack on this machine, or ""."""
+    if not CHROMIUM.exists():
+        return f"Chromium is missing ({CHROMIUM})"
+    if not CJK_FONT.exists():
+        return f"the Chinese fonts are missing ({CJK_FONT}): Chinese labels would not render"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if missing := _missing():
+        message = f"{missing}; install them with: {INSTALL_HINT}"
+        if os.environ.get("CI"):
+            # CI installs them itself (.ci/run): a skip there would hide a failure.
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Leaders read the Chinese pages: Accept-Language zh-CN selects zh-hans.
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 900}}
+
+
+class PageProblems(list):
+    """Console messages and uncaught errors of every page a test opens.
+
+    A Content-Security-Policy violation shows up as a console error, so "none"
+    also means the strict policy held.
+    """
+
+    def watch(self, page):
+        page.on("console", lambda msg: self.append(_console(msg)))
+        page.on("pageerror", lambda error: self.append(f"pageerror: {error}"))
+        return page
+
+
+def _console(message):
+    return f"console.{message.type}: {message.text} ({message.location.get('url', '')})"
+
+
+@pytest.fixture
+def problems(page):
+    """Problems of `page`; a test watches any other page it opens with `.watch()`."""
+    found = PageProblems()
+    found.watch(page)
+    return found
+
+
+@pytest.fixture
+def site(live_server, demo):
+    """The live server with the 2024 plan and the demo data loaded."""
+    return live_server
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click(".login-form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def screenshot_path(name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / name

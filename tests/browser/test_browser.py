@@ -1,0 +1,237 @@
+"""The dashboards in a real browser: headless Chromium driven by Playwright.
+
+What the Django test client cannot see: that the charts are really drawn (the
+canvas is not blank), that no script error or Content-Security-Policy violation
+happens on any page, that the vendored Chart.js is there when a CDN is not, and
+that the pages fit a phone's width.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from kpitracker.settings import url_origin
+from targets.assets import CHART_SCRIPTS
+from targets.models import Plan
+
+from .conftest import log_in, screenshot_path
+
+pytestmark = pytest.mark.browser
+
+STATIC_ROOT = Path(django_settings.BASE_DIR) / "static"
+CDN = "https://cdn.jsdelivr.net/npm/"
+
+# Non-transparent pixels of a canvas, and how many of them have each given colour.
+PAINTED = """(canvas, colours) => {
+  const {data} = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+  const hits = colours.map(() => 0);
+  let painted = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] === 0) continue;
+    painted++;
+    colours.forEach(([r, g, b], n) => {
+      const d = Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b);
+      if (d < 12) hits[n]++;
+    });
+  }
+  return {painted, share: painted / (canvas.width * canvas.height), hits};
+}"""
+MET_GREEN = (0x1B, 0x7F, 0x3B)
+BEHIND_RED = (0xC6, 0x28, 0x28)
+FIGURE_BLUE = (0x9E, 0xC5, 0xE8)
+TARGET_VERMILION = (0xC2, 0x41, 0x0C)
+
+
+def assert_drawn(page, selector="canvas[data-chart]", colours=()):
+    """Every chart on the page was drawn by Chart.js and is not blank."""
+    canvases = page.locator(selector)
+    expect(canvases.first).to_have_attribute("data-drawn", "true")  # waits for the page
+    for canvas in canvases.all():
+        expect(canvas).to_have_attribute("data-drawn", "true")
+        result = canvas.evaluate(PAINTED, [list(c) for c in colours])
+        assert result["share"] > 0.02, result
+        for colour, hits in zip(colours, result["hits"], strict=True):
+            assert hits > 50, f"colour {colour} not drawn: {result}"
+
+
+def status_counts(page, scope=".summary"):
+    return {
+        item.get_attribute("data-status"): int(item.locator("strong").inner_text())
+        for item in page.locator(f"{scope} .status-counts li").all()
+    }
+
+
+def expected_counts(quarter):
+    overview = Plan.objects.get(year=2024).overview(quarter)
+    return {status.value: count for status, count in overview.status_counts}
+
+
+def test_leader_reads_the_dashboards(page, problems, site):
+    log_in(page, site.url, "leader")
+    # The home page leads to the plan dashboard, as of the latest reported quarter.
+    expect(page).to_have_url(re.compile(r"/plans/2024/$"))
+    expect(page.locator(".quarter-picker [aria-current=page]")).to_have_text("Q3")
+    assert_drawn(page, colours=[MET_GREEN, BEHIND_RED])
+    assert status_counts(page) == expected_counts(3)
+    assert problems == []
+    page.screenshot(path=screenshot_path("dashboard-desktop.png"), full_page=True)
+
+    # A pillar: its indicators, each with a small chart; links keep the quarter.
+    page.click(".pillar-card a[href*='/pillars/P3/']")
+    expect(page).to_have_url(re.compile(r"/plans/2024/pillars/P3/\?quarter=3$"))
+    expect(page.locator("h1")).to_contain_text("效能提升")
+    assert page.locator(".indicator-card").count() == 7
+    assert_drawn(page, colours=[FIGURE_BLUE])
+    assert problems == []
+    page.screenshot(path=screenshot_path("pillar-desktop.png"), full_page=True)
+
+    # An indicator: figures, year to date, pace and target in one chart.
+    page.click(".indicator-card a[href*='/indicators/P3-04/']")
+    expect(page).to_have_url(re.compile(r"/plans/2024/indicators/P3-04/\?quarter=3$"))
+    assert_drawn(page, colours=[FIGURE_BLUE, TARGET_VERMILION])
+    expect(page.locator(".chart-table tbody tr")).to_have_count(4)
+    expect(page.locator(".projection")).to_contain_text("9")  # 7 by Q3 at 75 %: 9 of 10
+    assert problems == []
+    page.screenshot(path=screenshot_path("indicator-desktop.png"), full_page=True)
+
+    # Another quarter: the indicator as of Q2, and the way back keeps Q2.
+    page.click(".quarter-picker a:text-is('Q2')")
+    expect(page).to_have_url(re.compile(r"/indicators/P3-04/\?quarter=2$"))
+    expect(page.locator(".chart-table tbody tr").nth(1).locator("td").nth(1)).to_have_text("4")
+    assert_drawn(page)
+    page.click(".breadcrumb a >> nth=0")
+    expect(page).to_have_url(re.compile(r"/plans/2024/\?quarter=2$"))
+    assert_drawn(page)
+    assert status_counts(page) == expected_counts(2)
+    assert problems == []
+
+
+def test_filters_and_sorting_stay_in_the_url(page, problems, site):
+    log_in(page, site.url, "leader")
+    page.goto(f"{site.url}/plans/2024/?quarter=3")
+    page.select_option("#id_status", "behind")
+    page.click(".filters button[type=submit]")
+    expect(page).to_have_url(re.compile(r"status=behind"))
+    rows = page.locator("table.indicators tbody tr")
+    expect(rows).to_have_count(expected_counts(3)["behind"])
+    page.click("table.indicators th.col-completion a")
+    expect(page).to_have_url(
+        re.compile(r"status=behind.*sort=completion|sort=completion.*status=behind")
+    )
+    # The quarter picker keeps the filter and the sort.
+    expect(page.locator(".quarter-picker a:text-is('Q2')")).to_have_attribute(
+        "href", re.compile(r"status=behind")
+    )
+    assert problems == []
+
+
+def test_staff_submits_a_figure_and_the_dashboard_changes(page, problems, site):
+    form_url = reverse("targets:report", kwargs={"year": 2024, "code": "P3-06", "quarter": 3})
+    before = expected_counts(3)
+    log_in(page, site.url, "staff")
+    page.goto(site.url + form_url)
+    page.fill("input[name=value]", "3")
+    page.click("button[name=action][value=submit]")  # not "save draft"
+    page.wait_for_load_state()
+    assert problems == []
+    # P3-06 had only a draft for Q3 (not reported); 1 + 2 + 3 = 6 of 6 is met.
+    page.goto(f"{site.url}/plans/2024/?quarter=3")
+    after = status_counts(page)
+    assert after == expected_counts(3)
+    assert after["not_reported"] == before["not_reported"] - 1
+    assert after["met"] == before["met"] + 1
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/plans/2024/", "/plans/2024/pillars/P5/", "/plans/2024/indicators/P5-01/"]
+)
+def test_pages_fit_a_phone(browser, site, path):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, device_scale_factor=2, locale="zh-CN"
+    )
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda msg: problems.append(msg.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    log_in(page, site.url, "leader")
+    page.goto(site.url + path + "?quarter=3")
+    assert_drawn(page)
+    # Nothing wider than the screen: wide tables scroll inside their own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    name = path.strip("/").replace("/", "-")
+    page.screenshot(path=screenshot_path(f"phone-{name}.png"), full_page=True)
+    assert problems == []
+    context.close()
+
+
+def test_dashboard_prints_without_the_controls(page, problems, site):
+    log_in(page, site.url, "leader")
+    page.goto(f"{site.url}/plans/2024/?quarter=3")
+    assert_drawn(page)
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".quarter-picker")).to_be_hidden()
+    expect(page.locator(".filters")).to_be_hidden()
+    expect(page.locator(".chart-table").first).to_be_visible()
+    page.pdf(path=str(screenshot_path("dashboard.pdf")), format="A4")
+    assert problems == []
+
+
+def _cdn(settings):
+    settings.CHARTJS_SOURCE = "cdn"
+    settings.CHARTJS_CDN_BASE_URL = CDN
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "script-src": [*settings.SECURE_CSP["script-src"], url_origin(CDN)],
+    }
+
+
+def _serve_cdn_from_vendored(page, tamper=False):
+    """Stand in for the CDN (no network here) with the npm files we vendored."""
+
+    def serve(body):
+        return lambda route: route.fulfill(
+            status=200,
+            body=body + (b"\n;" if tamper else b""),
+            headers={"Content-Type": "application/javascript", "Access-Control-Allow-Origin": "*"},
+        )
+
+    for script in CHART_SCRIPTS:
+        page.route(script.cdn_url(CDN), serve((STATIC_ROOT / script.static).read_bytes()))
+
+
+def test_charts_from_the_cdn_pass_integrity_and_csp(page, problems, site, settings):
+    _cdn(settings)
+    _serve_cdn_from_vendored(page)
+    vendored = []
+    page.on("request", lambda r: "/static/vendor/" in r.url and vendored.append(r.url))
+    log_in(page, site.url, "leader")
+    page.goto(f"{site.url}/plans/2024/?quarter=3")
+    assert page.locator(f"script[src^='{CDN}'][integrity][crossorigin=anonymous]").count() == 2
+    assert_drawn(page, colours=[MET_GREEN])
+    assert vendored == []  # the CDN copy passed Subresource Integrity and the CSP
+    assert problems == []
+
+
+@pytest.mark.parametrize("failure", ["unreachable", "tampered"])
+def test_charts_survive_a_failing_cdn(page, problems, site, settings, failure):
+    _cdn(settings)
+    if failure == "unreachable":
+        page.route(f"{CDN}**", lambda route: route.abort("connectionrefused"))
+    else:
+        _serve_cdn_from_vendored(page, tamper=True)  # refused by Subresource Integrity
+    vendored = []
+    page.on("request", lambda r: "/static/vendor/" in r.url and vendored.append(r.url))
+    log_in(page, site.url, "leader")
+    vendored.clear()
+    page.goto(f"{site.url}/plans/2024/?quarter=3")
+    assert_drawn(page, colours=[MET_GREEN])
+    assert len(vendored) == 2  # Chart.js and the annotation plugin, from this site
+    # The browser reports the failed CDN load itself; nothing else may go wrong.
+    others = [p for p in problems if CDN not in p and "integrity" not in p]
+    assert others == []

@@ -1,0 +1,410 @@
+"""The leaders' dashboards: plan, pillar and indicator pages.
+
+Read-only pages for every signed-in persona, with the as-of quarter and the
+filters kept in every link, sortable and filtered tables, pillar cards with
+completion against expected, and a fixed number of queries however large the plan.
+"""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from targets.models import PlanElement, QuarterlyReport
+from targets.views.plan import PILLAR_TABLE_ROWS, PLAN_TABLE_ROWS
+
+from .growth import grow_plan
+
+PLAN = "/plans/2024/"
+PILLAR = "/plans/2024/pillars/P3/"
+INDICATOR = "/plans/2024/indicators/P3-04/"
+PAGES = [PLAN, PILLAR, INDICATOR]
+# Sentences are checked in English, whatever the translations say.
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def codes(response):
+    return [s.indicator.code for s in response.context["table"].page_records()]
+
+
+def statuses(response):
+    return {s.indicator.code: s.status for s in response.context["table"].page_records()}
+
+
+# --- URLs, access, errors ---------------------------------------------------------
+
+
+def test_pillar_url_is_readable():
+    assert reverse("targets:pillar", kwargs={"year": 2024, "code": "P3"}) == PILLAR
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_login_required(personas, url):
+    response = personas["anonymous"].get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("persona", ["admin", "leader", "reviewer", "staff", "staff2"])
+@pytest.mark.parametrize("url", PAGES)
+def test_every_signed_in_persona_reads_every_page(personas, persona, url):
+    assert personas[persona].get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_are_read_only(leader_client, url):
+    assert leader_client.post(url).status_code == 405
+    assert leader_client.head(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/plans/1999/pillars/P3/",
+        "/plans/2024/pillars/P9/",
+        "/plans/2024/pillars/G1/",  # the overall goal is not a pillar
+        "/plans/2024/pillars/F1/",
+        "/plans/1999/indicators/P3-04/",
+        "/plans/2024/indicators/P9-99/",
+    ],
+)
+def test_unknown_pillar_or_plan_is_not_found(leader_client, url):
+    assert leader_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("bad", ["0", "5", "x", "Q3"])
+def test_bad_quarter_is_not_found(leader_client, url, bad):
+    assert leader_client.get(f"{url}?quarter={bad}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "pillar=P9",
+        "lead_section=nobody",
+        "kind=rocket",
+        "status=excellent",
+        "sort=nonsense",
+        "page=999",
+        "page=x",
+        "sort=-status&page=0",
+    ],
+)
+@pytest.mark.parametrize("url", [PLAN, PILLAR])
+def test_odd_filters_sorts_and_pages_never_fail(leader_client, url, query):
+    response = leader_client.get(f"{url}?quarter=3&{query}")
+    assert response.status_code == 200
+
+
+# --- The plan dashboard -----------------------------------------------------------
+
+
+def test_dashboard_shows_structure_time_and_status_counts(leader_client, demo):
+    response = leader_client.get(PLAN + "?quarter=3")
+    content = response.content.decode()
+    overview = response.context["overview"]
+    # 1-2-6: the goal, the two focuses, the six pillars (as cards).
+    assert "锚定建设高质量省域副中心城市" in content
+    assert "更高水平国家创新型城市" in content and "区域创新创业中心" in content
+    assert content.count('class="card pillar-card"') == 6
+    # Time elapsed, and the counts by status straight from the model.
+    assert "75.0%" in content
+    for status, count in overview.status_counts:
+        assert re.search(rf'data-status="{status.value}">[^<]*<strong>{count}</strong>', content), (
+            status
+        )
+
+
+def test_status_counts_follow_the_quarter(leader_client, demo):
+    for quarter in (1, 2, 3, 4):
+        response = leader_client.get(f"{PLAN}?quarter={quarter}")
+        assert response.context["overview"].status_counts == demo.overview(quarter).status_counts
+
+
+def test_pillar_cards_show_completion_against_expected(leader_client):
+    response = leader_client.get(PLAN + "?quarter=3", **EN)
+    content = response.content.decode()
+    p1 = response.context["overview"].pillars[0]
+    # P1: P1-01 8/10 = 80 % and P1-02 10/16 = 62.5 %, mean 71.25 % against 75 %.
+    assert p1.pillar.code == "P1"
+    assert f"{p1.progress.completion * 100:.2f}" == "71.25"
+    assert "Behind the expected pace by 3.8 points" in content
+    # P2 has milestones but no count or level: no completion, only milestones met.
+    p2 = response.context["overview"].pillars[1]
+    assert p2.progress.completion is None
+    assert (p2.progress.milestones_met, p2.progress.milestones_total) == (2, 3)
+
+
+def test_table_lists_every_indicator_on_one_page(leader_client):
+    response = leader_client.get(PLAN + "?quarter=3")
+    assert len(codes(response)) == 29 <= PLAN_TABLE_ROWS
+    content = response.content.decode()
+    assert "认定市级新型研发机构" in content
+    assert "70.0%" in content  # P3-04: 7 of 10
+    assert "−5.0" in content  # 5 points behind the 75 % pace
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("pillar=P3", {f"P3-0{n}" for n in range(1, 8)}),
+        ("lead_section=demo-talent", {f"P5-0{n}" for n in range(1, 6)}),
+        ("kind=level", {"P5-02", "P5-04"}),
+        ("status=behind", {"P1-02", "P5-03"}),
+        ("status=not_reported", {"P3-06", "P5-05"}),
+        ("pillar=P5&status=at_risk", {"P5-01"}),
+    ],
+)
+def test_filters(leader_client, query, expected):
+    response = leader_client.get(f"{PLAN}?quarter=3&{query}")
+    assert set(codes(response)) == expected
+
+
+def test_status_filter_follows_the_quarter(leader_client):
+    # P1-02 is behind as of Q3 (62.5 % against 75 %) but not as of Q1 (3/16 against 25 %).
+    assert "P1-02" in codes(leader_client.get(PLAN + "?quarter=3&status=behind"))
+    assert "P1-02" not in codes(leader_client.get(PLAN + "?quarter=1&status=behind"))
+
+
+def test_sort_by_computed_columns(leader_client):
+    response = leader_client.get(PLAN + "?quarter=3&sort=completion")
+    records = response.context["table"].page_records()
+    completions = [s.completion for s in records if s.completion is not None]
+    assert completions == sorted(completions)
+    # Rows without a completion (milestones, qualitative, monitored) come last, both ways.
+    assert all(s.completion is None for s in records[len(completions) :])
+    descending = leader_client.get(PLAN + "?quarter=3&sort=-completion")
+    records = descending.context["table"].page_records()
+    completions = [s.completion for s in records if s.completion is not None]
+    assert completions == sorted(completions, reverse=True)
+    assert all(s.completion is None for s in records[len(completions) :])
+
+
+def test_sort_by_status_puts_the_worst_first(leader_client):
+    response = leader_client.get(PLAN + "?quarter=3&sort=status")
+    order = [s.status for s in response.context["table"].page_records() if s.status]
+    assert order[:2] == ["behind", "behind"]
+    assert order[2:5] == ["at_risk"] * 3
+    assert order[-1] == "met"
+    assert 'aria-sort="ascending"' in response.content.decode()
+
+
+def test_sort_by_pace(leader_client):
+    response = leader_client.get(PLAN + "?quarter=3&sort=pace_gap")
+    records = response.context["table"].page_records()
+    gaps = [s.pace_gap for s in records if s.pace_gap is not None]
+    assert gaps == sorted(gaps)
+    # Furthest behind first: P3-06, 3 of 6 = 50 % against 75 % (Q3 not reported yet).
+    assert records[0].indicator.code == "P3-06"
+
+
+def test_links_keep_the_quarter_and_the_filters(leader_client):
+    response = leader_client.get(PLAN + "?quarter=2&kind=count&sort=code")
+    content = response.content.decode()
+    # To other pages: quarter and filters (pillar cards, indicator rows).
+    assert 'href="/plans/2024/pillars/P3/?quarter=2&amp;kind=count"' in content
+    assert 'href="/plans/2024/indicators/P3-04/?quarter=2&amp;kind=count"' in content
+    # Within the page: the quarter picker keeps filters and sort, the sort keeps both.
+    assert re.search(r'href="\?[^"]*quarter=1[^"]*"', content)
+    picker = re.findall(r'<a href="(\?[^"]*)">Q1</a>', content)
+    assert picker and "kind=count" in picker[0] and "sort=code" in picker[0]
+    assert 'href="?quarter=2&amp;kind=count&amp;sort=-code"' in content
+    # The filter form keeps the quarter and the sort.
+    assert '<input type="hidden" name="quarter" value="2">' in content
+    assert '<input type="hidden" name="sort" value="code">' in content
+
+
+def test_changing_the_quarter_drops_the_page_number(leader_client, demo):
+    grow_plan(demo, 2)
+    content = leader_client.get(PLAN + "?quarter=3&page=2").content.decode()
+    picker = re.findall(r'<a href="(\?[^"]*)">Q1</a>', content)
+    assert picker and "page" not in picker[0]
+
+
+def test_long_table_pages(leader_client, demo):
+    grow_plan(demo, 30)
+    response = leader_client.get(PLAN + "?quarter=3")
+    table = response.context["table"]
+    assert len(table.page_records()) == PLAN_TABLE_ROWS
+    assert table.paginator.count == 29 * 31
+    assert 'href="?quarter=3&amp;page=2"' in response.content.decode()
+
+
+# --- The pillar page --------------------------------------------------------------
+
+
+def test_pillar_page_lists_its_indicators_with_small_charts(leader_client):
+    response = leader_client.get(PILLAR + "?quarter=3")
+    content = response.content.decode()
+    assert codes(response) == [f"P3-0{n}" for n in range(1, 8)]
+    cards = response.context["cards"]
+    assert [c["standing"].indicator.code for c in cards] == codes(response)
+    # Counts get a chart; the qualitative P3-01 and the milestone P3-02 do not.
+    charted = {c["standing"].indicator.code for c in cards if c["chart"]}
+    assert charted == {"P3-03", "P3-04", "P3-05", "P3-06", "P3-07"}
+    assert content.count("data-compact") == 5
+    # The pillar is the page, not a column or a filter.
+    assert 'name="pillar"' not in content
+    assert "col-pillar" not in content
+    assert "效能提升" in content
+
+
+def test_pillar_cards_follow_the_table_order_and_filters(leader_client):
+    response = leader_client.get(PILLAR + "?quarter=3&kind=count&sort=-completion")
+    cards = [c["standing"].indicator.code for c in response.context["cards"]]
+    assert cards == codes(response)
+    assert cards[0] == "P3-07"  # 110 %
+    assert set(cards) == {"P3-03", "P3-04", "P3-05", "P3-06", "P3-07"}
+
+
+def test_pillar_page_pages_its_cards(leader_client, demo):
+    grow_plan(demo, 30)
+    response = leader_client.get(PILLAR + "?quarter=3")
+    assert len(response.context["cards"]) == PILLAR_TABLE_ROWS
+    assert response.context["table"].paginator.count == 7 * 31
+
+
+def test_pillar_page_links_keep_the_quarter(leader_client):
+    content = leader_client.get(PILLAR + "?quarter=2&status=on_track").content.decode()
+    assert 'href="/plans/2024/?quarter=2&amp;status=on_track"' in content
+    assert 'href="/plans/2024/indicators/P3-05/?quarter=2&amp;status=on_track"' in content
+
+
+# --- The indicator page -----------------------------------------------------------
+
+
+def test_indicator_page_projects_a_count_to_year_end(leader_client):
+    content = leader_client.get(INDICATOR + "?quarter=3", **EN).content.decode()
+    # 7 by Q3 at the 75 % pace: 9.33, rounded down to 9 institutions, short of 10.
+    assert "At this pace: 9 of ≥ 10 家" in content
+    assert "projection-short" in content
+
+
+def test_indicator_page_has_chart_narratives_and_last_year(leader_client):
+    response = leader_client.get("/plans/2024/indicators/P2-04/?quarter=3")
+    content = response.content.decode()
+    assert response.context["chart"]["data"]["reference"]["value"] == 108
+    assert "108 户" in content  # last year's figure
+    assert "(示例)第3季度按计划推进相关工作。" in content  # the Q3 narrative
+    assert 'role="img"' in content
+
+
+def test_milestone_page_has_no_chart(leader_client):
+    response = leader_client.get("/plans/2024/indicators/P1-03/?quarter=3", **EN)
+    assert response.context["chart"] is None
+    content = response.content.decode()
+    assert "<canvas" not in content
+    assert "charts.js" not in content  # no chart code either
+    assert "At this pace" not in content
+
+
+def test_indicator_page_links_keep_the_quarter(leader_client):
+    content = leader_client.get(INDICATOR + "?quarter=2&kind=count").content.decode()
+    assert 'href="/plans/2024/?quarter=2&amp;kind=count"' in content
+    assert 'href="/plans/2024/pillars/P3/?quarter=2&amp;kind=count"' in content
+
+
+def test_indicator_page_links_to_its_history(leader_client, demo):
+    indicator = demo.indicators.get(code="P3-04")
+    assert indicator.history_url == "/plans/2024/indicators/P3-04/history/"
+    content = leader_client.get(INDICATOR).content.decode()
+    assert 'href="/plans/2024/indicators/P3-04/history/"' in content
+
+
+def test_drafts_do_not_change_the_dashboard(leader_client, demo):
+    # P3-06's Q3 report is a draft: not reported, whatever its figure.
+    report = QuarterlyReport.objects.get(indicator__code="P3-06", quarter=3)
+    report.value = 100
+    report.save_by(None, reason="test")
+    response = leader_client.get(PLAN + "?quarter=3&status=not_reported")
+    assert "P3-06" in codes(response)
+
+
+# --- Charts and the Content-Security-Policy ---------------------------------------
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_no_inline_script_or_style(leader_client, url):
+    response = leader_client.get(url + "?quarter=3")
+    content = response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    for tag in re.findall(r"<script[^>]*>", content):
+        # Code only from files; data only as JSON (json_script), which never runs.
+        assert ' src="' in tag or 'type="application/json"' in tag, tag
+    assert " style=" not in content
+    assert " onclick=" not in content
+
+
+def test_chart_data_reaches_the_page_as_json(leader_client, demo):
+    response = leader_client.get(PLAN + "?quarter=3")
+    content = response.content.decode()
+    match = re.search(
+        r'<script id="chart-status-by-pillar" type="application/json">(.*?)</script>', content
+    )
+    data = json.loads(match.group(1))
+    by_status = {d["status"]: sum(d["data"]) for d in data["datasets"]}
+    assert by_status == {s.value: n for s, n in demo.overview(3).status_counts}
+    assert 'data-chart="chart-status-by-pillar"' in content
+    assert 'data-chart-animation="off"' in content  # test settings: no animation
+
+
+# --- A fixed number of queries ----------------------------------------------------
+
+
+def _both_sizes(client, demo, url, queries, django_assert_num_queries):
+    """The same number of queries with the real plan and with 31 times as many indicators."""
+    with django_assert_num_queries(queries):
+        small = client.get(url)
+    grow_plan(demo, 30)
+    with django_assert_num_queries(queries):
+        large = client.get(url)
+    assert small.status_code == large.status_code == 200
+    return small, large
+
+
+def test_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
+    # 1 session, 2 user, 3 plan, 4 plan elements, 5 indicators (+ plan, pillar, section),
+    # 6 their reports, 7 keys of the filtered indicators, 8 pillar choices of the
+    # filter form, 9 section choices of the filter form
+    small, large = _both_sizes(
+        leader_client, demo, PLAN + "?quarter=3", 9, django_assert_num_queries
+    )
+    assert len(large.context["overview"].standings) == 31 * len(small.context["overview"].standings)
+
+
+def test_plan_page_default_quarter_costs_one_query(leader_client, demo, django_assert_num_queries):
+    # The 9 above, plus the latest reported quarter.
+    _both_sizes(leader_client, demo, PLAN, 10, django_assert_num_queries)
+
+
+def test_filtered_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
+    # The 9 above, plus: 10 the chosen pillar (the filter validates it), and the
+    # status filter's own pass over 11 the indicators and 12 their reports.
+    _both_sizes(
+        leader_client,
+        demo,
+        PLAN + "?quarter=3&pillar=P5&status=behind&sort=-completion&page=1",
+        12,
+        django_assert_num_queries,
+    )
+
+
+def test_pillar_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
+    # 1 session, 2 user, 3 plan, 4 pillar, 5 its indicators (+ plan, pillar, section),
+    # 6 their reports, 7 keys of the filtered indicators, 8 section choices of the form
+    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 8, django_assert_num_queries)
+
+
+def test_indicator_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
+    # 1 session, 2 user, 3 plan, 4 indicator (+ plan, pillar, section), 5 its reports
+    _both_sizes(leader_client, demo, INDICATOR + "?quarter=3", 5, django_assert_num_queries)
+
+
+def test_pillar_overview_alone_takes_two_queries(demo, django_assert_num_queries):
+    pillar = PlanElement.objects.get(plan=demo, code="P3")
+    with django_assert_num_queries(2):  # indicators (+ joins), reports
+        overview = pillar.overview(3)
+        assert overview.progress.measured == 5
