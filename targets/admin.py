@@ -63,8 +63,21 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     ]
 
 
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Shows rows and their history; changes go through the app, where its rules apply."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(QuarterlyReport)
-class QuarterlyReportAdmin(SimpleHistoryAdmin):
+class QuarterlyReportAdmin(ReadOnlyAdmin):
     """Read-only: reports change only through the report form and review, where the
     workflow (reasons, locking, closed quarters) applies."""
 
@@ -73,28 +86,10 @@ class QuarterlyReportAdmin(SimpleHistoryAdmin):
     list_select_related = ["indicator", "indicator__plan"]
     search_fields = ["indicator__code", "indicator__name_zh"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(ReadOnlyAdmin):
     """Read-only: quarters are closed and reopened (with a reason) on the Quarters page."""
 
     list_display = ["plan", "quarter", "is_closed", "changed_by", "changed_at", "reason"]
     list_filter = ["plan", "is_closed"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
