@@ -1,0 +1,358 @@
+"""What goes in each export: its columns and its rows, with typed values.
+
+A row holds Python values — `Decimal`/`int` for numbers, `str` for text, `date`
+or `datetime`, `None` for "no figure" — and the writers decide how each type is
+written (csvfile.py, xlsx.py). Nothing here formats or escapes.
+
+The meeting summary takes every figure and status from `Standing` (the status
+rule, standing.py); nothing is recomputed here. The raw reports and the change
+history are read with one query each, streamed with `.iterator()`: memory stays
+bounded whatever the size of the plan.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from ..models import QuarterlyReport
+
+TEXT, NUMBER, PERCENT = "text", "number", "percent"
+
+# Rows fetched per round trip when streaming; PostgreSQL uses a server-side cursor.
+CHUNK_SIZE = 2000
+
+COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: object  # a lazy translation, read in the language of the request
+    kind: str = TEXT  # PERCENT cells keep one decimal; others follow their value's type
+    width: int = 10  # in characters, for the spreadsheet
+    wrap: bool = False  # long text wraps in the spreadsheet
+
+
+@dataclass
+class Row:
+    values: tuple
+    status: str = ""  # the summary's `Status` value, for the status cell's colour
+
+
+@dataclass
+class Table:
+    """An export: a title, its columns and its rows (an iterable, possibly lazy)."""
+
+    title: str
+    columns: tuple
+    rows: Iterable
+    sheet_title: str = ""
+
+    @property
+    def headers(self):
+        return [str(column.header) for column in self.columns]
+
+
+# -- The meeting summary: one row per indicator as of a quarter ----------------
+
+QUARTER_HEADERS = {
+    1: gettext_lazy("Q1"),
+    2: gettext_lazy("Q2"),
+    3: gettext_lazy("Q3"),
+    4: gettext_lazy("Q4"),
+}
+
+SUMMARY_COLUMNS = (
+    Column("no", gettext_lazy("No."), NUMBER, width=5),
+    Column("code", gettext_lazy("Code"), width=8),
+    Column("pillar", gettext_lazy("Pillar"), width=22, wrap=True),
+    Column("indicator", gettext_lazy("Indicator"), width=36, wrap=True),
+    Column("unit", gettext_lazy("Unit"), width=6),
+    Column("comparison", gettext_lazy("Comparison"), width=7),
+    Column("target", gettext_lazy("Annual target"), NUMBER, width=9),
+    *(Column(f"q{q}", header, NUMBER, width=9) for q, header in QUARTER_HEADERS.items()),
+    Column("year_to_date", gettext_lazy("Year to date"), NUMBER, width=10),
+    Column("completion", gettext_lazy("Completion (%)"), PERCENT, width=10),
+    Column("expected", gettext_lazy("Expected by quarter (%)"), PERCENT, width=10),
+    Column("status", gettext_lazy("Status"), width=9),
+    Column("lead_section", gettext_lazy("Lead section"), width=16, wrap=True),
+    Column("progress", gettext_lazy("Progress"), width=40, wrap=True),
+    Column("problems", gettext_lazy("Problems"), width=30, wrap=True),
+    Column("next_steps", gettext_lazy("Next steps"), width=30, wrap=True),
+    Column("approval_state", gettext_lazy("Approval state"), width=10),
+)
+
+
+def summary_table(plan, quarter, standings):
+    """The meeting summary of `standings` (one per indicator, in the order given).
+
+    `standings` come from `IndicatorQuerySet.standings(quarter)`, filtered as the
+    dashboard filters them (see views/exports.py).
+    """
+    return Table(
+        title=_("%(plan)s — as of Q%(quarter)s") % {"plan": plan.name, "quarter": quarter},
+        sheet_title=_("%(year)s Q%(quarter)s") % {"year": plan.year, "quarter": quarter},
+        columns=SUMMARY_COLUMNS,
+        rows=summary_rows(standings),
+    )
+
+
+def summary_rows(standings):
+    """One `Row` per standing, its values in the order of `SUMMARY_COLUMNS`.
+
+    - Each quarter up to the as-of quarter shows its counted figure (submitted or
+      approved), or for a milestone its state; later quarters are empty.
+    - Year to date is `Standing.actual` (the sum for a count, the latest figure for
+      a level); for a milestone its current state, with the date it was done.
+    - The narrative is that of the as-of quarter's report, if it counts: a draft
+      or a returned report is not shown to the meeting, but its approval state is.
+    """
+    milestone_labels = _labels(QuarterlyReport.MilestoneState)
+    approval_labels = _labels(QuarterlyReport.State)
+    for number, standing in enumerate(standings, start=1):
+        indicator = standing.indicator
+        report = standing.report
+        narrative = report if report is not None and report.counts else None
+        if indicator.is_milestone:
+            not_started = QuarterlyReport.MilestoneState.NOT_STARTED
+            quarters = [
+                milestone_labels[standing.quarter_values[q] or not_started]
+                if q in standing.quarter_values
+                else None
+                for q in QUARTER_HEADERS
+            ]
+            year_to_date = str(standing.milestone_state_label)
+            if standing.done_on:
+                year_to_date = f"{year_to_date} ({standing.done_on.isoformat()})"
+        else:
+            quarters = [standing.quarter_values.get(q) for q in QUARTER_HEADERS]
+            year_to_date = standing.actual
+        yield Row(
+            status=standing.status or "",
+            values=(
+                number,
+                indicator.code,
+                indicator.pillar.name,
+                indicator.name,
+                indicator.unit,
+                COMPARISON_SYMBOLS.get(indicator.comparison, ""),
+                indicator.target,
+                *quarters,
+                year_to_date,
+                standing.completion_percent,
+                standing.expected_percent,
+                str(standing.status_label),
+                indicator.lead_section.name if indicator.lead_section else "",
+                narrative.progress if narrative else "",
+                narrative.problems if narrative else "",
+                narrative.next_steps if narrative else "",
+                approval_labels.get(report.state, report.state) if report else "",
+            ),
+        )
+
+
+# -- All reports, raw ----------------------------------------------------------
+
+REPORT_COLUMNS = (
+    Column("code", gettext_lazy("Code")),
+    Column("indicator", gettext_lazy("Indicator")),
+    Column("unit", gettext_lazy("Unit")),
+    Column("quarter", gettext_lazy("Quarter"), NUMBER),
+    Column("figure", gettext_lazy("Figure"), NUMBER),
+    Column("milestone_state", gettext_lazy("Milestone state")),
+    Column("done_on", gettext_lazy("Date done")),
+    Column("progress", gettext_lazy("Progress")),
+    Column("problems", gettext_lazy("Problems")),
+    Column("next_steps", gettext_lazy("Next steps")),
+    Column("approval_state", gettext_lazy("Approval state")),
+    Column("review_comment", gettext_lazy("Reviewer's comment")),
+    Column("entered_by", gettext_lazy("Entered by")),
+    Column("created_at", gettext_lazy("Created")),
+    Column("updated_at", gettext_lazy("Last changed")),
+)
+
+
+def reports_table(plan, reports):
+    """Every report in `reports` (a queryset, any state), one row each.
+
+    One query: the reports joined with their indicator and author, streamed.
+    Ordered by indicator and quarter; drafts and returned reports are included
+    with their approval state, so the file is the raw record.
+    """
+    return Table(
+        title=_("%(plan)s — reports") % {"plan": plan.name},
+        columns=REPORT_COLUMNS,
+        rows=report_rows(
+            reports.select_related("indicator", "entered_by")
+            .order_by("indicator__order", "indicator__code", "quarter")
+            .iterator(chunk_size=CHUNK_SIZE)
+        ),
+    )
+
+
+def report_rows(reports):
+    milestone_labels = _labels(QuarterlyReport.MilestoneState)
+    approval_labels = _labels(QuarterlyReport.State)
+    people = _People()
+    for report in reports:
+        indicator = report.indicator
+        yield Row(
+            (
+                indicator.code,
+                indicator.name,
+                indicator.unit,
+                report.quarter,
+                report.value,
+                milestone_labels.get(report.milestone_state, ""),
+                report.done_on,
+                report.progress,
+                report.problems,
+                report.next_steps,
+                approval_labels.get(report.state, report.state),
+                report.review_comment,
+                people.name(report.entered_by),
+                report.created_at,
+                report.updated_at,
+            )
+        )
+
+
+# -- The change history of the reports ----------------------------------------
+
+# The fields whose changes the history export lists, in this order. Left out:
+# the identity (indicator, quarter), the lock version, the timestamps, and
+# `entered_by` (the history's own "who" says who made each change).
+HISTORY_FIELDS = (
+    "value",
+    "milestone_state",
+    "done_on",
+    "state",
+    "progress",
+    "problems",
+    "next_steps",
+    "review_comment",
+)
+
+HISTORY_COLUMNS = (
+    Column("when", gettext_lazy("When")),
+    Column("who", gettext_lazy("Who")),
+    Column("code", gettext_lazy("Code")),
+    Column("indicator", gettext_lazy("Indicator")),
+    Column("quarter", gettext_lazy("Quarter"), NUMBER),
+    Column("change", pgettext_lazy("history", "Change")),
+    Column("field", gettext_lazy("Field")),
+    Column("old", gettext_lazy("Old value")),
+    Column("new", gettext_lazy("New value")),
+    Column("reason", gettext_lazy("Reason")),
+)
+
+
+def history_table(plan, records):
+    """The change history of reports: one row per changed field of each change.
+
+    `records` is a queryset of the reports' historical rows. One query: the rows
+    joined with their indicator and user, ordered by report and time, streamed;
+    each row is compared with the previous row of the same report, so only that
+    one row is kept in memory.
+    """
+    return Table(
+        title=_("%(plan)s — change history") % {"plan": plan.name},
+        columns=HISTORY_COLUMNS,
+        rows=history_rows(
+            records.select_related("indicator", "history_user")
+            .order_by("id", "history_date", "history_id")
+            .iterator(chunk_size=CHUNK_SIZE)
+        ),
+    )
+
+
+def history_rows(records):
+    """Rows of (when, who, code, indicator, quarter, change, field, old, new, reason).
+
+    - Created: one row per field given a value (old is empty).
+    - Changed: one row per field that differs from the report's previous record
+      (django-simple-history's `diff_against`); a save that changed none of
+      `HISTORY_FIELDS` still gets one row, so its who, when and reason are kept.
+    - Deleted: one row, without field.
+    A report whose first record is a change (history begun after it was created)
+    is listed like a creation: every field with a value, old empty.
+    """
+    field_labels = {name: _field_label(name) for name in HISTORY_FIELDS}
+    value_labels = {
+        "milestone_state": _labels(QuarterlyReport.MilestoneState),
+        "state": _labels(QuarterlyReport.State),
+    }
+    change_labels = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+    people = _People()
+
+    def shown(field, value):
+        if value is None or value == "":
+            return None
+        labels = value_labels.get(field)
+        return labels.get(value, value) if labels else value
+
+    previous = None
+    for record in records:
+        if previous is not None and previous.id != record.id:
+            previous = None
+        indicator = record.indicator
+        head = (
+            record.history_date,
+            people.name(record.history_user),
+            indicator.code if indicator else "",
+            indicator.name if indicator else "",
+            record.quarter,
+            change_labels.get(record.history_type, record.history_type),
+        )
+        reason = record.history_change_reason or ""
+        if record.history_type == "-":
+            changes = None
+        elif previous is None:
+            changes = [
+                (name, None, getattr(record, name))
+                for name in HISTORY_FIELDS
+                if getattr(record, name) not in (None, "")
+            ]
+        else:
+            delta = record.diff_against(previous, included_fields=HISTORY_FIELDS)
+            by_field = {change.field: change for change in delta.changes}
+            changes = [
+                (name, by_field[name].old, by_field[name].new)
+                for name in HISTORY_FIELDS
+                if name in by_field
+            ]
+        if not changes:
+            yield Row((*head, "", None, None, reason))
+        else:
+            for name, old, new in changes:
+                yield Row((*head, field_labels[name], shown(name, old), shown(name, new), reason))
+        previous = record
+
+
+# -- Helpers -------------------------------------------------------------------
+
+
+def _labels(choices):
+    """{value: label} in the active language, once per export rather than per row."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _field_label(name):
+    return str(capfirst(QuarterlyReport._meta.get_field(name).verbose_name))
+
+
+class _People:
+    """Display names of users, remembered per id (a plan has few authors)."""
+
+    def __init__(self):
+        self._names = {}
+
+    def name(self, user):
+        if user is None:
+            return ""
+        if user.pk not in self._names:
+            self._names[user.pk] = user.get_full_name() or user.get_username()
+        return self._names[user.pk]
