@@ -10,13 +10,16 @@ import csv
 import io
 import re
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from targets.exports import csvfile
-from targets.exports.rows import HISTORY_COLUMNS, REPORT_COLUMNS
+from targets.exports.cells import plain_number
+from targets.exports.rows import HISTORY_COLUMNS, HISTORY_FIELDS, REPORT_COLUMNS
 from targets.models import Indicator, Plan, PlanElement, QuarterlyReport
 
 from .test_export import _grow_plan
@@ -289,3 +292,57 @@ def test_query_count_is_fixed(leader_client, demo, users, django_assert_num_quer
     # (figure, progress) per new report
     assert len(large) == len(small) + added * (1 if url == REPORTS_URL else 4)
     assert len(large) > 2000  # more than one chunk
+
+
+def test_changes_are_those_of_simple_historys_diff_against(leader_client, demo, users):
+    """The export compares plain tuples; it must list exactly what `diff_against`
+    finds between consecutive records of each report."""
+    for code, quarter in [("P3-04", 3), ("P1-03", 3), ("P2-02", 2)]:
+        r = report(demo, code, quarter)
+        if r.value is not None:
+            r.value += 1
+        r.state = QuarterlyReport.State.RETURNED
+        r.review_comment = "请补充"
+        r.save_by(users["reviewer"], reason="退回")
+        r.problems = ""
+        r.state = QuarterlyReport.State.SUBMITTED
+        r.save_by(users["staff"], reason="重新提交")
+    _text, _header, rows = history_of(leader_client)
+    exported = {}
+    for row in rows:
+        if row["change"] == gettext("Changed"):
+            key = (row["code"], row["quarter"], row["when"], row["who"])
+            exported.setdefault(key, []).append((row["field"], row["old"], row["new"]))
+    fields = list(HISTORY_FIELDS)
+    expected = {}
+    for r in QuarterlyReport.objects.filter(indicator__plan=demo).select_related("indicator"):
+        records = list(
+            r.history.order_by("history_date", "history_id").select_related("history_user")
+        )
+        for previous, record in pairwise(records):
+            delta = record.diff_against(previous, included_fields=fields)
+            when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M:%S")
+            who = record.history_user.username if record.history_user else ""
+            key = (r.indicator.code, str(r.quarter), when, who)
+            by_field = {c.field: c for c in delta.changes}
+            expected.setdefault(key, []).extend(
+                (_field(f), _shown(f, by_field[f].old), _shown(f, by_field[f].new))
+                for f in fields
+                if f in by_field
+            )
+    assert exported == expected
+    assert len(expected) == 6
+
+
+def _field(field):
+    return str(capfirst(QuarterlyReport._meta.get_field(field).verbose_name))
+
+
+def _shown(field, value):
+    if value in (None, ""):
+        return ""
+    if field == "state":
+        return str(QuarterlyReport.State(value).label)
+    if field == "milestone_state":
+        return str(QuarterlyReport.MilestoneState(value).label)
+    return plain_number(value) if isinstance(value, Decimal) else str(value)

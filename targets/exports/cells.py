@@ -50,15 +50,16 @@ def one_decimal(value):
     return format(Decimal(value).quantize(Decimal("0.1")), "f")
 
 
-def local_datetime(value):
-    """An aware datetime in the site's time zone, to the second, as spreadsheets parse it."""
-    return timezone.localtime(value).replace(microsecond=0, tzinfo=None)
+def local_datetime(value, tz=None):
+    """An aware datetime in the site's time zone (or `tz`), to the second, naive, as
+    spreadsheets parse it."""
+    return timezone.localtime(value, tz).replace(microsecond=0, tzinfo=None)
 
 
-def text_of(value):
+def text_of(value, tz=None):
     """Dates and times as ISO text (used by CSV; XLSX keeps them typed)."""
     if isinstance(value, datetime.datetime):
-        return local_datetime(value).isoformat(sep=" ")
+        return local_datetime(value, tz).isoformat(sep=" ")
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
