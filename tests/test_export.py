@@ -22,7 +22,7 @@ from accounts.models import Section
 from targets.exports.cells import neutralise, one_decimal, plain_number
 from targets.exports.csvfile import csv_cell, csv_chunks
 from targets.exports.rows import NUMBER, PERCENT, SUMMARY_COLUMNS, TEXT, Column, Row, Table
-from targets.exports.xlsx import STATUS_COLOURS, workbook_bytes
+from targets.exports.xlsx import STATUS_COLOURS, row_height, workbook_bytes
 from targets.filters import IndicatorFilter
 from targets.models import Indicator, PlanElement, QuarterlyReport, Status
 from targets.views.exports import content_disposition
@@ -418,9 +418,21 @@ def test_xlsx_is_a_real_workbook(leader_client, demo):
     with translation.override("zh-hans"):
         assert [c.value for c in sheet[1]] == [gettext(m) for m in HEADER_MSGIDS]
     assert sheet.max_row == 30
-    # Readable widths: the indicator and narrative columns are wide.
+    # Readable widths: the indicator and narrative columns are wide; rows are as
+    # tall as their wrapped text (the pillar's name takes two lines).
     assert sheet.column_dimensions["D"].width >= 30
     assert sheet.column_dimensions["Q"].width >= 30
+    assert sheet.row_dimensions[2].height == 2 * 15 + 3
+
+
+def test_row_height_follows_wrapped_text():
+    wide = Column("text", "Text", TEXT, width=10, wrap=True)
+    narrow = Column("code", "Code", TEXT, width=2)
+    assert row_height(["短", "P1-01"], [wide, narrow]) is None  # one line: the default
+    assert row_height(["一二三四五六", "x"], [wide, narrow]) == 2 * 15 + 3  # 12 units in 10
+    assert row_height(["a\nb\nc", "x"], [wide, narrow]) == 3 * 15 + 3
+    assert row_height(["x", "not wrapped, however long"], [wide, narrow]) is None
+    assert row_height(["长" * 10_000, ""], [wide, narrow]) == 409  # Excel's maximum
 
 
 def test_xlsx_types_and_values_follow_the_status_rule(leader_client, demo):

@@ -12,6 +12,7 @@ and quarter; it prints on A4 landscape, one page wide, the header on every page.
 import datetime
 import io
 from decimal import Decimal
+from unicodedata import east_asian_width
 
 from django.utils.functional import Promise
 from openpyxl import Workbook
@@ -43,6 +44,8 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "Microsoft YaHei"  # Excel and WPS on Chinese Windows; others fall back
 PERCENT_FORMAT = "0.0"
 STATUS_KEY = "status"
+LINE_HEIGHT = 15  # points per line of 11-point text
+MAX_ROW_HEIGHT = 409  # Excel's limit
 
 
 def safe_text(value):
@@ -79,6 +82,7 @@ def workbook_bytes(table, *, creator="kpitracker"):
 
     header_font = Font(name=FONT, bold=True)
     header_alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    sheet.row_dimensions[1].height = row_height(table.headers, columns, every_column=True)
     header = []
     for text in table.headers:
         cell = WriteOnlyCell(sheet, value=safe_text(text))
@@ -94,6 +98,9 @@ def workbook_bytes(table, *, creator="kpitracker"):
     styles = _Styles()
     count = 0
     for row in table.rows:
+        # Write-only rows take their height before they are written; without one,
+        # LibreOffice shows wrapped text on a single, clipped line.
+        sheet.row_dimensions[count + 2].height = row_height(row.values, columns)
         sheet.append(
             [
                 _cell(sheet, value, column, row, styles)
@@ -106,6 +113,28 @@ def workbook_bytes(table, *, creator="kpitracker"):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def row_height(values, columns, *, every_column=False):
+    """The height (points) a row needs for its wrapped text, or None for one line.
+
+    Estimated from the text: a Chinese character is two units of column width, a
+    Latin one is one. Excel and WPS do not grow rows by themselves when a file
+    gives no height, and neither does LibreOffice.
+    """
+    lines = 1
+    for value, column in zip(values, columns, strict=True):
+        if (column.wrap or every_column) and isinstance(value, str) and value:
+            lines = max(lines, _line_count(value, column.width))
+    return None if lines == 1 else min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
+
+
+def _line_count(text, width):
+    count = 0
+    for line in text.split("\n"):
+        units = sum(2 if east_asian_width(c) in "WF" else 1 for c in line)
+        count += max(1, -(-units // width))
+    return count
 
 
 def _cell(sheet, value, column, row, styles):
