@@ -98,8 +98,7 @@ def workbook_bytes(table, *, creator="kpitracker"):
     styles = _Styles()
     count = 0
     for row in table.rows:
-        # Write-only rows take their height before they are written; without one,
-        # LibreOffice shows wrapped text on a single, clipped line.
+        # Write-only rows take their height before they are written.
         sheet.row_dimensions[count + 2].height = row_height(row.values, columns)
         sheet.append(
             [
@@ -119,8 +118,8 @@ def row_height(values, columns, *, every_column=False):
     """The height (points) a row needs for its wrapped text, or None for one line.
 
     Estimated from the text: a Chinese character is two units of column width, a
-    Latin one is one. Excel and WPS do not grow rows by themselves when a file
-    gives no height, and neither does LibreOffice.
+    Latin one is one. A file that gives no height is not reliably grown on opening
+    (LibreOffice shows one clipped line), so the workbook says how tall each row is.
     """
     lines = 1
     for value, column in zip(values, columns, strict=True):
