@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from targets.exports import csvfile
 from targets.exports.cells import plain_number
-from targets.exports.rows import HISTORY_COLUMNS, HISTORY_FIELDS, REPORT_COLUMNS
+from targets.exports.raw import HISTORY_COLUMNS, HISTORY_FIELDS, REPORT_COLUMNS
 from targets.models import Indicator, Plan, PlanElement, QuarterlyReport
 
 from .test_export import _grow_plan

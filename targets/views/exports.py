@@ -2,7 +2,7 @@
 their change history (CSV, streamed).
 
 Views only choose the plan, the quarter and the filters; the rows are built in
-targets/exports/rows.py and written by csvfile.py / xlsx.py. What a user may
+targets/exports/rows.py and raw.py and written by csvfile.py / xlsx.py. What a user may
 export is decided once, in `_export_scope`.
 """
 
@@ -18,7 +18,8 @@ from django.views.decorators.http import require_safe
 
 from .. import clock
 from ..exports.csvfile import csv_chunks
-from ..exports.rows import history_table, reports_table, summary_table
+from ..exports.raw import history_table, reports_table
+from ..exports.rows import summary_table
 from ..exports.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from ..exports.xlsx import workbook_bytes
 from ..filters import IndicatorFilter
