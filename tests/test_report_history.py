@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils import translation
 
 from targets.models import QuarterlyReport
-from targets.models.history import history_rows, iter_changes
+from targets.models.history import history_records, iter_changes
 
 from .reporting_helpers import form_data, report_url, review_url
 
@@ -32,12 +32,12 @@ def test_every_old_value_can_be_read_back_with_author_and_reason(personas):
     with translation.override("en"):
         changes = [
             (c.field, c.old, c.new, c.who, c.reason)
-            for c in iter_changes(history_rows(indicator__code="P5-05", quarter=3))
+            for c in iter_changes(history_records(indicator__code="P5-05", quarter=3))
             if c.field in {"value", "state"}
         ]
     assert changes == [
-        ("value", "", Decimal("1.00"), "staff2", ""),
-        ("state", "", "Draft", "staff2", ""),
+        ("value", None, Decimal("1.00"), "staff2", ""),
+        ("state", None, "Draft", "staff2", ""),
         ("value", Decimal("1.00"), Decimal("2.00"), "staff2", ""),
         ("state", "Draft", "Submitted", "staff2", ""),
         ("value", Decimal("2.00"), Decimal("3.00"), "staff2", "漏报一人"),

@@ -1,92 +1,181 @@
 """Changes of reports, field by field, read from django-simple-history.
 
-`iter_changes` walks historical rows in (report, time) order and compares each
-with the previous row of the same report, keeping only that one row in memory,
-so the indicator history page and a plan-wide export share one rule and both
-stream in a fixed number of queries.
+One rule for the indicator's history page and the plan-wide history export:
+`iter_changes` reads the historical rows with one query, as plain tuples (no
+model instances: a long history reads in half the time), ordered by report and
+time, and compares each row with the previous row of the same report, keeping
+only that one in memory — so a million-row export streams in bounded memory.
+
+- Created: one change per field given a value (old is empty).
+- Changed: one change per field that differs from the report's previous row —
+  what simple-history's `diff_against(previous, included_fields=HISTORY_FIELDS)`
+  gives (tests/test_export_history.py pins the two together). A save that
+  changed none of them still yields one change without a field, so its who,
+  when and reason are kept.
+- Deleted: one change without a field.
 """
 
 from dataclasses import dataclass
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .indicator import Indicator
 from .report import QuarterlyReport
 
-TRACKED_FIELDS = (
+# Rows fetched per round trip; PostgreSQL streams them through a server-side cursor.
+CHUNK_SIZE = 2000
+
+# The fields whose changes are listed, in this order. Left out: the identity
+# (indicator, quarter), the lock version, the timestamps, and `entered_by` (the
+# history's own user says who made each change).
+HISTORY_FIELDS = (
     "value",
     "milestone_state",
     "done_on",
+    "state",
     "progress",
     "problems",
     "next_steps",
-    "state",
     "review_comment",
 )
 
+HISTORY_QUERY = (
+    "id",
+    "history_date",
+    "history_type",
+    "history_change_reason",
+    "quarter",
+    "indicator__code",
+    "indicator__name_zh",
+    "indicator__name_en",
+    "history_user_id",
+    "history_user__username",
+    "history_user__first_name",
+    "history_user__last_name",
+    *HISTORY_FIELDS,
+)
 
-@dataclass
+
+@dataclass(frozen=True)
 class Change:
-    """One field of one report changed by one save."""
+    """One field of one report changed by one save (field "" for a delete or a save
+    that changed none of the listed fields)."""
 
     report_id: int
-    indicator_code: str
-    quarter: int
     when: object
     who: str
+    code: str
+    indicator: str
+    quarter: int
+    kind: str  # "+" created, "~" changed, "-" deleted
+    kind_label: str
     field: str
     field_label: str
     old: object
     new: object
     reason: str
-    kind_of_change: str  # "+" created, "~" changed, "-" deleted
 
 
-def history_rows(**filters):
-    """Historical report rows, oldest first per report, with what `iter_changes` needs."""
-    return (
-        QuarterlyReport.history.filter(**filters)
-        .select_related("history_user", "indicator")
-        .order_by("id", "history_date", "history_id")
+def history_records(**filters):
+    """The reports' historical rows matching `filters` (e.g. indicator=…)."""
+    return QuarterlyReport.history.filter(**filters)
+
+
+def iter_changes(records):
+    """Yield each `Change` of the historical rows in `records`, oldest first per report."""
+    rows = (
+        records.order_by("id", "history_date", "history_id")
+        .values_list(*HISTORY_QUERY)
+        .iterator(chunk_size=CHUNK_SIZE)
     )
+    field_labels = [_field_label(name) for name in HISTORY_FIELDS]
+    value_labels = [_value_labels(name) for name in HISTORY_FIELDS]
+    kind_labels = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+    nothing = (None,) * len(HISTORY_FIELDS)
+    people, names = People(), IndicatorNames()
 
+    def shown(index, value):
+        if value is None or value == "":
+            return None
+        labels = value_labels[index]
+        return labels.get(value, value) if labels else value
 
-def _label(name):
-    return QuarterlyReport._meta.get_field(name).verbose_name
-
-
-def _display(name, value):
-    if value in (None, ""):
-        return ""
-    if name == "milestone_state":
-        return str(QuarterlyReport.MilestoneState(value).label)
-    if name == "state":
-        return str(QuarterlyReport.State(value).label)
-    return value
-
-
-def iter_changes(rows):
-    """Yield a Change per changed field, comparing each row with the report's previous one."""
-    previous = None
-    for row in rows.iterator(chunk_size=2000):
-        if previous is not None and previous.id != row.id:
-            previous = None
-        who = row.history_user.get_username() if row.history_user else ""
-        for name in TRACKED_FIELDS:
-            old = getattr(previous, name) if previous is not None else None
-            new = getattr(row, name)
-            if previous is None and new in (None, ""):
-                continue  # a new report: list only what it was created with
-            if previous is not None and old == new:
-                continue
+    previous_id, previous = None, nothing
+    for row in rows:
+        report_id, when, kind, reason, quarter, code, name_zh, name_en = row[:8]
+        values = row[12:]
+        if report_id != previous_id:
+            previous_id, previous = report_id, nothing
+        common = {
+            "report_id": report_id,
+            "when": when,
+            "who": people.name(*row[8:12]),
+            "code": code or "",
+            "indicator": names.name(name_zh, name_en),
+            "quarter": quarter,
+            "kind": kind,
+            "kind_label": kind_labels.get(kind, kind),
+            "reason": reason or "",
+        }
+        changed = []
+        if kind != "-":
+            changed = [
+                (index, old, new)
+                for index, (old, new) in enumerate(zip(previous, values, strict=True))
+                if old != new and not (previous is nothing and new == "")
+            ]
+        if not changed:
+            yield Change(**common, field="", field_label="", old=None, new=None)
+        for index, old, new in changed:
             yield Change(
-                report_id=row.id,
-                indicator_code=row.indicator.code,
-                quarter=row.quarter,
-                when=row.history_date,
-                who=who,
-                field=name,
-                field_label=_label(name),
-                old=_display(name, old),
-                new=_display(name, new),
-                reason=row.history_change_reason or "",
-                kind_of_change=row.history_type,
+                **common,
+                field=HISTORY_FIELDS[index],
+                field_label=field_labels[index],
+                old=shown(index, old),
+                new=shown(index, new),
             )
-        previous = row
+        previous = values
+
+
+def _field_label(name):
+    return str(capfirst(QuarterlyReport._meta.get_field(name).verbose_name))
+
+
+def _value_labels(name):
+    choices = {"milestone_state": QuarterlyReport.MilestoneState, "state": QuarterlyReport.State}
+    if name not in choices:
+        return None
+    return {value: str(label) for value, label in choices[name].choices}
+
+
+class People:
+    """Display names of users (`get_full_name()` or the username), remembered per id:
+    a plan has few authors."""
+
+    def __init__(self):
+        self._names = {}
+
+    def name(self, user_id, username, first_name, last_name):
+        if user_id is None:
+            return ""
+        if user_id not in self._names:
+            user = User(username=username, first_name=first_name, last_name=last_name)
+            self._names[user_id] = user.get_full_name() or user.get_username()
+        return self._names[user_id]
+
+
+class IndicatorNames:
+    """An indicator's name in the active language (`Indicator.name`), from its two
+    columns; rows come grouped by report, so the last one is remembered."""
+
+    def __init__(self):
+        self._key, self._name = None, ""
+
+    def name(self, name_zh, name_en):
+        if (name_zh, name_en) != self._key:
+            self._key = (name_zh, name_en)
+            self._name = Indicator(name_zh=name_zh or "", name_en=name_en or "").name
+        return self._name

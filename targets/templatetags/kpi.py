@@ -47,3 +47,15 @@ def signed_points(value):
     if value is None or value == "":
         return ""
     return f"{'+' if Decimal(value) >= 0 else '−'}{points(value)}"
+
+
+@register.filter
+def cell(value):
+    """An export cell on a page: numbers without trailing zeros, dates as ISO, no "None"."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return figure(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -4,8 +4,16 @@
 - reporting.py: my reports, the report form, review
 - periods.py: missing reports, closing and reopening quarters
 - history.py: the change history of an indicator
+- exports.py: the meeting downloads (CSV, XLSX)
 """
 
+from .exports import (
+    export_history_csv,
+    export_reports_csv,
+    export_summary_csv,
+    export_summary_xlsx,
+    print_summary,
+)
 from .history import indicator_history
 from .periods import close_quarter, missing, quarters, reopen_quarter
 from .plan import home, indicator_detail, latest, pillar_detail, plan_detail
@@ -13,6 +21,10 @@ from .reporting import my_reports, report_form, review_queue, review_report
 
 __all__ = [
     "close_quarter",
+    "export_history_csv",
+    "export_reports_csv",
+    "export_summary_csv",
+    "export_summary_xlsx",
     "home",
     "indicator_detail",
     "indicator_history",
@@ -21,6 +33,7 @@ __all__ = [
     "my_reports",
     "pillar_detail",
     "plan_detail",
+    "print_summary",
     "quarters",
     "reopen_quarter",
     "report_form",

@@ -54,6 +54,18 @@ def kept_query(request, quarter):
     return "?" + urlencode(params)
 
 
+def export_query(request, quarter, pillar=None):
+    """The query string of the export links: the quarter and every filter shown,
+    so a download holds exactly the rows on the screen."""
+    params = {"quarter": quarter}
+    if pillar is not None:
+        params["pillar"] = pillar.code
+    params.update(
+        (key, request.GET[key]) for key in ("pillar", *KEPT_FILTERS) if request.GET.get(key)
+    )
+    return "?" + urlencode(params)
+
+
 def get_pillar(plan, code):
     # Through the plan's manager, so `pillar.plan` is the plan already fetched.
     return get_object_or_404(plan.elements, level=PlanElement.Level.PILLAR, code=code)

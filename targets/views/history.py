@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ..models.history import history_rows, iter_changes
+from ..models.history import history_records, iter_changes
 from .common import get_indicator, get_plan
 
 
@@ -13,7 +13,7 @@ from .common import get_indicator, get_plan
 def indicator_history(request, year, code):
     plan = get_plan(year)
     indicator = get_indicator(plan, code)
-    changes = list(iter_changes(history_rows(indicator=indicator)))
+    changes = list(iter_changes(history_records(indicator=indicator)))
     changes.sort(key=lambda change: change.when, reverse=True)  # newest first
     return render(
         request,

@@ -17,6 +17,7 @@ from ..models.plan import QUARTERS
 from ..tables import StandingTable
 from .common import (
     as_of_quarter,
+    export_query,
     get_indicator_with_reports,
     get_pillar,
     get_plan,
@@ -65,6 +66,7 @@ def plan_detail(request, year):
             "quarter": quarter,
             "quarters": QUARTERS,
             "query": query,
+            "export_query": export_query(request, quarter),
             "overview": overview,
             "filter": indicators,
             "table": table,
@@ -95,6 +97,7 @@ def pillar_detail(request, year, code):
             "quarter": quarter,
             "quarters": QUARTERS,
             "query": query,
+            "export_query": export_query(request, quarter, pillar=pillar),
             "overview": overview,
             "filter": indicators,
             "table": table,

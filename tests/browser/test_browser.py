@@ -235,3 +235,21 @@ def test_charts_survive_a_failing_cdn(page, problems, site, settings, failure):
     # The browser reports the failed CDN load itself; nothing else may go wrong.
     others = [p for p in problems if CDN not in p and "integrity" not in p]
     assert others == []
+
+
+def test_meeting_summary_prints_on_a4_landscape(page, problems, site):
+    log_in(page, site.url, "leader")
+    page.goto(f"{site.url}/plans/2024/?quarter=3")
+    with page.expect_navigation():
+        page.click(".indicator-table .export-links a:text-is('打印(A4)')")
+    assert "/plans/2024/export/print/?quarter=3" in page.url
+    assert_drawn(page, colours=(MET_GREEN, BEHIND_RED))
+    expect(page.locator(".print-table tbody tr")).to_have_count(29)
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".print-table")).to_be_visible()
+    pdf = screenshot_path("meeting-summary.pdf")
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    # A4 landscape is 842 × 595 points: the first page's media box says so.
+    assert re.search(rb"/MediaBox \[0 0 84[12]\.\d* 59[45]\.\d*\]", pdf.read_bytes())
+    assert problems == []

@@ -1,0 +1,168 @@
+"""The raw exports: every report, and every change of a report (who, when, what,
+old, new, why).
+
+Each is read with one query, as plain tuples (no model instances), and streamed
+with `.iterator()`: memory stays bounded whatever the size of the plan, and the
+number of queries is fixed.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from ..models import QuarterlyReport
+from ..models.history import CHUNK_SIZE, IndicatorNames, People, iter_changes
+from .rows import NUMBER, Column, Row, Table, labels
+
+# -- All reports, raw ----------------------------------------------------------
+
+REPORT_COLUMNS = (
+    Column("code", gettext_lazy("Code")),
+    Column("indicator", gettext_lazy("Indicator")),
+    Column("unit", gettext_lazy("Unit")),
+    Column("quarter", gettext_lazy("Quarter"), NUMBER),
+    Column("figure", gettext_lazy("Figure"), NUMBER),
+    Column("milestone_state", gettext_lazy("Milestone state")),
+    Column("done_on", gettext_lazy("Date done")),
+    Column("progress", gettext_lazy("Progress")),
+    Column("problems", gettext_lazy("Problems")),
+    Column("next_steps", gettext_lazy("Next steps")),
+    Column("approval_state", gettext_lazy("Approval state")),
+    Column("review_comment", gettext_lazy("Reviewer's comment")),
+    Column("entered_by", gettext_lazy("Entered by")),
+    Column("created_at", gettext_lazy("Created")),
+    Column("updated_at", gettext_lazy("Last changed")),
+)
+
+
+# What the reports query reads: plain tuples rather than three model instances a
+# row (report, indicator, author), as the history does.
+REPORT_QUERY = (
+    "indicator__code",
+    "indicator__name_zh",
+    "indicator__name_en",
+    "indicator__unit",
+    "quarter",
+    "value",
+    "milestone_state",
+    "done_on",
+    "progress",
+    "problems",
+    "next_steps",
+    "state",
+    "review_comment",
+    "entered_by_id",
+    "entered_by__username",
+    "entered_by__first_name",
+    "entered_by__last_name",
+    "created_at",
+    "updated_at",
+)
+
+
+def reports_table(plan, reports):
+    """Every report in `reports` (a queryset, any state), one row each.
+
+    One query: the reports joined with their indicator and author, streamed.
+    Ordered by indicator and quarter; drafts and returned reports are included
+    with their approval state, so the file is the raw record.
+    """
+    return Table(
+        title=_("%(plan)s — reports") % {"plan": plan.name},
+        columns=REPORT_COLUMNS,
+        rows=report_rows(
+            reports.order_by("indicator__order", "indicator__code", "quarter")
+            .values_list(*REPORT_QUERY)
+            .iterator(chunk_size=CHUNK_SIZE)
+        ),
+    )
+
+
+def report_rows(reports):
+    """Rows of `REPORT_COLUMNS` from tuples of `REPORT_QUERY`."""
+    milestone_labels = labels(QuarterlyReport.MilestoneState)
+    approval_labels = labels(QuarterlyReport.State)
+    people = People()
+    names = IndicatorNames()
+    for (
+        code,
+        name_zh,
+        name_en,
+        unit,
+        quarter,
+        value,
+        milestone_state,
+        done_on,
+        progress,
+        problems,
+        next_steps,
+        state,
+        review_comment,
+        *author,
+        created_at,
+        updated_at,
+    ) in reports:
+        yield Row(
+            (
+                code,
+                names.name(name_zh, name_en),
+                unit,
+                quarter,
+                value,
+                milestone_labels.get(milestone_state, ""),
+                done_on,
+                progress,
+                problems,
+                next_steps,
+                approval_labels.get(state, state),
+                review_comment,
+                people.name(*author),
+                created_at,
+                updated_at,
+            )
+        )
+
+
+# -- The change history of the reports ----------------------------------------
+
+HISTORY_COLUMNS = (
+    Column("when", gettext_lazy("When")),
+    Column("who", gettext_lazy("Who")),
+    Column("code", gettext_lazy("Code")),
+    Column("indicator", gettext_lazy("Indicator")),
+    Column("quarter", gettext_lazy("Quarter"), NUMBER),
+    Column("change", pgettext_lazy("history", "Change")),
+    Column("field", gettext_lazy("Field")),
+    Column("old", gettext_lazy("Old value")),
+    Column("new", gettext_lazy("New value")),
+    Column("reason", gettext_lazy("Reason")),
+)
+
+
+def history_table(plan, records):
+    """The change history of reports: one row per changed field of each change.
+
+    `records` is a queryset of the reports' historical rows; the changes come
+    from `targets.models.history.iter_changes` (the rule the history page uses
+    too): one query, streamed, bounded memory.
+    """
+    return Table(
+        title=_("%(plan)s — change history") % {"plan": plan.name},
+        columns=HISTORY_COLUMNS,
+        rows=(
+            Row(
+                (
+                    c.when,
+                    c.who,
+                    c.code,
+                    c.indicator,
+                    c.quarter,
+                    c.kind_label,
+                    c.field_label,
+                    c.old,
+                    c.new,
+                    c.reason,
+                )
+            )
+            for c in iter_changes(records)
+        ),
+    )

@@ -1,0 +1,159 @@
+"""What goes in an export — its columns and typed rows — and the meeting summary.
+
+A row holds Python values — `Decimal`/`int` for numbers, `str` for text, `date`
+or `datetime`, `None` for "no figure" — and the writers decide how each type is
+written (csvfile.py, xlsx.py). Nothing here formats or escapes.
+
+The meeting summary takes every figure and status from `Standing` (the status
+rule, standing.py); nothing is recomputed here. The raw reports and the change
+history are in raw.py.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import QuarterlyReport
+
+TEXT, NUMBER, PERCENT = "text", "number", "percent"
+
+COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: object  # a lazy translation, read in the language of the request
+    kind: str = TEXT  # PERCENT cells keep one decimal; others follow their value's type
+    width: int = 10  # in characters, for the spreadsheet
+    wrap: bool = False  # long text wraps in the spreadsheet
+
+
+@dataclass
+class Row:
+    values: tuple
+    status: str = ""  # the summary's `Status` value, for the status cell's colour
+
+
+@dataclass
+class Table:
+    """An export: a title, its columns and its rows (an iterable, possibly lazy)."""
+
+    title: str
+    columns: tuple
+    rows: Iterable
+    sheet_title: str = ""
+
+    @property
+    def headers(self):
+        return [str(column.header) for column in self.columns]
+
+    def rows_with_columns(self):
+        """(row, [(column, value), …]) for a page that renders the table (the print view)."""
+        for row in self.rows:
+            yield row, list(zip(self.columns, row.values, strict=True))
+
+
+# -- The meeting summary: one row per indicator as of a quarter ----------------
+
+QUARTER_HEADERS = {
+    1: gettext_lazy("Q1"),
+    2: gettext_lazy("Q2"),
+    3: gettext_lazy("Q3"),
+    4: gettext_lazy("Q4"),
+}
+
+SUMMARY_COLUMNS = (
+    Column("no", gettext_lazy("No."), NUMBER, width=5),
+    Column("code", gettext_lazy("Code"), width=8),
+    Column("pillar", gettext_lazy("Pillar"), width=22, wrap=True),
+    Column("indicator", gettext_lazy("Indicator"), width=36, wrap=True),
+    Column("unit", gettext_lazy("Unit"), width=6),
+    Column("comparison", gettext_lazy("Comparison"), width=10),
+    Column("target", gettext_lazy("Annual target"), NUMBER, width=9),
+    *(Column(f"q{q}", header, NUMBER, width=10) for q, header in QUARTER_HEADERS.items()),
+    Column("year_to_date", gettext_lazy("Year to date"), NUMBER, width=13, wrap=True),
+    Column("completion", gettext_lazy("Completion (%)"), PERCENT, width=10),
+    Column("expected", gettext_lazy("Expected by quarter (%)"), PERCENT, width=10),
+    Column("status", gettext_lazy("Status"), width=11),
+    Column("lead_section", gettext_lazy("Lead section"), width=16, wrap=True),
+    Column("progress", gettext_lazy("Progress"), width=40, wrap=True),
+    Column("problems", gettext_lazy("Problems"), width=30, wrap=True),
+    Column("next_steps", gettext_lazy("Next steps"), width=30, wrap=True),
+    Column("approval_state", gettext_lazy("Approval state"), width=10),
+)
+
+
+def summary_table(plan, quarter, standings):
+    """The meeting summary of `standings` (one per indicator, in the order given).
+
+    `standings` come from `IndicatorQuerySet.standings(quarter)`, filtered as the
+    dashboard filters them (see views/exports.py).
+    """
+    return Table(
+        title=_("%(plan)s — as of Q%(quarter)s") % {"plan": plan.name, "quarter": quarter},
+        sheet_title=_("%(year)s Q%(quarter)s") % {"year": plan.year, "quarter": quarter},
+        columns=SUMMARY_COLUMNS,
+        rows=summary_rows(standings),
+    )
+
+
+def summary_rows(standings):
+    """One `Row` per standing, its values in the order of `SUMMARY_COLUMNS`.
+
+    - Each quarter up to the as-of quarter shows its counted figure (submitted or
+      approved), or for a milestone its state; later quarters are empty.
+    - Year to date is `Standing.actual` (the sum for a count, the latest figure for
+      a level); for a milestone its current state, with the date it was done.
+    - The narrative is that of the as-of quarter's report, if it counts: a draft
+      or a returned report is not shown to the meeting, but its approval state is.
+    """
+    milestone_labels = labels(QuarterlyReport.MilestoneState)
+    approval_labels = labels(QuarterlyReport.State)
+    for number, standing in enumerate(standings, start=1):
+        indicator = standing.indicator
+        report = standing.report
+        narrative = report if report is not None and report.counts else None
+        if indicator.is_milestone:
+            not_started = QuarterlyReport.MilestoneState.NOT_STARTED
+            quarters = [
+                milestone_labels[standing.quarter_values[q] or not_started]
+                if q in standing.quarter_values
+                else None
+                for q in QUARTER_HEADERS
+            ]
+            year_to_date = str(standing.milestone_state_label)
+            if standing.done_on:
+                year_to_date = f"{year_to_date} ({standing.done_on.isoformat()})"
+        else:
+            quarters = [standing.quarter_values.get(q) for q in QUARTER_HEADERS]
+            year_to_date = standing.actual
+        yield Row(
+            status=standing.status or "",
+            values=(
+                number,
+                indicator.code,
+                indicator.pillar.name,
+                indicator.name,
+                indicator.unit,
+                COMPARISON_SYMBOLS.get(indicator.comparison, ""),
+                indicator.target,
+                *quarters,
+                year_to_date,
+                standing.completion_percent,
+                standing.expected_percent,
+                str(standing.status_label),
+                indicator.lead_section.name if indicator.lead_section else "",
+                narrative.progress if narrative else "",
+                narrative.problems if narrative else "",
+                narrative.next_steps if narrative else "",
+                approval_labels.get(report.state, report.state) if report else "",
+            ),
+        )
+
+
+def labels(choices):
+    """{value: label} in the active language, once per export rather than per row."""
+    return {value: str(label) for value, label in choices.choices}

@@ -1,0 +1,168 @@
+"""Downloads for the quarterly meeting: the summary (CSV, XLSX), all reports and
+their change history (CSV, streamed).
+
+Views only choose the plan, the quarter and the filters; the rows are built in
+targets/exports/rows.py and raw.py and written by csvfile.py / xlsx.py. What a user may
+export is decided once, in `_export_scope`.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from .. import charts, clock
+from ..exports.csvfile import csv_chunks
+from ..exports.raw import history_table, reports_table
+from ..exports.rows import summary_table
+from ..exports.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
+from ..exports.xlsx import workbook_bytes
+from ..filters import IndicatorFilter
+from ..models import Plan, QuarterlyReport
+from .common import as_of_quarter, get_plan
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+@dataclass
+class ExportScope:
+    """A plan and the part of it one user may export."""
+
+    plan: Plan
+    indicators: object  # an IndicatorQuerySet
+
+    @property
+    def reports(self):
+        return QuarterlyReport.objects.filter(indicator__in=self.indicators)
+
+    @property
+    def history(self):
+        return QuarterlyReport.history.filter(indicator__in=self.indicators)
+
+
+def _export_scope(request, year):
+    """The plan named in the URL and what of it `request.user` may export.
+
+    What a user may see is what they may export: the permission that lets them read
+    the plan's pages (targets/rules.py) lets them export it, and every export goes
+    through here.
+    """
+    if not request.user.has_perm("targets.view_plan"):
+        raise PermissionDenied
+    plan = get_plan(year)
+    return ExportScope(plan=plan, indicators=plan.indicators.all())
+
+
+@login_required
+@require_safe
+@never_cache
+def export_summary_csv(request, year):
+    scope = _export_scope(request, year)
+    table, quarter = _summary(request, scope)
+    response = HttpResponse(b"".join(csv_chunks(table)), content_type=CSV_CONTENT_TYPE)
+    return _attach(response, _file_name(scope.plan, f"Q{quarter}", "csv"))
+
+
+@login_required
+@require_safe
+@never_cache
+def export_summary_xlsx(request, year):
+    scope = _export_scope(request, year)
+    table, quarter = _summary(request, scope)
+    response = HttpResponse(workbook_bytes(table), content_type=XLSX_CONTENT_TYPE)
+    return _attach(response, _file_name(scope.plan, f"Q{quarter}", "xlsx"))
+
+
+@login_required
+@require_safe
+@never_cache
+def export_reports_csv(request, year):
+    scope = _export_scope(request, year)
+    table = reports_table(scope.plan, scope.reports)
+    return _stream_csv(table, _file_name(scope.plan, "reports", "csv"))
+
+
+@login_required
+@require_safe
+@never_cache
+def export_history_csv(request, year):
+    scope = _export_scope(request, year)
+    table = history_table(scope.plan, scope.history)
+    return _stream_csv(table, _file_name(scope.plan, "history", "csv"))
+
+
+@login_required
+@require_safe
+def print_summary(request, year):
+    """The meeting summary on paper: A4 landscape, the dashboard's status chart on top,
+    then the same rows and columns as the CSV/XLSX (and the same filters)."""
+    scope = _export_scope(request, year)
+    table, quarter = _summary(request, scope)
+    return render(
+        request,
+        "targets/print_summary.html",
+        {
+            "plan": scope.plan,
+            "quarter": quarter,
+            "today": clock.today(),
+            "table": table,
+            "status_chart": charts.status_by_pillar(scope.plan.overview(quarter)),
+        },
+    )
+
+
+def _summary(request, scope):
+    """The summary as of `?quarter=`, holding exactly what the dashboard's filters
+    (same `IndicatorFilter`, same GET parameters) show.
+
+    A filter value that names nothing (an unknown pillar or section, a misspelt
+    status) is an unknown page, like a bad quarter: a file that silently ignored
+    it would be taken for the filtered one.
+    """
+    quarter = as_of_quarter(request, scope.plan)
+    filterset = IndicatorFilter(
+        request.GET, queryset=scope.indicators, plan=scope.plan, quarter=quarter
+    )
+    if not filterset.is_valid():
+        raise Http404(_("Unknown filter: %(errors)s") % {"errors": filterset.errors.as_text()})
+    return summary_table(scope.plan, quarter, filterset.qs.standings(quarter)), quarter
+
+
+def _stream_csv(table, filename):
+    """Stream the CSV; rows are produced after the view has returned, so they are
+    produced in the language of the request explicitly."""
+    chunks = _in_language(translation.get_language(), csv_chunks(table))
+    response = StreamingHttpResponse(chunks, content_type=CSV_CONTENT_TYPE)
+    return _attach(response, filename)
+
+
+def _in_language(language, chunks):
+    with translation.override(language):
+        yield from chunks
+
+
+def _file_name(plan, what, extension):
+    """e.g. kpi-2024-Q3-2024-10-08.csv: the plan, what, and today's date."""
+    return f"kpi-{plan.year}-{what}-{clock.today().isoformat()}.{extension}"
+
+
+def _attach(response, filename):
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def content_disposition(filename):
+    """`attachment` with an ASCII `filename` and the exact name in `filename*` (RFC 6266).
+
+    Browsers that know `filename*` use it (a Chinese name survives); others get
+    the ASCII fallback, non-ASCII characters replaced by "_".
+    """
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
