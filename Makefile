@@ -10,7 +10,7 @@ DEV_ENV := DJANGO_DEBUG=1 KPI_TODAY=$(DEMO_TODAY)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast lint format messages bench clean help
+.PHONY: run setup test lint format messages bench bench-exports clean help
 
 help:
 	@echo "make run    - install, migrate, load the 2024 plan + demo data, serve on http://$(HOST):$(PORT)"
@@ -55,8 +55,12 @@ messages: $(VENV)/.installed-test
 	$(DEV_ENV) $(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
 	$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv
 
+# Benchmarks, run by hand (numbers in the README and the closing notes), not by `make test`.
 bench: $(VENV)/.installed-test
-	$(PY) bench/run.py
+	$(PY) bench/pages.py
+
+bench-exports: $(VENV)/.installed-test
+	$(PY) bench/export_bench.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
