@@ -38,9 +38,13 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 PAGES = [
     "/plans/2024/?quarter=3",
     "/plans/2024/indicators/P6-04/?quarter=3",
+    "/plans/2024/pillars/P3/?quarter=3",
     "/reports/",
     "/plans/2024/missing/",
     "/plans/2024/indicators/P6-04/history/",
+    "/plans/2024/export/summary.csv?quarter=3",
+    "/plans/2024/export/summary.xlsx?quarter=3",
+    "/plans/2024/export/print/?quarter=3",
 ]
 ROUNDS = 30
 
