@@ -48,6 +48,8 @@ class FigureField(forms.DecimalField):
         return super().to_python(value)
 
     def validate(self, value):
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         if value is not None and value > MAX_FIGURE:
             raise ValidationError(
                 _("%(figure)s is too large for a quarterly figure (the limit is 1,000,000,000)."),
@@ -172,7 +174,7 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ Status sorts worst first (`Standing.severity`), not alphabetically.
 """
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,10 @@ def _cells(name, *, num=False):
     """Header and cell classes: `col-<name>` lets the phone layout drop a column."""
     css = f"col-{name} num" if num else f"col-{name}"
     return {"th": {"class": css}, "td": {"class": css}}
+
+
+# The most rows a page of the indicator table shows, whatever ?per_page= asks.
+MAX_PER_PAGE = 200
 
 
 class StandingTable(tables.Table):
@@ -51,6 +56,13 @@ class StandingTable(tables.Table):
         template_name = "targets/includes/table.html"
         attrs = {"class": "indicators"}
         empty_text = _("No indicator matches these filters.")
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        # django-tables2 takes ?per_page= from the URL as given; zero or a negative
+        # number would raise, a huge one would render everything: keep it in bounds.
+        if per_page is not None:
+            per_page = min(max(per_page, 1), MAX_PER_PAGE)
+        return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 
     def __init__(self, data, *, query="", **kwargs):
         """`query`: the query string (as-of quarter, filters) links to indicators carry."""

@@ -408,3 +408,10 @@ def test_pillar_overview_alone_takes_two_queries(demo, django_assert_num_queries
     with django_assert_num_queries(2):  # indicators (+ joins), reports
         overview = pillar.overview(3)
         assert overview.progress.measured == 5
+
+
+@pytest.mark.parametrize("per_page", ["-1", "0", "abc", "100000"])
+@pytest.mark.parametrize("url", [PLAN, PILLAR])
+def test_any_page_size_in_the_url_is_safe(leader_client, url, per_page):
+    response = leader_client.get(url + f"?quarter=3&per_page={per_page}&page=2")
+    assert response.status_code == 200

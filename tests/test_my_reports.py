@@ -64,3 +64,17 @@ def test_current_quarter_comes_first(personas):
     response = personas["staff"].get("/reports/")
     quarters = [i.quarter for g in response.context["sections"] for i in g.items]
     assert quarters == sorted(quarters, reverse=True)
+
+
+def test_a_corrected_milestone_is_no_longer_done_earlier(personas, users):
+    """P6-01 was done in Q1; a Q2 report saying "in progress" corrects that."""
+    from targets.models import Indicator, QuarterlyReport
+
+    indicator = Indicator.objects.get(code="P6-01")
+    report = QuarterlyReport(
+        indicator=indicator, quarter=2, milestone_state="in_progress", progress="文件需修订"
+    )
+    report.record_entry(by=users["staff"], submit=True, expected_version=0)
+    items = _items(personas["staff"].get("/reports/"))
+    assert items[("P6-01", 3)].state == "not_started"  # its Q3 report is due again
+    assert indicator.standing(3).status != "met"  # the dashboard agrees

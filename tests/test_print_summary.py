@@ -71,3 +71,10 @@ def test_export_link_gives_the_rows_the_dashboard_shows(leader_client):
     text = csv.content.decode("utf-8-sig")
     exported = {line.split(",")[1] for line in text.strip().split("\r\n")[1:]}
     assert exported == on_screen
+
+
+def test_pillar_page_exports_its_own_pillar_whatever_the_url_says(leader_client):
+    links = _links(
+        leader_client.get("/plans/2024/pillars/P3/?quarter=3&pillar=P5").content.decode()
+    )
+    assert "/plans/2024/export/summary.csv?quarter=3&pillar=P3" in links

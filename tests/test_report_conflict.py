@@ -125,3 +125,23 @@ def test_truly_simultaneous_saves_on_postgresql(demo, users):
     report.refresh_from_db()
     assert report.value == winner and report.version == version + 1
     assert report.history.count() == 2  # the demo row and the winner's
+
+
+def test_review_without_a_version_is_refused(personas):
+    report = QuarterlyReport.objects.get(indicator__code="P6-04", quarter=3)
+    for version in ("0", "", "x"):
+        personas["reviewer"].post(
+            report_url("P6-04", 3) + "review/", {"action": "approve", "version": version}
+        )
+        report.refresh_from_db()
+        assert report.state == "submitted"
+
+
+def test_tampered_version_on_a_new_report_can_be_retried(personas):
+    url = report_url("P5-05", 3)
+    response = personas["staff2"].post(url, form_data(value="4", version="5"))
+    assert response.status_code == 409
+    kept = response.context["form"].initial
+    assert kept["version"] == 0
+    retry = personas["staff2"].post(url, form_data(value="4", version=str(kept["version"])))
+    assert retry.status_code == 302

@@ -170,3 +170,12 @@ def test_count_form_shows_unit_year_to_date_and_target(personas):
     assert "次" in content  # unit
     assert "≥ 15" in content  # target
     assert "11" in content  # year-to-date as of Q3
+
+
+@pytest.mark.parametrize("typed", ["NaN", "nan", "Infinity", "-Infinity", "sNaN"])
+def test_non_finite_figures_are_refused(personas, typed):
+    before = snapshot("P6-04", 3)
+    response = _post(personas["staff"], "P6-04", 3, language="en", value=typed, reason="x")
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["value"]
+    assert snapshot("P6-04", 3) == before

@@ -236,3 +236,21 @@ def test_leader_sees_every_section(personas):
     codes = {i.indicator.code for g in response.context["sections"] for i in g.items}
     assert len(codes) == 29
     assert personas["leader"].get("/")["Location"] == "/plans/2024/"
+
+
+@pytest.mark.parametrize("model", ["quarterlyreport", "reportingperiod"])
+def test_admin_history_page_cannot_save_an_old_version(personas, demo, model):
+    """simple-history's "revert" page saves what is posted even when revert is off."""
+    demo.close_quarter(3, by=None, reason="关账")
+    report = QuarterlyReport.objects.get(indicator__code="P6-04", quarter=3)
+    obj = report if model == "quarterlyreport" else demo.periods.get(quarter=3)
+    before = snapshot("P6-04", 3)
+    record = obj.history.first()
+    url = f"/admin/targets/{model}/{obj.pk}/history/{record.history_id}/"
+    assert personas["admin"].get(url).status_code == 200  # it may show
+    response = personas["admin"].post(
+        url, {"value": "9", "state": "draft", "version": "1", "is_closed": ""}
+    )
+    assert response.status_code == 403
+    assert snapshot("P6-04", 3) == before
+    assert demo.is_quarter_closed(3)

@@ -259,14 +259,18 @@ class Indicator(BilingualNameMixin, models.Model):
         return list(self.reports.order_by("quarter"))
 
     def done_before(self, quarter):
-        """The quarter in which this milestone was reported done, if before `quarter`.
+        """The quarter since which this milestone has been done, if before `quarter`.
 
-        A milestone done in an earlier quarter has nothing left to report.
+        A milestone done in an earlier quarter has nothing left to report. Like the
+        status rule, it follows the latest counted report: a later "in progress"
+        (a correction) undoes an earlier "done".
         """
-        for report in self.reports_list():
-            if report.quarter < quarter and report.counts and report.is_done:
-                return report.quarter
-        return None
+        done_since = None
+        for report in self.reports_list():  # ordered by quarter
+            if report.quarter >= quarter or not report.counts:
+                continue
+            done_since = (done_since or report.quarter) if report.is_done else None
+        return done_since
 
     def standing(self, quarter):
         """How this indicator stands as of the end of `quarter` (see standing.py)."""

@@ -194,7 +194,11 @@ class QuarterlyReport(models.Model):
             raise ReportLocked("Only a submitted report can be approved.")
         self.state = self.State.APPROVED
         self.review_comment = comment
-        self._write_checked(by, comment or "approved", expected_version or self.version)
+        self._write_checked(
+            by,
+            comment or "approved",
+            self.version if expected_version is None else expected_version,
+        )
 
     def return_for_changes(self, *, by, comment, expected_version=None):
         if self.state not in (self.State.SUBMITTED, self.State.APPROVED):
@@ -203,7 +207,9 @@ class QuarterlyReport(models.Model):
             raise ValueError("Returning a report needs a comment.")
         self.state = self.State.RETURNED
         self.review_comment = comment
-        self._write_checked(by, comment, expected_version or self.version)
+        self._write_checked(
+            by, comment, self.version if expected_version is None else expected_version
+        )
 
     def _write_checked(self, by, reason, expected_version):
         try:

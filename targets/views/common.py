@@ -58,11 +58,10 @@ def export_query(request, quarter, pillar=None):
     """The query string of the export links: the quarter and every filter shown,
     so a download holds exactly the rows on the screen."""
     params = {"quarter": quarter}
+    filters = KEPT_FILTERS if pillar is not None else ("pillar", *KEPT_FILTERS)
+    params.update((key, request.GET[key]) for key in filters if request.GET.get(key))
     if pillar is not None:
-        params["pillar"] = pillar.code
-    params.update(
-        (key, request.GET[key]) for key in ("pillar", *KEPT_FILTERS) if request.GET.get(key)
-    )
+        params["pillar"] = pillar.code  # a pillar's page exports that pillar, whatever the URL says
     return "?" + urlencode(params)
 
 

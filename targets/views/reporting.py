@@ -121,7 +121,7 @@ def _posted_version(request):
 def _conflict_context(request, current, form_kwargs):
     """Show what the other person saved; keep this user's input to retry."""
     kept = {name: request.POST.get(name, "") for name in ReportForm.Meta.fields}
-    kept["version"] = current.version
+    kept["version"] = current.version if current.pk else 0
     if request.POST.get("reason"):
         kept["reason"] = request.POST["reason"]
     return {
