@@ -49,35 +49,6 @@ PAGES = [
 ROUNDS = 30
 
 
-def grow(times):
-    from decimal import Decimal
-
-    from targets.models import Indicator, PlanElement, QuarterlyReport
-
-    plan_pillars = {p.code: p for p in PlanElement.objects.filter(level="pillar")}
-    base = list(Indicator.objects.filter(kind="count"))
-    Indicator.objects.bulk_create(
-        Indicator(
-            plan=i.plan,
-            pillar=plan_pillars[i.pillar.code],
-            code=f"X{n}-{i.code}",
-            name_zh=i.name_zh,
-            kind="count",
-            measure="flow",
-            comparison=">=",
-            target=i.target,
-            lead_section=i.lead_section,
-        )
-        for n in range(times)
-        for i in base
-    )
-    QuarterlyReport.objects.bulk_create(
-        QuarterlyReport(indicator=i, quarter=q, value=Decimal(q), state="approved")
-        for i in Indicator.objects.filter(code__startswith="X")
-        for q in (1, 2, 3)
-    )
-
-
 def measure(client, label):
     print(f"\n{label}")
     print(f"{'page':45} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
@@ -105,8 +76,10 @@ def main():
     client.login(username="leader", password="kpi-demo-2024")
     print(f"database: {connection.vendor}, {ROUNDS} rounds per page")
     measure(client, "demo plan (29 indicators, 79 reports)")
-    grow(30)
-    from targets.models import Indicator, QuarterlyReport
+    from targets.models import Indicator, Plan, QuarterlyReport
+    from tests.growth import grow_plan  # the same growth the query-count tests use
+
+    grow_plan(Plan.objects.get(year=2024), 30)
 
     measure(
         client,

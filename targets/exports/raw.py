@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ..models import QuarterlyReport
 from ..models.history import CHUNK_SIZE, IndicatorNames, People, iter_changes
-from .rows import NUMBER, Column, Row, Table, labels
+from ..models.report import choice_labels
+from .rows import NUMBER, Column, Row, Table
 
 # -- All reports, raw ----------------------------------------------------------
 
@@ -79,8 +80,8 @@ def reports_table(plan, reports):
 
 def report_rows(reports):
     """Rows of `REPORT_COLUMNS` from tuples of `REPORT_QUERY`."""
-    milestone_labels = labels(QuarterlyReport.MilestoneState)
-    approval_labels = labels(QuarterlyReport.State)
+    milestone_labels = choice_labels(QuarterlyReport.MilestoneState)
+    approval_labels = choice_labels(QuarterlyReport.State)
     people = People()
     names = IndicatorNames()
     for (

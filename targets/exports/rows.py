@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import QuarterlyReport
+from ..models.report import choice_labels
 
 TEXT, NUMBER, PERCENT = "text", "number", "percent"
 
@@ -110,8 +111,8 @@ def summary_rows(standings):
     - The narrative is that of the as-of quarter's report, if it counts: a draft
       or a returned report is not shown to the meeting, but its approval state is.
     """
-    milestone_labels = labels(QuarterlyReport.MilestoneState)
-    approval_labels = labels(QuarterlyReport.State)
+    milestone_labels = choice_labels(QuarterlyReport.MilestoneState)
+    approval_labels = choice_labels(QuarterlyReport.State)
     for number, standing in enumerate(standings, start=1):
         indicator = standing.indicator
         report = standing.report
@@ -152,8 +153,3 @@ def summary_rows(standings):
                 approval_labels.get(report.state, report.state) if report else "",
             ),
         )
-
-
-def labels(choices):
-    """{value: label} in the active language, once per export rather than per row."""
-    return {value: str(label) for value, label in choices.choices}

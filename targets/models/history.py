@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from .indicator import Indicator
-from .report import QuarterlyReport
+from .report import QuarterlyReport, choice_labels
 
 # Rows fetched per round trip; PostgreSQL streams them through a server-side cursor.
 CHUNK_SIZE = 2000
@@ -146,9 +146,7 @@ def _field_label(name):
 
 def _value_labels(name):
     choices = {"milestone_state": QuarterlyReport.MilestoneState, "state": QuarterlyReport.State}
-    if name not in choices:
-        return None
-    return {value: str(label) for value, label in choices[name].choices}
+    return choice_labels(choices[name]) if name in choices else None
 
 
 class People:

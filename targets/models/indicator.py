@@ -258,6 +258,10 @@ class Indicator(BilingualNameMixin, models.Model):
             return self.prefetched_reports
         return list(self.reports.order_by("quarter"))
 
+    def report_for(self, quarter):
+        """This indicator's report for `quarter` (any state), or None."""
+        return next((r for r in self.reports_list() if r.quarter == quarter), None)
+
     def done_before(self, quarter):
         """The quarter since which this milestone has been done, if before `quarter`.
 

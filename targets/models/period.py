@@ -6,8 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .recorded import RecordedSaveMixin
 
-class ReportingPeriod(models.Model):
+
+class ReportingPeriod(RecordedSaveMixin, models.Model):
     """A quarter of a plan that has been closed (or closed and reopened).
 
     A quarter without a row is open. Closing and reopening go through

@@ -95,9 +95,7 @@ class Plan(BilingualNameMixin, models.Model):
         period.is_closed = closed
         period.changed_by = by
         period.reason = reason
-        period._history_user = by
-        period._change_reason = reason
-        period.save()
+        period.save_by(by, reason)
 
     def latest_reported_quarter(self):
         """The latest quarter with any counted figure, or 1 before anything is reported.

@@ -6,8 +6,16 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .recorded import RecordedSaveMixin
+
 # A figure above this is a typo, not a result (also refused by the database).
 MAX_FIGURE = 10**9
+
+
+def choice_labels(choices):
+    """{value: label} of a TextChoices in the active language, built once per listing
+    rather than once per row."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 class ReportLocked(Exception):
@@ -31,7 +39,7 @@ class QuarterlyReportQuerySet(models.QuerySet):
         return self.filter(state__in=QuarterlyReport.COUNTED_STATES)
 
 
-class QuarterlyReport(models.Model):
+class QuarterlyReport(RecordedSaveMixin, models.Model):
     """One indicator's report for one quarter.
 
     For a count, `value` is the quarter's own figure; for a level, the figure at
@@ -131,8 +139,9 @@ class QuarterlyReport(models.Model):
         """The last line of defence: no route (form, admin, shell) changes a locked report."""
         from .period import ReportingPeriod
 
+        # Through the indicator's id: no need to load the indicator on every save.
         if ReportingPeriod.objects.filter(
-            plan_id=self.indicator.plan_id, quarter=self.quarter, is_closed=True
+            plan__indicators=self.indicator_id, quarter=self.quarter, is_closed=True
         ).exists():
             raise ReportLocked(f"Q{self.quarter} is closed.")
         if self.pk is None:
@@ -145,16 +154,6 @@ class QuarterlyReport(models.Model):
             )
             if not unlocking:
                 raise ReportLocked("An approved report changes only by being returned.")
-
-    def save_by(self, user, reason="", **kwargs):
-        """Save with who did it and why, so the history row carries both.
-
-        Every change of a figure goes through here: django-simple-history records
-        `save()` but not `QuerySet.update()`.
-        """
-        self._history_user = user
-        self._change_reason = reason
-        self.save(**kwargs)
 
     # --- the reporting workflow ---------------------------------------------------
     # draft/returned --save draft--> draft; (new)/draft/returned/submitted --submit-->

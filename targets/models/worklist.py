@@ -71,20 +71,24 @@ def _group_by_section(items):
     ]
 
 
+def _item(plan, indicator, quarter, today, closed=False):
+    return WorkItem(
+        indicator=indicator,
+        quarter=quarter,
+        report=indicator.report_for(quarter),
+        due=plan.report_due(quarter),
+        today=today,
+        closed=closed,
+        done_in=indicator.done_before(quarter),
+    )
+
+
 def worklist(plan, indicators, quarters, today):
     """The reports of `indicators` for each of `quarters` (in that order), by lead section."""
     closed = plan.closed_quarters()
     indicators = list(indicators.with_reports())
     items = [
-        WorkItem(
-            indicator=indicator,
-            quarter=quarter,
-            report=next((r for r in indicator.reports_list() if r.quarter == quarter), None),
-            due=plan.report_due(quarter),
-            today=today,
-            closed=quarter in closed,
-            done_in=indicator.done_before(quarter),
-        )
+        _item(plan, indicator, quarter, today, closed=quarter in closed)
         for quarter in quarters
         for indicator in indicators
     ]
@@ -96,21 +100,7 @@ def missing_reports(plan, quarter, today):
 
     A milestone done in an earlier quarter has nothing left to report.
     """
-    items = []
-    for indicator in plan.indicators.with_reports():
-        reports = indicator.reports_list()
-        if any(r.quarter == quarter and r.counts for r in reports):
-            continue
-        if indicator.done_before(quarter):
-            continue
-        items.append(
-            WorkItem(
-                indicator=indicator,
-                quarter=quarter,
-                report=next((r for r in reports if r.quarter == quarter), None),
-                due=plan.report_due(quarter),
-                today=today,
-                closed=False,
-            )
-        )
-    return _group_by_section(items)
+    items = (_item(plan, indicator, quarter, today) for indicator in plan.indicators.with_reports())
+    return _group_by_section(
+        [item for item in items if not (item.report and item.report.counts) and not item.done_in]
+    )

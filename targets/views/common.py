@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from ..models import Indicator, Plan, PlanElement
+from ..models.plan import QUARTERS
 
 # Filters a link to another dashboard page carries along; the pillar is not one of
 # them because the pillar page has it in its path.
@@ -30,17 +31,20 @@ def get_indicator(plan, code):
     )
 
 
-def as_of_quarter(request, plan):
-    """The `?quarter=N` of the request, or the plan's latest reported quarter.
+def quarter_or_404(quarter):
+    """A quarter from a URL; anything but 1–4 is an unknown page (404), never an error."""
+    if str(quarter) not in {str(q) for q in QUARTERS}:
+        raise Http404(_("The quarter must be 1, 2, 3 or 4."))
+    return int(quarter)
 
-    Anything but 1–4 is an unknown page (404), never an error.
-    """
+
+def as_of_quarter(request, plan, default=None):
+    """The `?quarter=N` of the request, or else `default` (a callable) — by default
+    the plan's latest reported quarter, which costs a query only when used."""
     raw = request.GET.get("quarter")
     if raw in (None, ""):
-        return plan.latest_reported_quarter()
-    if raw not in {"1", "2", "3", "4"}:
-        raise Http404(_("The quarter must be 1, 2, 3 or 4."))
-    return int(raw)
+        return (default or plan.latest_reported_quarter)()
+    return quarter_or_404(raw)
 
 
 def kept_query(request, quarter):

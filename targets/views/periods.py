@@ -3,21 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import clock
 from ..forms import ReopenForm
+from ..models.plan import QUARTERS
 from ..models.worklist import missing_reports
-from .common import get_plan
-
-
-def _quarter_or_404(quarter):
-    if quarter not in (1, 2, 3, 4):
-        raise Http404(_("The quarter must be 1, 2, 3 or 4."))
-    return quarter
+from .common import as_of_quarter, get_plan, quarter_or_404
 
 
 @login_required
@@ -25,17 +19,14 @@ def _quarter_or_404(quarter):
 def missing(request, year):
     plan = get_plan(year)
     today = clock.today()
-    raw = request.GET.get("quarter", "")
-    if raw and raw not in {"1", "2", "3", "4"}:
-        raise Http404(_("The quarter must be 1, 2, 3 or 4."))
-    quarter = int(raw) if raw else plan.reporting_quarter(today)
+    quarter = as_of_quarter(request, plan, default=lambda: plan.reporting_quarter(today))
     return render(
         request,
         "targets/missing_reports.html",
         {
             "plan": plan,
             "quarter": quarter,
-            "quarters": (1, 2, 3, 4),
+            "quarters": QUARTERS,
             "due": plan.report_due(quarter),
             "sections": missing_reports(plan, quarter, today),
         },
@@ -52,7 +43,7 @@ def _render_quarters(request, plan, form, status=200, reopening=None):
     closed = plan.closed_quarters()
     rows = [
         {"quarter": q, "closed": q in closed, "end": plan.quarter_end(q), "due": plan.report_due(q)}
-        for q in (1, 2, 3, 4)
+        for q in QUARTERS
     ]
     history = plan.periods.model.history.filter(plan=plan).select_related("history_user")
     context = {
@@ -75,7 +66,7 @@ def quarters(request, year):
 @require_POST
 def close_quarter(request, year, quarter):
     plan = _admin_plan(request, year)
-    plan.close_quarter(_quarter_or_404(quarter), by=request.user, reason=_("closed"))
+    plan.close_quarter(quarter_or_404(quarter), by=request.user, reason=_("closed"))
     messages.success(request, _("Q%(q)s is closed.") % {"q": quarter})
     return redirect("targets:quarters", year=year)
 
@@ -84,7 +75,7 @@ def close_quarter(request, year, quarter):
 @require_POST
 def reopen_quarter(request, year, quarter):
     plan = _admin_plan(request, year)
-    _quarter_or_404(quarter)
+    quarter_or_404(quarter)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         return _render_quarters(request, plan, form, status=400, reopening=quarter)

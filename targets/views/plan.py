@@ -48,6 +48,22 @@ def home(request):
     return redirect(plan)
 
 
+def _dashboard_context(request, quarter, overview, filterset, per_page, **table_options):
+    """What the plan and pillar pages share: the overview and its filtered, sorted,
+    paginated indicator table, with links that keep the quarter and the filters."""
+    query = kept_query(request, quarter)
+    table = StandingTable(overview.standings_of(filterset.qs), query=query, **table_options)
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    return {
+        "quarter": quarter,
+        "quarters": QUARTERS,
+        "query": query,
+        "overview": overview,
+        "filter": filterset,
+        "table": table,
+    }
+
+
 @login_required
 @require_safe
 def plan_detail(request, year):
@@ -55,21 +71,14 @@ def plan_detail(request, year):
     quarter = as_of_quarter(request, plan)
     overview = plan.overview(quarter)
     indicators = IndicatorFilter(request.GET, plan.indicators.all(), plan=plan, quarter=quarter)
-    query = kept_query(request, quarter)
-    table = StandingTable(overview.standings_of(indicators.qs), query=query)
-    RequestConfig(request, paginate={"per_page": PLAN_TABLE_ROWS}).configure(table)
+    context = _dashboard_context(request, quarter, overview, indicators, PLAN_TABLE_ROWS)
     return render(
         request,
         "targets/plan_detail.html",
         {
+            **context,
             "plan": plan,
-            "quarter": quarter,
-            "quarters": QUARTERS,
-            "query": query,
             "export_query": export_query(request, quarter),
-            "overview": overview,
-            "filter": indicators,
-            "table": table,
             "status_chart": charts.status_by_pillar(overview),
         },
     )
@@ -85,24 +94,19 @@ def pillar_detail(request, year, code):
     indicators = PillarIndicatorFilter(
         request.GET, pillar.indicators.all(), plan=plan, quarter=quarter
     )
-    query = kept_query(request, quarter)
-    table = StandingTable(overview.standings_of(indicators.qs), query=query, exclude=("pillar",))
-    RequestConfig(request, paginate={"per_page": PILLAR_TABLE_ROWS}).configure(table)
+    context = _dashboard_context(
+        request, quarter, overview, indicators, PILLAR_TABLE_ROWS, exclude=("pillar",)
+    )
     return render(
         request,
         "targets/pillar_detail.html",
         {
+            **context,
             "plan": plan,
             "pillar": pillar,
-            "quarter": quarter,
-            "quarters": QUARTERS,
-            "query": query,
             "export_query": export_query(request, quarter, pillar=pillar),
-            "overview": overview,
-            "filter": indicators,
-            "table": table,
             # The cards follow the table: same rows, same order, same page.
-            "cards": charts.indicator_cards(table.page_records()),
+            "cards": charts.indicator_cards(context["table"].page_records()),
         },
     )
 

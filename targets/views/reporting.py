@@ -13,7 +13,7 @@ from ..forms import ReportForm, ReviewForm
 from ..models import QuarterlyReport
 from ..models.report import EditConflict, ReportLocked
 from ..models.worklist import worklist
-from .common import get_indicator, get_plan, latest_plan_or_404
+from .common import get_indicator, get_plan, latest_plan_or_404, quarter_or_404
 
 
 def _report_page(request, year, code, quarter):
@@ -24,8 +24,7 @@ def _report_page(request, year, code, quarter):
     """
     plan = get_plan(year)
     indicator = get_indicator(plan, code)
-    if quarter not in (1, 2, 3, 4):
-        raise Http404(_("The quarter must be 1, 2, 3 or 4."))
+    quarter_or_404(quarter)
     user = request.user
     can_edit = user.has_perm("targets.edit_report", indicator)
     can_review = user.has_perm("targets.review_report")
@@ -36,15 +35,15 @@ def _report_page(request, year, code, quarter):
     return plan, indicator, report, can_edit, can_review
 
 
-def _refusal(plan, report, today):
+def _refusal(plan, report, *, future, closed):
     """Why this report cannot be entered now, or "" when it can."""
-    if plan.is_future(report.quarter, today):
+    if future:
         return _("Q%(q)s %(year)s has not begun; it can be reported from %(date)s.") % {
             "q": report.quarter,
             "year": plan.year,
             "date": plan.quarter_start(report.quarter).isoformat(),
         }
-    if plan.is_quarter_closed(report.quarter):
+    if closed:
         return _("Q%(q)s is closed: its reports can no longer change.") % {"q": report.quarter}
     if report.is_approved:
         return _("This report is approved and locked; a reviewer can return it for changes.")
@@ -59,7 +58,8 @@ def _render(request, context, status=200):
 def report_form(request, year, code, quarter):
     plan, indicator, report, can_edit, can_review = _report_page(request, year, code, quarter)
     today = clock.today()
-    refusal = _refusal(plan, report, today)
+    future, closed = plan.is_future(quarter, today), plan.is_quarter_closed(quarter)
+    refusal = _refusal(plan, report, future=future, closed=closed)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied(_("Only the lead section reports on this indicator."))
     form_kwargs = {"indicator": indicator, "plan": plan, "quarter": quarter, "today": today}
@@ -72,7 +72,7 @@ def report_form(request, year, code, quarter):
         "refusal": refusal,
         "can_edit": can_edit and not refusal,
         "review_form": ReviewForm(initial={"version": report.version}) if can_review else None,
-        "can_review": can_review and not plan.is_quarter_closed(quarter) and report.pk,
+        "can_review": can_review and not closed and report.pk,
     }
     if request.method != "POST":
         context["form"] = (
@@ -81,7 +81,7 @@ def report_form(request, year, code, quarter):
         return _render(request, context)
     if refusal:
         messages.error(request, refusal)
-        return _render(request, context, status=400 if plan.is_future(quarter, today) else 403)
+        return _render(request, context, status=400 if future else 403)
     if _posted_version(request) != (report.version if report.pk else 0):
         # Someone saved since this user opened the form: show theirs before validating
         # (the reason rule, say, may have changed with their submission).
