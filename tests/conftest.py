@@ -11,24 +11,63 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
-from accounts.models import User
-from targets.demo import DEMO_PASSWORD, setup_demo
-from targets.models import Plan
+from accounts.models import Section, User
+from targets.demo import DEMO_PASSWORD, DEMO_YEAR, setup_demo
+from targets.models import Indicator, Plan, QuarterlyReport, ReportingPeriod
+
+
+def _build_demo():
+    """Load the 2024 plan and the demo data (about 700 queries)."""
+    call_command("load_plan", "2024", verbosity=0, stdout=StringIO())
+    with override_settings(DEBUG=True):
+        setup_demo()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the plan and the demo data once per test session.
+
+    Tests that use the database run inside a transaction rolled back at their end
+    (pytest-django's `db`), so each one starts from this state without rebuilding
+    it. Tests that need real commits (`transactional_db`, the live server) run
+    after all the others (pytest-django orders them last) and empty the database
+    when they end; `demo` builds the data again for them.
+    """
+    with django_db_blocker.unblock():
+        _build_demo()
+
+
+def _strip_demo():
+    """Back to the plan exactly as its fixture loads it: no sections, accounts,
+    reports or history. Inside the test's transaction, so it costs a few queries
+    and is rolled back with the test."""
+    QuarterlyReport.history.all().delete()
+    QuarterlyReport.objects.all().delete()
+    ReportingPeriod.history.all().delete()
+    ReportingPeriod.objects.all().delete()
+    Indicator.history.all().delete()
+    Indicator.objects.update(lead_section=None)
+    User.objects.all().delete()
+    Section.objects.all().delete()
 
 
 @pytest.fixture
 def plan(db):
     """The 2024 plan exactly as the fixture carries it (no lead sections, no reports)."""
-    call_command("load_plan", "2024", verbosity=0, stdout=StringIO())
-    return Plan.objects.get(year=2024)
+    if not Plan.objects.filter(year=DEMO_YEAR).exists():  # emptied by a transactional test
+        call_command("load_plan", "2024", verbosity=0, stdout=StringIO())
+    else:
+        _strip_demo()
+    return Plan.objects.get(year=DEMO_YEAR)
 
 
 @pytest.fixture
-def demo(plan):
-    """The plan with the demo sections, accounts and Q1–Q3 reports."""
-    with override_settings(DEBUG=True):
-        setup_demo()
-    return plan
+def demo(db):
+    """The plan with the demo sections, accounts and Q1–Q3 reports (built once per
+    session; rebuilt only after a transactional test has emptied the database)."""
+    if not User.objects.filter(username="admin").exists():
+        _build_demo()
+    return Plan.objects.get(year=DEMO_YEAR)
 
 
 def _client_for(username):
