@@ -23,21 +23,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..models import Status
+from ..palette import STATUS_COLOURS
 from .cells import local_datetime, neutralise
 from .rows import PERCENT
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# Fill and text colours of the status cell (Excel's "good / neutral / bad" palette,
-# readable when printed in black and white because the status is also a word).
-STATUS_COLOURS = {
-    Status.MET: ("C6EFCE", "006100"),
-    Status.ON_TRACK: ("C6EFCE", "006100"),
-    Status.AT_RISK: ("FFEB9C", "9C5700"),
-    Status.BEHIND: ("FFC7CE", "9C0006"),
-    Status.NOT_REPORTED: ("D9D9D9", "3F3F3F"),
-}
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
