@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tables2",
     "django_filters",
+    "django_bootstrap5",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "accounts",
@@ -276,6 +277,10 @@ LOGGING = {
 KPI_AT_RISK_TOLERANCE = env_decimal("KPI_AT_RISK_TOLERANCE", "10")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+
+# Forms are rendered by django-bootstrap5 with the vendored Bootstrap (static/vendor/):
+# labels above the fields, errors under them, no placeholders standing in for labels.
+BOOTSTRAP5 = {"set_placeholder": False, "error_css_class": "", "required_css_class": ""}
 
 # Labels the admin site header uses; kept here so it is translated once.
 ADMIN_SITE_HEADER = _("kpitracker administration")

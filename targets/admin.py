@@ -53,6 +53,8 @@ class IndicatorAdmin(SimpleHistoryAdmin):
                     "kind",
                     "measure",
                     "unit",
+                    "unit_en",
+                    "whole_number",
                     "comparison",
                     "target",
                     "last_year_value",

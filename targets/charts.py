@@ -12,20 +12,63 @@ Both `data` and `table` come from the same standings here, so the chart and its
 table cannot disagree; nothing is computed in templates or in JavaScript.
 """
 
+import re
+from unicodedata import east_asian_width
+
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .models import Status
 from .models.plan import QUARTERS
+from .palette import PALETTE
 from .templatetags.kpi import figure
+
+# The widest line of a label beside a bar, in character widths (a CJK character is 2).
+LABEL_WIDTH = 22
 
 
 def _number(value):
     return None if value is None else float(value)
 
 
+def wrap_label(text, width=LABEL_WIDTH):
+    """A chart label in lines of at most `width` units (a CJK character is two), broken
+    between words where there are spaces: long pillar names wrap instead of being cut."""
+    lines, line, used = [], "", 0
+    for word in re.findall(r"\S+\s*", text):
+        for piece in _pieces(word.rstrip(), width):
+            size = _units(piece)
+            if line and used + 1 + size > width:
+                lines.append(line)
+                line, used = "", 0
+            joiner = " " if line and (piece[0].isascii() or line[-1].isascii()) else ""
+            line, used = line + joiner + piece, used + len(joiner) + size
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _units(text):
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pieces(word, width):
+    """A word too long for a line, cut into pieces that fit (CJK has no spaces)."""
+    pieces, piece = [], ""
+    for char in word:
+        if piece and _units(piece + char) > width:
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return [*pieces, piece] if piece else pieces
+
+
 def status_by_pillar(overview):
-    """How many indicators of each pillar are in each status (a stacked bar per pillar)."""
+    """How many indicators of each pillar are in each status (a stacked bar per pillar).
+
+    Each status carries its pattern from the palette (targets/palette.py), so the bars
+    do not rely on colour; charts.js also writes each count on its segment.
+    """
     pillars = overview.pillars
     counts = [dict(p.status_counts) for p in pillars]
     labels = [f"{p.pillar.code} {p.pillar.short_name}" for p in pillars]
@@ -39,11 +82,13 @@ def status_by_pillar(overview):
         % {"quarter": overview.quarter},
         "data": {
             "labels": labels,
-            "axis": _("Indicators"),
+            "label_lines": [wrap_label(label) for label in labels],
+            "axis": _("Number of indicators"),
             "datasets": [
                 {
                     "status": status.value,
                     "label": str(status.label),
+                    "pattern": PALETTE[status].pattern,
                     "data": [c[status] for c in counts],
                 }
                 for status in Status
@@ -130,12 +175,15 @@ def indicator_progress(standing):
             "indicator": f"{indicator.code} {indicator.name}",
             "target": indicator.target_display,
             "last_year": figure(indicator.last_year_value),
-            "unit": indicator.unit,
+            "unit": indicator.unit_display,
             "quarter": standing.quarter,
         },
         "data": {
             "labels": [f"Q{q}" for q in QUARTERS],
-            "unit": indicator.unit,
+            "unit": indicator.unit_display,
+            "unit_caption": _("Unit: %(unit)s") % {"unit": indicator.unit_display}
+            if indicator.unit_display
+            else "",
             "series": series,
             "reference": reference,
         },

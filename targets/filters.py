@@ -19,16 +19,20 @@ class IndicatorFilter(django_filters.FilterSet):
         field_name="pillar",
         to_field_name="code",
         queryset=PlanElement.objects.none(),
+        empty_label=_("All"),
     )
     lead_section = django_filters.ModelChoiceFilter(
         label=_("Lead section"),
         field_name="lead_section",
         to_field_name="code",
         queryset=Section.objects.all(),
+        empty_label=_("All"),
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Indicator.Kind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Indicator.Kind.choices, empty_label=_("All")
+    )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Status.choices, method="filter_status"
+        label=_("Status"), choices=Status.choices, method="filter_status", empty_label=_("All")
     )
 
     class Meta:

@@ -6,7 +6,7 @@ methods and thousands separators (1,234) from Excel habits are numbers too.
 
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,14 +21,19 @@ from .models.report import MAX_FIGURE
 SUSPICIOUS_FACTOR = 5
 
 _GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d*)?$")
+# A number followed by words: "5次", "5 家", "1,234 events".
+_TRAILING_UNIT = re.compile(r"^(?P<number>[-+]?[\d.,\s]*\d\.?)\s*(?P<unit>[^\d\s.,+-][^\d]*)$")
 
 
 class FigureField(forms.DecimalField):
-    """A decimal that also accepts full-width characters and thousands separators."""
+    """A decimal that also accepts full-width characters, thousands separators and the
+    indicator's own unit typed after the number ("5次", "5 家"), and refuses fractions
+    of a unit that counts whole things (`Indicator.whole_number`)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, indicator=None, **kwargs):
         kwargs.update(max_digits=14, decimal_places=2, min_value=Decimal(0))
         super().__init__(**kwargs)
+        self.indicator = indicator
         self.error_messages["invalid"] = _("Enter a number, such as 12 or 1,234.5.")
         for validator in self.validators:
             if isinstance(validator, MinValueValidator):
@@ -37,7 +42,8 @@ class FigureField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str):
             # NFKC maps full-width digits, comma, point and minus to ASCII.
-            value = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
+            value = unicodedata.normalize("NFKC", value).strip()
+            value = self._without_unit(value).replace(" ", "")
             if "," in value:
                 if not _GROUPED.match(value):
                     raise ValidationError(
@@ -47,9 +53,46 @@ class FigureField(forms.DecimalField):
                 value = value.replace(",", "")
         return super().to_python(value)
 
+    def _without_unit(self, value):
+        """The number of "5次" / "5 家" / "5 events" when the unit is the indicator's own;
+        a clear refusal when it is another ("5 人" for an indicator counted in 家)."""
+        match = _TRAILING_UNIT.match(value)
+        if not match:
+            return value
+        number, typed = match.group("number").strip(), match.group("unit").strip()
+        indicator = self.indicator
+        own = {indicator.unit, indicator.unit_en.lower()} - {""} if indicator else set()
+        if typed.lower() in own:
+            return number
+        if not own:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        raise ValidationError(
+            _(
+                "“%(typed)s” is not this indicator's unit, which is %(unit)s: "
+                "enter the number alone, such as %(number)s."
+            ),
+            params={"typed": typed, "unit": indicator.unit_display, "number": number},
+            code="unit",
+        )
+
     def validate(self, value):
         if value is not None and not value.is_finite():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
+        whole = self.indicator is not None and self.indicator.whole_number
+        if whole and value is not None and value != value.to_integral_value():
+            raise ValidationError(
+                _(
+                    "A figure in %(unit)s must be a whole number: "
+                    "enter %(lower)s or %(upper)s, not %(value)s."
+                ),
+                params={
+                    "unit": self.indicator.unit_display,
+                    "lower": value.to_integral_value(rounding=ROUND_FLOOR),
+                    "upper": value.to_integral_value(rounding=ROUND_CEILING),
+                    "value": f"{value.normalize():f}",
+                },
+                code="whole",
+            )
         if value is not None and value > MAX_FIGURE:
             raise ValidationError(
                 _("%(figure)s is too large for a quarterly figure (the limit is 1,000,000,000)."),
@@ -95,9 +138,15 @@ class ReportForm(forms.ModelForm):
             del self.fields["milestone_state"], self.fields["done_on"]
             if self.instance.value is not None and "value" not in given:
                 self.initial["value"] = f"{self.instance.value.normalize():f}"  # 4, not 4.00
-            self.fields["value"].required = True
-            self.fields["value"].label = _("Figure (%(unit)s)") % {"unit": indicator.unit or "-"}
-            self.fields["value"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            field = self.fields["value"]
+            field.indicator = indicator
+            field.required = True
+            field.label = _("Figure (%(unit)s)") % {"unit": indicator.unit_display or "-"}
+            field.widget = forms.TextInput(
+                attrs={"inputmode": "numeric" if indicator.whole_number else "decimal"}
+            )
+            if indicator.whole_number:
+                field.help_text = _("A whole number, such as 5.")
         elif indicator.is_milestone:
             del self.fields["value"]
             self.fields["milestone_state"].required = True
@@ -107,6 +156,14 @@ class ReportForm(forms.ModelForm):
         if not self.instance.needs_reason:
             del self.fields["reason"]
         self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
+
+    def full_clean(self):
+        super().full_clean()
+        # After a refused save the cursor goes to the first field to correct (in the
+        # form's order), so keyboard and screen-reader users land on it.
+        first = next((name for name in self.fields if name in self.errors), None)
+        if first is not None:
+            self.fields[first].widget.attrs["autofocus"] = True
 
     @property
     def benchmark(self):

@@ -7,6 +7,7 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 |---|---|
 | targets.view_plan | every signed-in user (leaders read everything) |
 | targets.read_all_reports | leaders, reviewers, admins (every section's reports) |
+| targets.report | those who report: staff of a section, admins ("my reports") |
 | targets.edit_report (obj: indicator) | staff of the indicator's lead section; admins |
 | targets.review_report | reviewers (the planning office); admins |
 | targets.close_quarter | admins |
@@ -46,6 +47,7 @@ is_signed_in = rules.is_authenticated & rules.is_active
 
 rules.add_perm("targets.view_plan", is_signed_in)
 rules.add_perm("targets.read_all_reports", is_admin | is_leader | is_reviewer)
+rules.add_perm("targets.report", is_admin | is_section_staff)
 rules.add_perm("targets.edit_report", is_admin | (is_section_staff & leads_indicator))
 rules.add_perm("targets.review_report", is_admin | is_reviewer)
 rules.add_perm("targets.close_quarter", is_admin)

@@ -34,8 +34,10 @@ class StandingTable(tables.Table):
         _("Status"), accessor="status", order_by=("severity",), attrs=_cells("status")
     )
     # Rendered even when empty: a milestone shows its state instead of a figure.
+    # A sum so far (累计完成) or a latest level (当前值): each cell says which when it
+    # matters, and words for the gap or last year's comparison go under the figure.
     actual = tables.Column(
-        _("Year to date"), accessor="actual", empty_values=(), attrs=_cells("actual", num=True)
+        _("Figure to date"), accessor="actual", empty_values=(), attrs=_cells("actual", num=True)
     )
     target = tables.Column(
         _("Target"), accessor="indicator", orderable=False, attrs=_cells("target", num=True)
@@ -54,7 +56,7 @@ class StandingTable(tables.Table):
 
     class Meta:
         template_name = "targets/includes/table.html"
-        attrs = {"class": "indicators"}
+        attrs = {"class": "table table-sm table-hover align-middle indicators"}
         empty_text = _("No indicator matches these filters.")
 
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
@@ -87,7 +89,7 @@ class StandingTable(tables.Table):
 
     def render_target(self, value):
         if value.has_target:
-            return f"{value.target_display} {value.unit}".strip()
+            return value.target_with_unit
         if value.is_milestone:
             return gettext("due Q%(quarter)s") % {"quarter": value.due_quarter}
         if value.last_year_value is not None:
@@ -100,10 +102,13 @@ class StandingTable(tables.Table):
             return f"{record.milestone_state_label}{done}"
         if value is None:
             return "—"
-        text = f"{figure(value)} {record.indicator.unit}".strip()
-        if record.change is not None:
-            sign = "+" if record.change >= 0 else ""
-            text += f" ({sign}{figure(record.change)})"
+        text = record.indicator.with_unit(value)
+        # Words where a bare figure would mislead: what a monitored figure is compared
+        # with, and what a target not yet met still lacks ("> 100" at exactly 100 is
+        # 1 short, though its completion reads 100 %).
+        note = record.last_year_text or (record.shortfall is not None and record.gap_text)
+        if note:
+            return format_html('{}<span class="gap-text">{}</span>', text, note)
         return text
 
     def render_completion(self, value):

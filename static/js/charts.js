@@ -8,30 +8,110 @@
   const root = document.documentElement;
   // Chinese labels need a CJK font: Windows, macOS, then Linux (fonts-noto-cjk).
   const FONT = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif';
+  const FONT_SIZE = 13; // never below 12 px, on a phone too
 
   const css = (name) => getComputedStyle(root).getPropertyValue(name).trim();
-  // The same colours as the status badges (static/css/app.css).
-  const STATUS_COLOUR = {
-    met: "--met",
-    on_track: "--on-track",
-    at_risk: "--at-risk",
-    behind: "--behind",
-    not_reported: "--none",
+  // The status palette lives in targets/palette.py; app.css carries the same values as
+  // --status-<name> (fill) and --status-<name>-text (text on the fill).
+  const statusVar = (status) => `--status-${status.replace(/_/g, "-")}`;
+
+  // Status is never colour alone: each status also has its pattern (palette.py), drawn
+  // over the fill in the status' text colour, and its word in the legend.
+  function pattern(fill, ink, kind) {
+    if (kind === "solid") {
+      return fill;
+    }
+    const size = 10;
+    const tile = document.createElement("canvas");
+    tile.width = tile.height = size;
+    const ctx = tile.getContext("2d");
+    ctx.fillStyle = fill;
+    ctx.fillRect(0, 0, size, size);
+    ctx.strokeStyle = ink;
+    ctx.fillStyle = ink;
+    ctx.globalAlpha = 0.45;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    if (kind === "diagonal" || kind === "cross") {
+      ctx.moveTo(0, size);
+      ctx.lineTo(size, 0);
+      ctx.moveTo(-2, 2);
+      ctx.lineTo(2, -2);
+      ctx.moveTo(size - 2, size + 2);
+      ctx.lineTo(size + 2, size - 2);
+    }
+    if (kind === "cross") {
+      ctx.moveTo(0, 0);
+      ctx.lineTo(size, size);
+    }
+    if (kind === "horizontal") {
+      ctx.moveTo(0, size / 2);
+      ctx.lineTo(size, size / 2);
+    }
+    ctx.stroke();
+    if (kind === "dots") {
+      ctx.beginPath();
+      ctx.arc(size / 2, size / 2, 1.8, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    return ctx.createPattern(tile, "repeat");
+  }
+
+  // Writes each segment's count on it (on a small box of its plain colour, so the
+  // pattern never crosses the digits): the bar reads without the legend.
+  const segmentCounts = {
+    id: "kpiSegmentCounts",
+    afterDatasetsDraw(chart) {
+      const { ctx } = chart;
+      ctx.save();
+      ctx.font = `bold ${FONT_SIZE}px ${FONT}`;
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      chart.data.datasets.forEach((dataset, i) => {
+        const meta = chart.getDatasetMeta(i);
+        if (meta.hidden) {
+          return;
+        }
+        meta.data.forEach((bar, j) => {
+          const value = dataset.data[j];
+          const { width } = bar.getProps(["width"], true);
+          if (!value || Math.abs(width) < 18) {
+            return;
+          }
+          const { x, y } = bar.tooltipPosition();
+          const text = String(value);
+          const w = ctx.measureText(text).width + 8;
+          ctx.fillStyle = dataset.plainColour;
+          ctx.fillRect(x - w / 2, y - 9, w, 18);
+          ctx.fillStyle = dataset.inkColour;
+          ctx.fillText(text, x, y + 1);
+        });
+      });
+      ctx.restore();
+    },
   };
 
   function statusByPillar(canvas, data) {
     return new window.Chart(canvas, {
       type: "bar",
       data: {
-        labels: data.labels,
-        datasets: data.datasets.map((d) => ({
-          label: d.label,
-          data: d.data,
-          backgroundColor: css(STATUS_COLOUR[d.status]),
-        })),
+        labels: data.label_lines || data.labels,
+        datasets: data.datasets.map((d) => {
+          const fill = css(statusVar(d.status));
+          const ink = css(`${statusVar(d.status)}-text`);
+          return {
+            label: d.label,
+            data: d.data,
+            backgroundColor: pattern(fill, ink, d.pattern),
+            borderColor: "#3d4650",
+            borderWidth: 1,
+            plainColour: fill,
+            inkColour: ink,
+          };
+        }),
       },
       options: {
-        indexAxis: "y", // long Chinese pillar names read best on the left
+        indexAxis: "y", // long pillar names read best on the left
         maintainAspectRatio: false,
         scales: {
           x: {
@@ -42,8 +122,11 @@
           },
           y: { stacked: true },
         },
-        plugins: { legend: { position: "bottom" } },
+        plugins: {
+          legend: { position: "top", labels: { boxWidth: 28, boxHeight: 14 } },
+        },
       },
+      plugins: [segmentCounts],
     });
   }
 
@@ -55,6 +138,8 @@
         label: series.quarterly.label,
         data: series.quarterly.data,
         backgroundColor: css("--chart-bar"),
+        borderColor: "#6b95bd",
+        borderWidth: 1,
         order: 3,
       },
     ];
@@ -65,6 +150,7 @@
         data: series.to_date.data,
         borderColor: css("--chart-line"),
         backgroundColor: css("--chart-line"),
+        pointRadius: 4,
         order: 1,
       });
     }
@@ -93,7 +179,8 @@
           content: data.reference.label,
           position: "start",
           backgroundColor: css("--chart-target"),
-          font: { size: compact ? 10 : 12 },
+          color: "#ffffff",
+          font: { size: 12 },
         },
       };
     }
@@ -106,12 +193,13 @@
             beginAtZero: true,
             // Keep the target line (and its label) inside the chart.
             suggestedMax: data.reference ? data.reference.value * 1.15 : undefined,
-            // The unit on the ticks ("10家"): a rotated axis title would turn CJK sideways.
-            ticks: { callback: (value) => (compact ? value : `${value}${data.unit}`) },
           },
         },
         plugins: {
+          // The pillar page shows one shared legend above its small charts.
           legend: { display: !compact, position: "bottom" },
+          // The unit as a caption: a rotated axis title would turn CJK sideways.
+          subtitle: { display: Boolean(data.unit_caption), text: data.unit_caption, align: "start" },
           annotation: { annotations },
         },
       },
@@ -129,6 +217,7 @@
     }
     const Chart = window.Chart;
     Chart.defaults.font.family = FONT;
+    Chart.defaults.font.size = FONT_SIZE;
     Chart.defaults.color = css("--ink");
     const still =
       root.dataset.chartAnimation === "off" ||

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +13,11 @@ from accounts.models import BilingualNameMixin, Section
 
 from .plan import Plan, PlanElement
 from .standing import compute_standing
+from .wording import figure_text
+
+# Units that count whole things: a figure in one of them is never a fraction
+# (3.5 次 is a typo). `Indicator.whole_number` is always on for them.
+WHOLE_UNITS = frozenset("次家人户个项件名所支场篇台套")
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -91,6 +97,20 @@ class Indicator(BilingualNameMixin, models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
+    unit_en = models.CharField(
+        _("unit (English)"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown on English pages, e.g. institutions for 家; blank: the Chinese unit."),
+    )
+    whole_number = models.BooleanField(
+        _("whole numbers only"),
+        default=False,
+        help_text=_(
+            "Figures must be whole numbers. Always on for counting units "
+            "(次, 家, 人, 户, 个, 项 …); tick it for any other unit that cannot be split."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     measure = models.CharField(
         _("how quarterly figures combine"),
@@ -207,6 +227,8 @@ class Indicator(BilingualNameMixin, models.Model):
             self.measure = ""
         if not self.has_target:
             self.comparison = ""
+        if self.unit in WHOLE_UNITS:
+            self.whole_number = True
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -231,6 +253,22 @@ class Indicator(BilingualNameMixin, models.Model):
             return ""
         symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[self.comparison]
         return f"{symbol} {self.target.normalize():f}"
+
+    @property
+    def target_with_unit(self):
+        """The target with its unit: "≥ 10 家", "> 100 people"."""
+        return f"{self.target_display} {self.unit_display}".strip() if self.has_target else ""
+
+    @property
+    def unit_display(self):
+        """The unit in the active language: `unit_en` on English pages when it is set."""
+        if (get_language() or "").startswith("en") and self.unit_en:
+            return self.unit_en
+        return self.unit
+
+    def with_unit(self, value):
+        """A figure with its unit, as every page writes it: "7 家", "7 institutions"."""
+        return f"{figure_text(value)} {self.unit_display}".strip()
 
     @property
     def has_target(self):

@@ -69,6 +69,40 @@ class Progress:
         return self.gap is not None and self.gap < 0
 
 
+# Statuses that put an indicator on the attention list, worst first.
+ATTENTION_STATUSES = (Status.BEHIND, Status.AT_RISK, Status.NOT_REPORTED)
+
+
+@dataclass(frozen=True)
+class Worst:
+    """A group's worst status and how many of its indicators have it.
+
+    One rule colours and words every pillar card and summary: the worst status
+    among its indicators (滞后, then 预警, 未报送, 正常, 达成). Completion against
+    the pace is said in words beside it, never in colour, so a card cannot look
+    green while it holds an indicator behind.
+    """
+
+    status: str
+    count: int
+
+    @property
+    def label(self):
+        return Status(self.status).label
+
+    @property
+    def needs_attention(self):
+        return self.status in ATTENTION_STATUSES
+
+
+def _worst(standings):
+    rated = [s for s in standings if s.status]
+    if not rated:
+        return None
+    worst = min(rated, key=lambda s: s.severity).status
+    return Worst(status=worst, count=sum(1 for s in rated if s.status == worst))
+
+
 @dataclass
 class PillarOverview:
     pillar: object
@@ -77,6 +111,11 @@ class PillarOverview:
     @property
     def status_counts(self):
         return _count_statuses(self.standings)
+
+    @cached_property
+    def worst(self):
+        """The pillar's worst status (see `Worst`), or None without any status."""
+        return _worst(self.standings)
 
     @cached_property
     def progress(self):
@@ -114,6 +153,62 @@ class PlanOverview:
         """The whole plan's completion against expected (see `Progress`)."""
         return Progress.of(self.standings)
 
+    @cached_property
+    def attention(self):
+        """需关注: indicators behind, at risk (milestones past due are behind) and not
+        reported, worst first; within a status, furthest behind the pace first, then
+        in plan order. No query: read from the standings already computed."""
+        order = {s.indicator.pk: n for n, s in enumerate(self.standings)}
+        listed = [s for s in self.standings if s.status in ATTENTION_STATUSES]
+        return sorted(
+            listed,
+            key=lambda s: (
+                s.severity,
+                s.pace_gap is None,
+                s.pace_gap or 0,
+                order[s.indicator.pk],
+            ),
+        )
+
+    @cached_property
+    def changes(self):
+        """Indicators whose status changed since the quarter before, as `StatusChange`s
+        in plan order; empty as of Q1. No query: the previous quarter's standing is
+        computed from the reports already prefetched."""
+        if self.quarter == 1:
+            return []
+        changes = []
+        for standing in self.standings:
+            before = standing.indicator.standing(self.quarter - 1)
+            if before.status != standing.status:
+                changes.append(StatusChange(standing=standing, before=before))
+        return changes
+
+    @cached_property
+    def outstanding(self):
+        """Indicators with no counted (submitted or approved) report for the quarter;
+        a milestone done in an earlier quarter has nothing left to report."""
+        return [
+            s
+            for s in self.standings
+            if not (s.report and s.report.counts) and not s.indicator.done_before(self.quarter)
+        ]
+
+    @cached_property
+    def milestones(self):
+        """Milestones: done, due by the quarter (and not done), and in all."""
+        milestones = [s for s in self.standings if s.indicator.is_milestone]
+        return Milestones(
+            done=sum(1 for s in milestones if s.status == Status.MET),
+            overdue=sum(1 for s in milestones if s.status == Status.BEHIND),
+            due=sum(1 for s in milestones if s.indicator.due_quarter <= self.quarter),
+            total=len(milestones),
+        )
+
+    @cached_property
+    def worst(self):
+        return _worst(self.standings)
+
     def standings_of(self, indicators):
         """The standings of `indicators`, a filtered queryset of this plan's, in plan order.
 
@@ -121,6 +216,22 @@ class PlanOverview:
         overview, so a filtered table costs no second pass over the reports.
         """
         return _standings_of(self.standings, indicators)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """An indicator's status as of the quarter before (`before`) and now (`standing`)."""
+
+    standing: object
+    before: object
+
+
+@dataclass(frozen=True)
+class Milestones:
+    done: int
+    overdue: int  # due by the quarter and not done (their status is behind)
+    due: int  # due by the end of the quarter
+    total: int
 
 
 def _count_statuses(standings):

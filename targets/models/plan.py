@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BilingualNameMixin
 
+from .. import clock
+
 QUARTERS = (1, 2, 3, 4)
+
+
+class QuarterNotEnded(Exception):
+    """A quarter that has not ended cannot be closed (nor be an as-of quarter)."""
+
+    def __init__(self, plan, quarter):
+        super().__init__(f"Q{quarter} {plan.year} has not ended.")
+        self.plan, self.quarter = plan, quarter
 
 
 class PlanManager(models.Manager):
@@ -62,14 +72,41 @@ class Plan(BilingualNameMixin, models.Model):
         """A quarter that has not begun by `today` cannot be reported yet."""
         return self.quarter_start(quarter) > today
 
+    def has_ended(self, quarter, today):
+        """Whether `quarter` is over by `today` (its last day has passed)."""
+        return self.quarter_end(quarter) < today
+
+    def ended_quarters(self, today):
+        """The quarters over by `today`, in order: the only ones a dashboard is "as of"."""
+        return [q for q in QUARTERS if self.has_ended(q, today)]
+
     def reporting_quarter(self, today):
         """The quarter staff report on as of `today`: the latest one that has ended.
 
         Before the first quarter has ended it is Q1 (already open); after the
         plan's year it is Q4.
         """
-        ended = [q for q in QUARTERS if self.quarter_end(q) < today]
+        ended = self.ended_quarters(today)
         return ended[-1] if ended else 1
+
+    def as_of_quarters(self, today):
+        """The quarters a dashboard may be shown as of, on `today`.
+
+        Only ended quarters: a quarter still running (or not begun) would show its
+        figures as if the year stopped there ("100 % of the year gone", everything
+        behind), and one early submission would move everyone's view to it. Before
+        the first quarter ends there is nothing else to show, so Q1 alone, marked as
+        still running on the pages.
+        """
+        return self.ended_quarters(today) or [1]
+
+    def default_quarter(self, today):
+        """The as-of quarter of a dashboard without `?quarter=`: the latest ended one.
+
+        The same quarter staff report on (`reporting_quarter`), whatever anyone has
+        submitted early; no query.
+        """
+        return self.as_of_quarters(today)[-1]
 
     def closed_quarters(self):
         """The set of closed quarters (one query)."""
@@ -78,8 +115,14 @@ class Plan(BilingualNameMixin, models.Model):
     def is_quarter_closed(self, quarter):
         return self.periods.filter(quarter=quarter, is_closed=True).exists()
 
-    def close_quarter(self, quarter, *, by, reason=""):
-        """Close `quarter`: its reports can no longer change by any route."""
+    def close_quarter(self, quarter, *, by, reason="", today=None):
+        """Close `quarter`: its reports can no longer change by any route.
+
+        Only an ended quarter can be closed: closing one still running would lock
+        out the figures still to come. Raises QuarterNotEnded otherwise.
+        """
+        if not self.has_ended(quarter, today or clock.today()):
+            raise QuarterNotEnded(self, quarter)
         self._set_quarter_closed(quarter, True, by=by, reason=reason)
 
     def reopen_quarter(self, quarter, *, by, reason):
@@ -96,20 +139,6 @@ class Plan(BilingualNameMixin, models.Model):
         period.changed_by = by
         period.reason = reason
         period.save_by(by, reason)
-
-    def latest_reported_quarter(self):
-        """The latest quarter with any counted figure, or 1 before anything is reported.
-
-        One query; pages use it as the default as-of quarter.
-        """
-        from .report import QuarterlyReport
-
-        latest = (
-            QuarterlyReport.objects.counted()
-            .filter(indicator__plan=self)
-            .aggregate(q=models.Max("quarter"))["q"]
-        )
-        return latest or 1
 
     def overview(self, quarter):
         """The plan's structure with each indicator's standing as of `quarter`.

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import wording
+
 ONE = Decimal(1)
 ZERO = Decimal(0)
 
@@ -50,6 +52,7 @@ class Standing:
     quarter_values: dict = field(default_factory=dict)  # {quarter: figure or state}
     report: object = None  # the report of `quarter` itself, if any
     pending_approval: bool = False  # a counted figure is submitted but not yet approved
+    problems: str = ""  # 存在问题 of the latest counted report up to `quarter` that has any
 
     @property
     def status_label(self):
@@ -122,6 +125,32 @@ class Standing:
             return None
         return satisfies(self.projection, self.indicator.comparison, self.indicator.target)
 
+    # --- In words (wording.py): the same sentences on every page and export -----
+
+    @property
+    def actual_label(self):
+        """ "Year to date" (累计完成) for a sum, "Current value" (当前值) for a stock."""
+        return wording.actual_label(self.indicator)
+
+    @property
+    def shortfall(self):
+        return wording.shortfall(self)
+
+    @property
+    def gap_text(self):
+        """ "3 institutions short; 5.0 points behind the expected pace" and the like."""
+        return wording.gap_text(self)
+
+    @property
+    def target_text(self):
+        """ "> 100 people: now 100; 1 people short (not met)" and the like."""
+        return wording.target_text(self)
+
+    @property
+    def last_year_text(self):
+        """A monitored figure against last year's, saying what it compares."""
+        return wording.last_year_text(self)
+
     @property
     def change_percent(self):
         last = self.indicator.last_year_value
@@ -165,6 +194,14 @@ def compute_standing(indicator, reports, quarter, tolerance=None):
         quarter=quarter,
         report=next((r for r in reports if r.quarter == quarter), None),
         pending_approval=any(r.state == "submitted" for r in counted.values()),
+        problems=next(
+            (
+                counted[q].problems
+                for q in sorted(counted, reverse=True)
+                if counted[q].problems.strip()
+            ),
+            "",
+        ),
     )
     kind = indicator.kind
 

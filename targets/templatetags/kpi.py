@@ -5,6 +5,8 @@ from functools import wraps
 
 from django import template
 
+from ..models.wording import figure_text
+
 register = template.Library()
 
 
@@ -27,7 +29,7 @@ def _empty_as(blank):
 @_empty_as("")
 def figure(value):
     """A decimal without trailing zeros: 10.00 -> 10, 2.50 -> 2.5; None -> ''."""
-    return format(value.quantize(Decimal("0.01")).normalize(), "f")
+    return figure_text(value)
 
 
 @register.filter

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from .. import clock
 from ..models import Indicator, Plan, PlanElement
 from ..models.plan import QUARTERS
 
@@ -38,13 +39,34 @@ def quarter_or_404(quarter):
     return int(quarter)
 
 
-def as_of_quarter(request, plan, default=None):
-    """The `?quarter=N` of the request, or else `default` (a callable) — by default
-    the plan's latest reported quarter, which costs a query only when used."""
+def as_of_quarter(request, plan):
+    """The `?quarter=N` of the request, or else the plan's default quarter (the
+    latest ended one, `Plan.default_quarter`).
+
+    Only ended quarters are "as of" quarters: one still running is an unknown page
+    (404), like a quarter that does not exist, so no link or typed URL shows a
+    year that stopped half-way.
+    """
+    today = clock.today()
     raw = request.GET.get("quarter")
     if raw in (None, ""):
-        return (default or plan.latest_reported_quarter)()
-    return quarter_or_404(raw)
+        return plan.default_quarter(today)
+    quarter = quarter_or_404(raw)
+    if quarter not in plan.as_of_quarters(today):
+        raise Http404(
+            _("Q%(q)s %(year)s has not ended yet (it ends on %(end)s).")
+            % {"q": quarter, "year": plan.year, "end": plan.quarter_end(quarter).isoformat()}
+        )
+    return quarter
+
+
+def quarter_picker(plan):
+    """The quarter picker's entries: each quarter, and whether it can be chosen yet
+    (a quarter not ended shows as "not yet due", without a link)."""
+    available = plan.as_of_quarters(clock.today())
+    return [
+        {"number": q, "available": q in available, "ends": plan.quarter_end(q)} for q in QUARTERS
+    ]
 
 
 def kept_query(request, quarter):

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .. import clock
 from ..forms import ReopenForm
-from ..models.plan import QUARTERS
+from ..models.plan import QUARTERS, QuarterNotEnded
 from ..models.worklist import missing_reports
-from .common import as_of_quarter, get_plan, quarter_or_404
+from .common import as_of_quarter, get_plan, quarter_or_404, quarter_picker
 
 
 @login_required
@@ -19,14 +19,14 @@ from .common import as_of_quarter, get_plan, quarter_or_404
 def missing(request, year):
     plan = get_plan(year)
     today = clock.today()
-    quarter = as_of_quarter(request, plan, default=lambda: plan.reporting_quarter(today))
+    quarter = as_of_quarter(request, plan)
     return render(
         request,
         "targets/missing_reports.html",
         {
             "plan": plan,
             "quarter": quarter,
-            "quarters": QUARTERS,
+            "quarters": quarter_picker(plan),
             "due": plan.report_due(quarter),
             "sections": missing_reports(plan, quarter, today),
         },
@@ -41,8 +41,15 @@ def _admin_plan(request, year):
 
 def _render_quarters(request, plan, form, status=200, reopening=None):
     closed = plan.closed_quarters()
+    today = clock.today()
     rows = [
-        {"quarter": q, "closed": q in closed, "end": plan.quarter_end(q), "due": plan.report_due(q)}
+        {
+            "quarter": q,
+            "closed": q in closed,
+            "ended": plan.has_ended(q, today),
+            "end": plan.quarter_end(q),
+            "due": plan.report_due(q),
+        }
         for q in QUARTERS
     ]
     history = plan.periods.model.history.filter(plan=plan).select_related("history_user")
@@ -66,7 +73,17 @@ def quarters(request, year):
 @require_POST
 def close_quarter(request, year, quarter):
     plan = _admin_plan(request, year)
-    plan.close_quarter(quarter_or_404(quarter), by=request.user, reason=_("closed"))
+    try:
+        plan.close_quarter(
+            quarter_or_404(quarter), by=request.user, reason=_("closed"), today=clock.today()
+        )
+    except QuarterNotEnded:
+        messages.error(
+            request,
+            _("Q%(q)s has not ended yet (it ends on %(end)s): it cannot be closed.")
+            % {"q": quarter, "end": plan.quarter_end(quarter).isoformat()},
+        )
+        return _render_quarters(request, plan, ReopenForm(), status=400)
     messages.success(request, _("Q%(q)s is closed.") % {"q": quarter})
     return redirect("targets:quarters", year=year)
 

@@ -10,10 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from .. import charts
+from .. import charts, clock
 from ..filters import IndicatorFilter, PillarIndicatorFilter
 from ..models import Plan
-from ..models.plan import QUARTERS
 from ..tables import StandingTable
 from .common import (
     as_of_quarter,
@@ -23,6 +22,7 @@ from .common import (
     get_plan,
     kept_query,
     latest_plan_or_404,
+    quarter_picker,
 )
 
 # Pages of a plan that the navigation links to without knowing the year.
@@ -56,7 +56,7 @@ def _dashboard_context(request, quarter, overview, filterset, per_page, **table_
     RequestConfig(request, paginate={"per_page": per_page}).configure(table)
     return {
         "quarter": quarter,
-        "quarters": QUARTERS,
+        "quarters": quarter_picker(filterset.plan),
         "query": query,
         "overview": overview,
         "filter": filterset,
@@ -80,6 +80,9 @@ def plan_detail(request, year):
             "plan": plan,
             "export_query": export_query(request, quarter),
             "status_chart": charts.status_by_pillar(overview),
+            "due": plan.report_due(quarter),
+            "quarter_end": plan.quarter_end(quarter),
+            "quarter_running": not plan.has_ended(quarter, clock.today()),
         },
     )
 
@@ -125,10 +128,12 @@ def indicator_detail(request, year, code):
             "plan": plan,
             "indicator": indicator,
             "quarter": quarter,
-            "quarters": QUARTERS,
+            "quarters": quarter_picker(plan),
             "query": kept_query(request, quarter),
             "standing": standing,
             "reports": indicator.reports_list(),
+            # A report of a quarter not ended yet is shown as entered early.
+            "ended_quarters": plan.ended_quarters(clock.today()),
             "chart": charts.indicator_progress(standing),
         },
     )

@@ -8,10 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import Section
+
 from .. import clock
 from ..forms import ReportForm, ReviewForm
 from ..models import QuarterlyReport
 from ..models.report import EditConflict, ReportLocked
+from ..models.review import review_queue as review_queue_items
+from ..models.review import review_trail
 from ..models.worklist import worklist
 from .common import get_indicator, get_plan, latest_plan_or_404, quarter_or_404
 
@@ -73,6 +77,8 @@ def report_form(request, year, code, quarter):
         "can_edit": can_edit and not refusal,
         "review_form": ReviewForm(initial={"version": report.version}) if can_review else None,
         "can_review": can_review and not closed and report.pk,
+        # What changed since the report was first submitted, with the reasons given.
+        "trail": review_trail(report) if report.pk else None,
     }
     if request.method != "POST":
         context["form"] = (
@@ -144,11 +150,17 @@ def review_report(request, year, code, quarter):
             _("Q%(q)s is closed: its reports can no longer change.") % {"q": quarter}
         )
     form = ReviewForm(request.POST)
+    # A review from the queue goes back to the queue, whatever its outcome.
+    back = (
+        redirect("targets:review_queue")
+        if request.POST.get("from") == "queue"
+        else redirect(request.path.removesuffix("review/"))
+    )
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(request.path.removesuffix("review/"))
+        return back
     data = form.cleaned_data
     try:
         if data["action"] == "approve":
@@ -161,10 +173,10 @@ def review_report(request, year, code, quarter):
             )
     except EditConflict:
         messages.error(request, _("The report changed while you were reviewing it; look again."))
-        return redirect(request.path.removesuffix("review/"))
+        return back
     except ReportLocked as locked:
         messages.error(request, str(locked))
-        return redirect(request.path.removesuffix("review/"))
+        return back
     messages.success(
         request,
         _("Q%(q)s report for %(code)s: %(state)s.")
@@ -176,13 +188,24 @@ def review_report(request, year, code, quarter):
 @login_required
 @require_safe
 def my_reports(request):
-    """Staff: their section's indicators; leaders, reviewers and admins: every section."""
+    """Those who report: staff see their section's indicators; an admin sees every
+    section's, or one picked with `?section=`. Leaders and reviewers do not report."""
+    if not request.user.has_perm("targets.report"):
+        raise PermissionDenied(
+            _("My reports is for the sections that report; the plan's pages show every report.")
+        )
     plan = latest_plan_or_404()
     today = clock.today()
     quarter = plan.reporting_quarter(today)
-    indicators = plan.indicators.all()
-    if not request.user.has_perm("targets.read_all_reports"):
-        indicators = indicators.editable_by(request.user)
+    sections, section = None, None
+    if request.user.has_perm("targets.read_all_reports"):  # an admin: every section
+        indicators = plan.indicators.all()
+        sections = list(Section.objects.filter(indicators__plan=plan).distinct())
+        section = _picked_section(request, sections)
+        if section is not None:
+            indicators = indicators.filter(lead_section=section)
+    else:
+        indicators = plan.indicators.editable_by(request.user)
     return render(
         request,
         "targets/my_reports.html",
@@ -190,8 +213,21 @@ def my_reports(request):
             "plan": plan,
             "quarter": quarter,
             "sections": worklist(plan, indicators, range(quarter, 0, -1), today),
+            "section_choices": sections,
+            "section": section,
         },
     )
+
+
+def _picked_section(request, sections):
+    """The section named by `?section=` (its code), None for all; 404 for an unknown one."""
+    code = request.GET.get("section")
+    if not code:
+        return None
+    section = next((s for s in sections if s.code == code), None)
+    if section is None:
+        raise Http404(_("Unknown section."))
+    return section
 
 
 @login_required
@@ -200,9 +236,14 @@ def review_queue(request):
     if not request.user.has_perm("targets.review_report"):
         raise PermissionDenied(_("Only reviewers approve or return reports."))
     plan = latest_plan_or_404()
-    reports = (
-        QuarterlyReport.objects.filter(indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED)
-        .select_related("indicator", "indicator__lead_section", "entered_by")
-        .order_by("quarter", "indicator__order")
+    items = review_queue_items(plan)
+    return render(
+        request,
+        "targets/review_queue.html",
+        {
+            "plan": plan,
+            "items": items,
+            "reports": [item.report for item in items],
+            "review_form": ReviewForm(),
+        },
     )
-    return render(request, "targets/review_queue.html", {"plan": plan, "reports": reports})

@@ -1,0 +1,205 @@
+"""What a reviewer needs to see of a report: what changed since it was first submitted.
+
+A figure changed 4 → 3.5 → 12 → 5 must not reach the reviewer as a bare "5": for a
+report submitted more than once, `ReviewTrail` holds every figure it went through,
+each field as first submitted and as now (the narrative's changes marked word by
+word), and every reason given. `review_trails` builds them for a whole queue in one
+query over the reports' history, whatever its length.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+from .history import People, _field_label, _value_labels
+from .report import QuarterlyReport
+
+# What staff enter, in the order a reviewer reads it.
+TRAIL_FIELDS = ("value", "milestone_state", "done_on", "progress", "problems", "next_steps")
+NARRATIVE_FIELDS = ("progress", "problems", "next_steps")
+_QUERY = (
+    "id",
+    "history_date",
+    "history_id",
+    "history_change_reason",
+    "history_user_id",
+    "history_user__username",
+    "history_user__first_name",
+    "history_user__last_name",
+    "state",
+    *TRAIL_FIELDS,
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    when: object
+    who: str
+    state: str  # the approval state that save left, in words
+    text: str
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field as first submitted and as now; `segments` mark a narrative's changes."""
+
+    name: str
+    label: str
+    first: object
+    now: object
+    segments: tuple = ()  # ("equal" | "delete" | "insert", text), for narratives
+
+    @property
+    def changed(self):
+        return self.first != self.now
+
+
+@dataclass
+class ReviewTrail:
+    """A report's changes since its first submission (see the module docstring)."""
+
+    submissions: int = 0  # how many times it was submitted
+    values: list = field(default_factory=list)  # every figure it had, in order, repeats folded
+    fields: list = field(default_factory=list)  # FieldChange per entered field
+    reasons: list = field(default_factory=list)  # Reason per save after the first submission
+
+    @property
+    def changed(self):
+        """Whether anything staff entered differs from the first submission."""
+        return any(change.changed for change in self.fields)
+
+    @property
+    def changed_fields(self):
+        return [change for change in self.fields if change.changed]
+
+
+def diff_segments(old, new):
+    """`old` → `new` as ("equal" | "delete" | "insert", text) pieces, character by
+    character (Chinese has no spaces to split words on)."""
+    old, new = old or "", new or ""
+    segments = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(("equal", old[a1:a2]))
+            continue
+        if a2 > a1:
+            segments.append(("delete", old[a1:a2]))
+        if b2 > b1:
+            segments.append(("insert", new[b1:b2]))
+    return tuple(segments)
+
+
+def review_trails(reports):
+    """{report id: ReviewTrail} for `reports` (saved QuarterlyReports), one query.
+
+    A report never submitted, or submitted once and unchanged since, has an empty
+    trail (`changed` False, one submission at most).
+    """
+    ids = [report.pk for report in reports if report.pk]
+    rows = (
+        QuarterlyReport.history.filter(id__in=ids)
+        .order_by("id", "history_date", "history_id")
+        .values_list(*_QUERY)
+    )
+    by_report = {}
+    for row in rows:
+        by_report.setdefault(row[0], []).append(row)
+    people = People()
+    state_labels = _value_labels("state")
+    value_labels = {name: _value_labels(name) for name in TRAIL_FIELDS}
+    current = {report.pk: report for report in reports}
+    return {
+        report_id: _trail(current[report_id], rows, people, state_labels, value_labels)
+        for report_id, rows in by_report.items()
+    }
+
+
+def review_trail(report):
+    """The `ReviewTrail` of one report (one query)."""
+    return review_trails([report]).get(report.pk, ReviewTrail())
+
+
+def _trail(report, rows, people, state_labels, value_labels):
+    state_at = _QUERY.index("state")
+    first_at = next(
+        (n for n, row in enumerate(rows) if row[state_at] == QuarterlyReport.State.SUBMITTED),
+        None,
+    )
+    trail = ReviewTrail()
+    if first_at is None:
+        return trail
+    since = rows[first_at:]
+    trail.submissions = sum(1 for row in since if row[state_at] == QuarterlyReport.State.SUBMITTED)
+    first = dict(zip(_QUERY, since[0], strict=True))
+    for row in since:
+        value = row[_QUERY.index("value")]
+        if value is not None and (not trail.values or trail.values[-1] != value):
+            trail.values.append(value)
+    for row in since[1:]:
+        values = dict(zip(_QUERY, row, strict=True))
+        if values["history_change_reason"]:
+            trail.reasons.append(
+                Reason(
+                    when=values["history_date"],
+                    who=people.name(*row[4:8]),
+                    state=state_labels.get(values["state"], values["state"]),
+                    text=values["history_change_reason"],
+                )
+            )
+    for name in TRAIL_FIELDS:
+        old, new = first[name], getattr(report, name)
+        if old in (None, "") and new in (None, ""):
+            continue
+        labels = value_labels[name] or {}
+        trail.fields.append(
+            FieldChange(
+                name=name,
+                label=_field_label(name),
+                first=labels.get(old, old),
+                now=labels.get(new, new),
+                segments=diff_segments(old, new) if name in NARRATIVE_FIELDS else (),
+            )
+        )
+    return trail
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A submitted report in the review queue, with what its approval would make of the
+    indicator (`standing`: submitted figures already count) and its `trail`."""
+
+    report: object
+    standing: object
+    trail: ReviewTrail
+
+
+def review_queue(plan):
+    """The plan's submitted reports, oldest quarter first, as `QueueItem`s.
+
+    Three queries whatever their number: the reports (with indicator, lead section
+    and author), the reports of their indicators (for the standings) and their
+    history (for the trails).
+    """
+    from django.db.models import Prefetch
+
+    reports = list(
+        QuarterlyReport.objects.filter(indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED)
+        .select_related("indicator", "indicator__plan", "indicator__lead_section", "entered_by")
+        .prefetch_related(
+            Prefetch(
+                "indicator__reports",
+                queryset=QuarterlyReport.objects.order_by("quarter"),
+                to_attr="prefetched_reports",
+            )
+        )
+        .order_by("quarter", "indicator__order", "indicator__code")
+    )
+    trails = review_trails(reports)
+    return [
+        QueueItem(
+            report=report,
+            standing=report.indicator.standing(report.quarter),
+            trail=trails.get(report.pk, ReviewTrail()),
+        )
+        for report in reports
+    ]

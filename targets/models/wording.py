@@ -1,0 +1,223 @@
+"""What a standing says in words, in the active language.
+
+The status rule (standing.py) gives figures; this module turns them into the
+sentences leaders read: how far from the target and from the expected pace
+("尚差 3 家，落后时序进度 5.0 个百分点"), an edge case stated plainly ("> 100 人：现
+100 人，尚差 1 人（未达成）"), what a figure is (累计完成 for a sum, 当前值 for a stock)
+and what a monitored figure is compared with ("已达上年全年的 62%"). Pages, exports
+and the briefing all read the same sentences through `Standing`'s properties;
+tests/test_wording.py pins them table by table.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+ONE_CENT = Decimal("0.01")
+
+
+def figure_text(value):
+    """A decimal without trailing zeros: 10.00 -> "10", 2.50 -> "2.5"."""
+    if value is None:
+        return ""
+    return format(Decimal(value).quantize(ONE_CENT).normalize(), "f")
+
+
+def points_text(fraction):
+    """The size of a gap between two fractions in percentage points: -0.05 -> "5.0"."""
+    return f"{abs(fraction) * 100:.1f}"
+
+
+def actual_label(indicator):
+    """What the figure of `indicator` is: a sum so far, or the latest (current) value."""
+    if indicator.measure == indicator.Measure.STOCK:
+        return _("Current value")
+    return _("Year to date")
+
+
+def shortfall(standing):
+    """How much is still missing to meet the target, or None (met, no target, no figure).
+
+    For "more than" (>) with whole numbers, the next whole number above the target
+    is what meets it: 100 against "> 100 人" is 1 short. Otherwise "> x" cannot be
+    met by an amount, so the shortfall is the distance to the target itself (0 when
+    the figure equals it: "not yet above").
+    """
+    indicator, actual = standing.indicator, standing.actual
+    if not indicator.has_target or actual is None or not indicator.higher_is_better:
+        return None
+    target = indicator.target
+    if indicator.comparison == indicator.Comparison.MORE_THAN:
+        needed = target + 1 if indicator.whole_number else target
+        if actual > target:
+            return None
+        return max(needed - actual, Decimal(0))
+    return None if actual >= target else target - actual
+
+
+def overrun(standing):
+    """By how much a ceiling (<=, <) is crossed, or None while it holds."""
+    indicator, actual = standing.indicator, standing.actual
+    if not indicator.has_target or indicator.higher_is_better or actual is None:
+        return None
+    target = indicator.target
+    crossed = actual > target if indicator.comparison == "<=" else actual >= target
+    return actual - target if crossed else None
+
+
+def pace_text(standing):
+    """Against the expected pace: "落后时序进度 5.0 个百分点" / ahead / level; "" without one."""
+    gap = standing.pace_gap
+    if gap is None:
+        return ""
+    if gap < 0:
+        return _("%(points)s points behind the expected pace") % {"points": points_text(gap)}
+    if gap > 0:
+        return _("%(points)s points ahead of the expected pace") % {"points": points_text(gap)}
+    return _("level with the expected pace")
+
+
+def gap_text(standing):
+    """The gap in plain words, for the attention list and the tables.
+
+    - a target not met: what is still missing and how the pace stands;
+    - met: by how much it is exceeded;
+    - the quarter not reported: that, and what was reported before;
+    - a milestone: its due quarter and state; a monitored figure: against last year.
+    """
+    indicator = standing.indicator
+    if indicator.is_milestone:
+        return _milestone_text(standing)
+    if indicator.kind == indicator.Kind.MONITOR:
+        return last_year_text(standing)
+    if not indicator.has_target:
+        return ""
+    if standing.status == "not_reported":
+        return _not_reported_text(standing)
+    if not indicator.higher_is_better:
+        return _ceiling_text(standing)
+    missing = shortfall(standing)
+    if missing is None:
+        return _met_text(standing)
+    parts = [_short_text(standing, missing)]
+    if standing.expected is not None and standing.expected < 1:
+        parts.append(pace_text(standing))
+    return _("; ").join(p for p in parts if p)
+
+
+def target_text(standing):
+    """The figure against the target in one line: "> 100 人：现 100 人，尚差 1 人（未达成）".
+
+    Empty for indicators without a target or before any figure.
+    """
+    indicator = standing.indicator
+    if not indicator.has_target or standing.actual is None:
+        return ""
+    now = _now_text(standing)
+    if indicator.higher_is_better:
+        missing = shortfall(standing)
+        if missing is None:
+            verdict = _("%(now)s (met)") % {"now": now}
+        else:
+            verdict = _("%(now)s; %(short)s (not met)") % {
+                "now": now,
+                "short": _short_text(standing, missing),
+            }
+    else:
+        over = overrun(standing)
+        if over is None:
+            verdict = _("%(now)s (within the limit)") % {"now": now}
+        else:
+            verdict = _("%(now)s; %(over)s over the limit") % {
+                "now": now,
+                "over": indicator.with_unit(over),
+            }
+    return _("%(target)s: %(verdict)s") % {"target": indicator.target_with_unit, "verdict": verdict}
+
+
+def last_year_text(standing):
+    """A monitored figure against last year's, saying what it compares.
+
+    A sum so far is compared with last year's whole-year sum ("已达上年全年的 62%");
+    a stock with last year's year-end figure ("比上年末增加 7 户（+3.1%）").
+    """
+    indicator, actual = standing.indicator, standing.actual
+    last = indicator.last_year_value
+    if actual is None or last is None:
+        return ""
+    if indicator.measure == indicator.Measure.FLOW:
+        if not last:
+            return ""
+        share = actual / last * 100
+        return _("%(share)s%% of last year's full-year figure (%(last)s)") % {
+            "share": f"{share:.0f}",
+            "last": indicator.with_unit(last),
+        }
+    change = actual - last
+    if change == 0:
+        return _("the same as at the end of last year (%(last)s)") % {
+            "last": indicator.with_unit(last)
+        }
+    percent = f" ({'+' if change > 0 else '−'}{abs(change) / last * 100:.1f}%)" if last else ""
+    template = (
+        _("%(change)s more than at the end of last year%(percent)s")
+        if change > 0
+        else _("%(change)s fewer than at the end of last year%(percent)s")
+    )
+    return template % {"change": indicator.with_unit(abs(change)), "percent": percent}
+
+
+def _now_text(standing):
+    indicator = standing.indicator
+    if indicator.measure == indicator.Measure.STOCK:
+        return _("now %(figure)s") % {"figure": indicator.with_unit(standing.actual)}
+    return _("%(figure)s so far") % {"figure": indicator.with_unit(standing.actual)}
+
+
+def _short_text(standing, missing):
+    indicator = standing.indicator
+    if missing == 0:  # "> x" without whole numbers, at exactly x
+        return _("not yet above %(target)s") % {"target": indicator.with_unit(indicator.target)}
+    return _("%(missing)s short") % {"missing": indicator.with_unit(missing)}
+
+
+def _met_text(standing):
+    indicator = standing.indicator
+    extra = standing.actual - indicator.target
+    if extra > 0:
+        return _("met, %(extra)s above the target") % {"extra": indicator.with_unit(extra)}
+    return _("met")
+
+
+def _ceiling_text(standing):
+    indicator = standing.indicator
+    over = overrun(standing)
+    if over is not None:
+        return _("%(over)s over the limit") % {"over": indicator.with_unit(over)}
+    parts = [_("within the limit")]
+    if standing.expected is not None and standing.expected < 1:
+        parts.append(pace_text(standing))
+    return _("; ").join(p for p in parts if p)
+
+
+def _not_reported_text(standing):
+    text = _("no figure reported for Q%(quarter)s") % {"quarter": standing.quarter}
+    missing = shortfall(standing)
+    if standing.actual is not None and missing:
+        text += _("; %(figure)s reported before, %(short)s") % {
+            "figure": standing.indicator.with_unit(standing.actual),
+            "short": _short_text(standing, missing),
+        }
+    return text
+
+
+def _milestone_text(standing):
+    indicator = standing.indicator
+    if standing.status == "met":
+        if standing.done_on:
+            return _("done on %(date)s") % {"date": standing.done_on.isoformat()}
+        return _("done")
+    values = {"due": indicator.due_quarter, "state": standing.milestone_state_label}
+    if standing.status == "behind":
+        return _("due in Q%(due)s and not done: %(state)s") % values
+    return _("due in Q%(due)s; now: %(state)s") % values
