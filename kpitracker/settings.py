@@ -280,7 +280,12 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 # Forms are rendered by django-bootstrap5 with the vendored Bootstrap (static/vendor/):
 # labels above the fields, errors under them, no placeholders standing in for labels.
-BOOTSTRAP5 = {"set_placeholder": False, "error_css_class": "", "required_css_class": ""}
+BOOTSTRAP5 = {
+    "set_placeholder": False,
+    "error_css_class": "",
+    "required_css_class": "",
+    "field_renderers": {"default": "targets.renderers.FieldRenderer"},
+}
 
 # Labels the admin site header uses; kept here so it is translated once.
 ADMIN_SITE_HEADER = _("kpitracker administration")

@@ -120,7 +120,8 @@
             ticks: { precision: 0 },
             title: { display: true, text: data.axis },
           },
-          y: { stacked: true },
+          // Every pillar labelled, however little room: no label skipped.
+          y: { stacked: true, ticks: { autoSkip: false } },
         },
         plugins: {
           legend: { position: "top", labels: { boxWidth: 28, boxHeight: 14 } },
@@ -140,6 +141,7 @@
         backgroundColor: css("--chart-bar"),
         borderColor: "#6b95bd",
         borderWidth: 1,
+        pointStyle: "rect",
         order: 3,
       },
     ];
@@ -151,6 +153,7 @@
         borderColor: css("--chart-line"),
         backgroundColor: css("--chart-line"),
         pointRadius: 4,
+        pointStyle: "circle",
         order: 1,
       });
     }
@@ -163,6 +166,7 @@
         backgroundColor: css("--chart-pace"),
         borderDash: [6, 4],
         pointRadius: 0,
+        pointStyle: "line",
         order: 2,
       });
     }
@@ -197,9 +201,14 @@
         },
         plugins: {
           // The pillar page shows one shared legend above its small charts.
-          legend: { display: !compact, position: "bottom" },
+          legend: { display: !compact, position: "bottom", labels: { usePointStyle: true } },
           // The unit as a caption: a rotated axis title would turn CJK sideways.
-          subtitle: { display: Boolean(data.unit_caption), text: data.unit_caption, align: "start" },
+          subtitle: {
+            display: Boolean(data.unit_caption),
+            text: data.unit_caption,
+            align: "start",
+            padding: { bottom: 14 },
+          },
           annotation: { annotations },
         },
       },

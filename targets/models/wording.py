@@ -158,7 +158,10 @@ def last_year_text(standing):
         return _("the same as at the end of last year (%(last)s)") % {
             "last": indicator.with_unit(last)
         }
-    percent = f" ({'+' if change > 0 else '−'}{abs(change) / last * 100:.1f}%)" if last else ""
+    percent = ""
+    if last:
+        signed = f"{'+' if change > 0 else '−'}{abs(change) / last * 100:.1f}"
+        percent = _(" (%(percent)s%%)") % {"percent": signed}
     template = (
         _("%(change)s more than at the end of last year%(percent)s")
         if change > 0
