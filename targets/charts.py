@@ -141,9 +141,16 @@ def indicator_progress(standing):
             "label": _("Annual target %(target)s") % {"target": indicator.target_display},
             "value": _number(indicator.target),
         }
-        what = _(
-            "%(indicator)s: quarterly figures, year to date and expected pace against "
-            "the annual target %(target)s %(unit)s, as of Q%(quarter)s"
+        what = (
+            _(
+                "%(indicator)s: quarterly figures, year to date and expected pace against "
+                "the annual target %(target)s %(unit)s, as of Q%(quarter)s"
+            )
+            if flow
+            else _(
+                "%(indicator)s: the figure at each quarter's end and the expected pace "
+                "against the annual target %(target)s %(unit)s, as of Q%(quarter)s"
+            )
         )
     elif indicator.last_year_value is not None:
         reference = {

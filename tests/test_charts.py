@@ -193,6 +193,15 @@ def test_status_by_pillar(demo, english):
     for pillar_overview, column in zip(overview.pillars, range(6), strict=True):
         counts = {s.value: n for s, n in pillar_overview.status_counts}
         assert {d["status"]: d["data"][column] for d in data["datasets"]} == counts
+    # Long names wrap instead of being cut; each status has its pattern.
+    assert data["label_lines"][1] == ["P2 Seeding and", "strengthening the base"]
+    assert [d["pattern"] for d in data["datasets"]] == [
+        "solid",
+        "diagonal",
+        "dots",
+        "cross",
+        "horizontal",
+    ]
     # The table carries the same numbers, a row per pillar.
     assert chart["table"]["rows"][4] == ["P5 Talent support", "1", "1", "1", "1", "1"]
     assert "Q3" in chart["label"]
@@ -210,7 +219,8 @@ def test_count_chart(demo, english):
     assert series["to_date"]["data"] == [2, 4, 7, None]
     assert series["expected"]["data"] == [2.5, 5, 7.5, 10]
     assert chart["data"]["reference"] == {"label": "Annual target ≥ 10", "value": 10}
-    assert chart["data"]["unit"] == "家"
+    assert chart["data"]["unit"] == "institutions"  # the English unit on English pages
+    assert chart["data"]["unit_caption"] == "Unit: institutions"
     assert chart["table"]["rows"] == [
         ["Q1", "2", "2", "2.5"],
         ["Q2", "2", "4", "5"],
@@ -218,7 +228,7 @@ def test_count_chart(demo, english):
         ["Q4", "", "", "10"],
     ]
     assert chart["label"].startswith("P3-04 Municipal new-type R&D institutions recognised: ")
-    assert "≥ 10 家" in chart["label"] and "Q3" in chart["label"]
+    assert "≥ 10 institutions" in chart["label"] and "Q3" in chart["label"]
 
 
 def test_chart_shows_the_year_as_of_the_quarter(demo):
@@ -248,7 +258,7 @@ def test_monitored_figure_is_drawn_against_last_year(demo, english):
     assert "expected" not in chart["data"]["series"]
     assert chart["data"]["series"]["to_date"]["data"] == [12, 37, 67, None]
     assert chart["data"]["reference"] == {"label": "Last year 108", "value": 108}
-    assert "last year's 108 户" in chart["label"]
+    assert "last year's 108 enterprises" in chart["label"]
 
 
 @pytest.mark.parametrize("code", ["P1-03", "P1-04"])  # a milestone, a qualitative indicator

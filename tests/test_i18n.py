@@ -46,9 +46,9 @@ def test_status_labels_follow_the_language(language, met, behind):
 
 def test_pages_are_chinese_by_default_and_english_on_request(leader_client):
     page = leader_client.get("/plans/2024/").content.decode()
-    assert "累计完成" in page and 'lang="zh-hans"' in page
+    assert "需关注" in page and "完成值" in page and 'lang="zh-hans"' in page
     page = leader_client.get("/plans/2024/", headers={"accept-language": "en"}).content.decode()
-    assert "Year to date" in page and 'lang="en"' in page
+    assert "Needs attention" in page and "Figure to date" in page and 'lang="en"' in page
 
 
 def test_content_names_follow_the_language(demo):

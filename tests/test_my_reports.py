@@ -26,12 +26,13 @@ def test_staff2_sees_missing_report_as_not_started(personas):
 
 
 def test_query_count_does_not_grow(personas, demo, django_assert_num_queries):
-    client = personas["leader"]
-    # 1 session, 2 user, 3 plan, 4 indicators (+pillar, section), 5 reports, 6 closed quarters
-    with django_assert_num_queries(6):
+    client = personas["admin"]  # every section
+    # 1 session, 2 user, 3 plan, 4 the sections to pick from, 5 indicators (+pillar,
+    # section), 6 reports, 7 closed quarters
+    with django_assert_num_queries(7):
         client.get("/reports/")
     grow_plan(demo, 5)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get("/reports/")
 
 
@@ -46,8 +47,10 @@ def test_staff_query_count_does_not_grow(personas, demo, django_assert_num_queri
 
 
 def test_review_queue_lists_submitted_reports(personas, django_assert_num_queries):
-    # 1 session, 2 user, 3 plan, 4 submitted reports (+indicator, section, author)
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 plan, 4 submitted reports (+indicator, plan, section, author),
+    # 5 the reports of their indicators (the status each would make), 6 their history
+    # (what changed since first submitted; tests/test_review_trail.py)
+    with django_assert_num_queries(6):
         response = personas["reviewer"].get("/reviews/")
     codes = {(r.indicator.code, r.quarter) for r in response.context["reports"]}
     assert ("P6-04", 3) in codes and ("P1-01", 3) not in codes
@@ -78,3 +81,22 @@ def test_a_corrected_milestone_is_no_longer_done_earlier(personas, users):
     items = _items(personas["staff"].get("/reports/"))
     assert items[("P6-01", 3)].state == "not_started"  # its Q3 report is due again
     assert indicator.standing(3).status != "met"  # the dashboard agrees
+
+
+def test_leaders_and_reviewers_do_not_report(personas):
+    for persona in ("leader", "reviewer"):
+        response = personas[persona].get("/reports/", headers={"accept-language": "en"})
+        assert response.status_code == 403
+        content = response.content.decode()
+        assert "You may not open this page" in content  # the site's own 403 page
+        assert 'href="/reports/"' not in content  # and no link to it in the menu
+    for persona in ("staff", "admin"):
+        assert 'href="/reports/"' in personas[persona].get("/plans/2024/").content.decode()
+
+
+def test_an_admin_picks_a_section(personas):
+    response = personas["admin"].get("/reports/?section=demo-talent")
+    codes = {i.indicator.code for g in response.context["sections"] for i in g.items}
+    assert codes == {f"P5-0{n}" for n in range(1, 6)}
+    assert personas["admin"].get("/reports/?section=nobody").status_code == 404
+    assert personas["staff"].get("/reports/").context["section_choices"] is None

@@ -1,11 +1,12 @@
 """Bad input gets a clear message next to the field and changes nothing."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 
-from targets.models import QuarterlyReport
+from targets.models import Indicator, QuarterlyReport
 
 from .reporting_helpers import form_data, report_url, snapshot
 
@@ -22,7 +23,7 @@ def _post(client, code, quarter, language="zh-hans", **data):
     [
         ("abc", "Enter a number"),
         ("-1", "cannot be negative"),
-        ("1.234", "2 decimal places"),
+        ("1.234", "must be a whole number"),  # 次 counts whole events
         ("1000000001", "too large"),
         ("12,34", "groups of three digits"),
         ("1,2345", "groups of three digits"),
@@ -56,6 +57,9 @@ def test_messages_are_in_chinese_by_default(personas):
     ],
 )
 def test_full_width_digits_and_separators_are_numbers(personas, typed, stored):
+    # Decimals too: P6-04 counts events (whole numbers) by default, so this test lets
+    # it take fractions, as an indicator in 万元 would (fractions: test_whole_numbers).
+    Indicator.objects.filter(code="P6-04").update(whole_number=False)
     response = _post(personas["staff"], "P6-04", 3, value=typed, reason="更正", confirm_large="on")
     assert response.status_code == 302, response.context["form"].errors
     report = QuarterlyReport.objects.get(indicator__code="P6-04", quarter=3)
@@ -179,3 +183,58 @@ def test_non_finite_figures_are_refused(personas, typed):
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["value"]
     assert snapshot("P6-04", 3) == before
+
+
+# -- Whole numbers and units typed with the figure --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "message"),
+    [
+        ("3.5", "en", "A figure in events must be a whole number: enter 3 or 4, not 3.5."),
+        ("3.5", "zh-hans", "以“次”计的数字须为整数：请填 3 或 4，而不是 3.5。"),
+        ("３．５", "zh-hans", "以“次”计的数字须为整数"),
+        ("5人", "zh-hans", "“人”不是本指标的单位（本指标以“次”计）：请只填数字，如 5。"),
+        ("5 people", "en", "“people” is not this indicator's unit, which is events"),
+        ("5 apples", "en", "is not this indicator's unit"),
+    ],
+)
+def test_fractions_and_other_units_are_refused(personas, typed, language, message):
+    before = snapshot("P6-04", 3)
+    response = _post(personas["staff"], "P6-04", 3, language=language, value=typed, reason="x")
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["value"])
+    assert snapshot("P6-04", 3) == before
+    # The message sits under the field, and the cursor goes to that field.
+    content = response.content.decode()
+    assert re.search(r'<input[^>]*name="value"[^>]*autofocus', content)
+    assert re.search(r'<input[^>]*name="value"[^>]*aria-invalid="true"', content)
+
+
+@pytest.mark.parametrize("typed", ["5次", "5 次", "５次", "5 events", "5 Events", "5.0"])
+def test_a_figure_typed_with_its_own_unit_is_read_as_the_number(personas, typed):
+    response = _post(personas["staff"], "P6-04", 3, value=typed, reason="更正")
+    assert response.status_code == 302, response.context["form"].errors
+    assert QuarterlyReport.objects.get(indicator__code="P6-04", quarter=3).value == 5
+
+
+def test_focus_goes_to_the_first_field_to_correct(personas):
+    response = _post(personas["staff"], "P6-04", 3, value="abc", reason="")
+    content = response.content.decode()
+    assert content.count("autofocus") == 1  # the figure, the first of the two errors
+    assert re.search(r'<input[^>]*name="value"[^>]*autofocus', content)
+    assert "请更正下面标出的 2 处。" in content
+
+
+def test_counting_units_are_whole_numbers_and_others_need_a_tick(plan):
+    """Where "whole number" is defined: `Indicator.whole_number`, always on for a
+    counting unit (次, 家, 人, 户, 个, 项 …), an administrator's choice otherwise."""
+    counted = {i.code: i.whole_number for i in plan.indicators.exclude(unit="")}
+    assert counted and all(counted.values())
+    indicator = plan.indicators.get(code="P6-04")
+    indicator.whole_number = False
+    indicator.save()
+    assert Indicator.objects.get(pk=indicator.pk).whole_number  # 次: always whole
+    indicator.unit, indicator.whole_number = "万元", False
+    indicator.save()
+    assert not Indicator.objects.get(pk=indicator.pk).whole_number

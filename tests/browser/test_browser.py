@@ -40,10 +40,12 @@ PAINTED = """(canvas, colours) => {
   }
   return {painted, share: painted / (canvas.width * canvas.height), hits};
 }"""
-MET_GREEN = (0x1B, 0x7F, 0x3B)
-BEHIND_RED = (0xC6, 0x28, 0x28)
+# The palette's fills (targets/palette.py): met is drawn solid, behind under its
+# cross-hatch, whose gaps still show the fill.
+MET_BLUE = (0x1B, 0x4F, 0x8A)
+BEHIND_RED = (0x93, 0x1A, 0x1F)
 FIGURE_BLUE = (0x9E, 0xC5, 0xE8)
-TARGET_VERMILION = (0xC2, 0x41, 0x0C)
+TARGET_PURPLE = (0x6F, 0x42, 0xC1)
 
 
 def assert_drawn(page, selector="canvas[data-chart]", colours=()):
@@ -75,7 +77,7 @@ def test_leader_reads_the_dashboards(page, problems, site):
     # The home page leads to the plan dashboard, as of the latest reported quarter.
     expect(page).to_have_url(re.compile(r"/plans/2024/$"))
     expect(page.locator(".quarter-picker [aria-current=page]")).to_have_text("Q3")
-    assert_drawn(page, colours=[MET_GREEN, BEHIND_RED])
+    assert_drawn(page, colours=[MET_BLUE, BEHIND_RED])
     assert status_counts(page) == expected_counts(3)
     assert problems == []
     page.screenshot(path=screenshot_path("dashboard-desktop.png"), full_page=True)
@@ -92,7 +94,7 @@ def test_leader_reads_the_dashboards(page, problems, site):
     # An indicator: figures, year to date, pace and target in one chart.
     page.click(".indicator-card a[href*='/indicators/P3-04/']")
     expect(page).to_have_url(re.compile(r"/plans/2024/indicators/P3-04/\?quarter=3$"))
-    assert_drawn(page, colours=[FIGURE_BLUE, TARGET_VERMILION])
+    assert_drawn(page, colours=[FIGURE_BLUE, TARGET_PURPLE])
     expect(page.locator(".chart-table tbody tr")).to_have_count(4)
     expect(page.locator(".projection")).to_contain_text("9")  # 7 by Q3 at 75 %: 9 of 10
     assert problems == []
@@ -209,11 +211,12 @@ def test_charts_from_the_cdn_pass_integrity_and_csp(page, problems, site, settin
     _cdn(settings)
     _serve_cdn_from_vendored(page)
     vendored = []
-    page.on("request", lambda r: "/static/vendor/" in r.url and vendored.append(r.url))
+    # Chart.js and its plugin only: Bootstrap is vendored beside them.
+    page.on("request", lambda r: "/static/vendor/chart" in r.url and vendored.append(r.url))
     log_in(page, site.url, "leader")
     page.goto(f"{site.url}/plans/2024/?quarter=3")
     assert page.locator(f"script[src^='{CDN}'][integrity][crossorigin=anonymous]").count() == 2
-    assert_drawn(page, colours=[MET_GREEN])
+    assert_drawn(page, colours=[MET_BLUE])
     assert vendored == []  # the CDN copy passed Subresource Integrity and the CSP
     assert problems == []
 
@@ -226,11 +229,12 @@ def test_charts_survive_a_failing_cdn(page, problems, site, settings, failure):
     else:
         _serve_cdn_from_vendored(page, tamper=True)  # refused by Subresource Integrity
     vendored = []
-    page.on("request", lambda r: "/static/vendor/" in r.url and vendored.append(r.url))
+    # Chart.js and its plugin only: Bootstrap is vendored beside them.
+    page.on("request", lambda r: "/static/vendor/chart" in r.url and vendored.append(r.url))
     log_in(page, site.url, "leader")
     vendored.clear()
     page.goto(f"{site.url}/plans/2024/?quarter=3")
-    assert_drawn(page, colours=[MET_GREEN])
+    assert_drawn(page, colours=[MET_BLUE])
     assert len(vendored) == 2  # Chart.js and the annotation plugin, from this site
     # The browser reports the failed CDN load itself; nothing else may go wrong.
     others = [p for p in problems if CDN not in p and "integrity" not in p]
@@ -243,7 +247,7 @@ def test_meeting_summary_prints_on_a4_landscape(page, problems, site):
     with page.expect_navigation():
         page.click(".indicator-table .export-links a:text-is('打印(A4)')")
     assert "/plans/2024/export/print/?quarter=3" in page.url
-    assert_drawn(page, colours=(MET_GREEN, BEHIND_RED))
+    assert_drawn(page, colours=(MET_BLUE, BEHIND_RED))
     expect(page.locator(".print-table tbody tr")).to_have_count(29)
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()

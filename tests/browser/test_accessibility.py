@@ -1,0 +1,154 @@
+"""Every main page passes axe-core with zero violations, for each role, in Chinese and
+English, at 1440 and 375 px; at 375 px no page is wider than the screen.
+
+axe-core 4.14.1 is vendored from npm (vendor/axe.min.js, MPL-2.0, with its licence)
+and served to the page from the site's own origin through Playwright's router, so
+the strict Content-Security-Policy stays on while it runs. One browser context per
+role × language visits all of that role's pages, each checked at both widths: 8
+contexts, logged in by session cookie, so the matrix stays fast.
+"""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts.models import User
+from targets.models import QuarterlyReport
+
+from .conftest import screenshot_path
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+AXE_PATH = "/__axe__/axe.min.js"  # not a route of the app: Playwright answers it
+LANGUAGES = ("zh-CN", "en-US")
+WIDTHS = (1440, 375)  # a desktop, then a phone
+FORM = "/plans/2024/indicators/P6-04/report/3/"
+
+# What each role works with. The form with errors is a POST of a fraction of 次.
+PAGES = {
+    "leader": [
+        ("plan", "/plans/2024/"),
+        ("pillar", "/plans/2024/pillars/P5/"),
+        ("indicator", "/plans/2024/indicators/P5-04/"),
+        ("missing reports", "/plans/2024/missing/"),
+        ("not found", "/plans/2024/indicators/P9-99/"),
+        ("forbidden", "/reports/"),
+    ],
+    "reviewer": [
+        ("review queue", "/reviews/"),
+        ("review page", FORM),
+        ("history", "/plans/2024/indicators/P6-04/history/"),
+    ],
+    "staff": [
+        ("my reports", "/reports/"),
+        ("report form with errors", FORM),
+        ("indicator", "/plans/2024/indicators/P6-04/"),
+    ],
+    "admin": [
+        ("quarters", "/plans/2024/quarters/"),
+        ("my reports, a section picked", "/reports/?section=demo-platform"),
+    ],
+}
+
+DRAWN = """() => [...document.querySelectorAll("canvas[data-chart]")]
+    .every((canvas) => canvas.dataset.drawn === "true")"""
+RUN_AXE = """() => axe.run(document, {resultTypes: ["violations"]}).then((r) =>
+    r.violations.map((v) => ({id: v.id, impact: v.impact,
+        nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5)})))"""
+
+
+def _session_cookie(username, base_url):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": base_url}
+
+
+def _changed_report():
+    """A report submitted, then changed with reasons: the review page shows its trail."""
+    report = QuarterlyReport.objects.get(indicator__code="P6-04", quarter=3)
+    staff = User.objects.get(username="staff")
+    for value, reason in (("3", "重复统计一场"), ("5", "补录一场")):
+        report.value = Decimal(value)
+        report.problems = f"(示例)第{value}场活动延期。"
+        report.record_entry(by=staff, submit=True, reason=reason, expected_version=report.version)
+
+
+FOCUSED = """() => ({name: document.activeElement.name || "",
+    text: document.activeElement.textContent.trim(),
+    outline: getComputedStyle(document.activeElement).outlineStyle})"""
+
+
+def _open(page, base_url, path, name):
+    page.goto(base_url + path)
+    if name == "report form with errors":
+        page.fill("input[name=value]", "3.5")
+        page.click("button[name=action][value=submit]")
+        page.wait_for_load_state()
+        assert page.locator(".invalid-feedback").count() >= 1
+        # After a refused save the cursor is in the first field to correct.
+        assert page.evaluate(FOCUSED)["name"] == "value"
+    if name == "plan":
+        # The first Tab reaches the skip link, with a visible focus ring.
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused["text"] in {"跳到正文", "Skip to the content"}
+        assert focused["outline"] == "solid"
+    page.add_script_tag(url=base_url + AXE_PATH)
+
+
+def _violations(page):
+    page.wait_for_function(DRAWN)
+    return page.evaluate(RUN_AXE)
+
+
+def test_every_main_page_passes_axe_for_each_role_language_and_width(browser, site):
+    """Each page is loaded once per role and language, checked at 1440 px, then the
+    window is narrowed to 375 px (the same CSS media queries apply as on a phone)
+    and checked again: half the page loads of one context per width."""
+    _changed_report()
+    found, wide, problems, counts = [], [], [], {}
+    for role, pages in PAGES.items():
+        for language in LANGUAGES:
+            context = browser.new_context(locale=language, viewport={"width": 1440, "height": 900})
+            context.add_cookies([_session_cookie(role, site.url)])
+            context.route(
+                site.url + AXE_PATH,
+                lambda route: route.fulfill(path=AXE, content_type="text/javascript"),
+            )
+            page = context.new_page()
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on(
+                "console",
+                lambda msg: (
+                    msg.type == "error"
+                    and not {"404", "403"} & set(msg.text.split())
+                    and problems.append(msg.text)
+                ),
+            )
+            for name, path in pages:
+                page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+                _open(page, site.url, path, name)
+                for width in WIDTHS:
+                    page.set_viewport_size({"width": width, "height": 900})
+                    where = f"{role} · {language} · {width} px · {name} ({path})"
+                    violations = _violations(page)
+                    counts[where] = sum(len(v["nodes"]) for v in violations)
+                    found += [{"page": where, **v} for v in violations]
+                    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                    if scroll_width > width:
+                        wide.append(f"{where}: {scroll_width} px")
+            context.close()
+    report = screenshot_path("axe-results.json")
+    report.write_text(
+        json.dumps({"counts": counts, "violations": found}, ensure_ascii=False, indent=1)
+    )
+    assert len(counts) == len(LANGUAGES) * len(WIDTHS) * sum(len(p) for p in PAGES.values())
+    assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
+    assert wide == []
+    assert problems == []
