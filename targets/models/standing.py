@@ -142,6 +142,11 @@ class Standing:
         return wording.gap_text(self)
 
     @property
+    def pace_text(self):
+        """ "5.0 points behind the expected pace" and the like; "" without a pace."""
+        return wording.pace_text(self)
+
+    @property
     def target_text(self):
         """ "> 100 people: now 100; 1 people short (not met)" and the like."""
         return wording.target_text(self)
