@@ -74,9 +74,9 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
         _("milestone state"), max_length=12, choices=MilestoneState, blank=True
     )
     done_on = models.DateField(_("date done"), null=True, blank=True)
-    progress = models.TextField(_("progress (进展情况)"), blank=True)
-    problems = models.TextField(_("problems (存在问题)"), blank=True)
-    next_steps = models.TextField(_("next steps (下步计划)"), blank=True)
+    progress = models.TextField(_("progress"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
     state = models.CharField(_("approval state"), max_length=10, choices=State, default=State.DRAFT)
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     # Optimistic locking: a save must name the version it started from.
