@@ -29,7 +29,7 @@ def test_every_signed_in_persona_reads_the_plan(personas, persona):
     assert personas[persona].get(URL).status_code == 200
 
 
-def test_default_quarter_is_latest_reported(leader_client):
+def test_default_quarter_is_the_latest_ended(leader_client):
     response = leader_client.get(URL)
     assert response.context["quarter"] == 3
 

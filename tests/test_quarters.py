@@ -104,3 +104,11 @@ def test_before_the_first_quarter_ends_the_page_says_so(leader_client, settings)
     assert response.context["quarter"] == 1
     assert "Q1 has not ended yet (it ends on 2024-03-31)" in response.content.decode()
     assert leader_client.get("/plans/2024/?quarter=2").status_code == 404
+
+
+def test_the_lead_section_can_report_the_running_quarter_from_the_indicator_page(personas):
+    content = personas["staff"].get("/plans/2024/indicators/P6-04/", **EN).content.decode()
+    assert 'href="/plans/2024/indicators/P6-04/report/4/">Q4 <small>(early)</small>' in content
+    # Nobody else is offered a form.
+    leader = personas["leader"].get("/plans/2024/indicators/P6-04/").content.decode()
+    assert "/report/4/" not in leader

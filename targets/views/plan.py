@@ -13,6 +13,7 @@ from django_tables2 import RequestConfig
 from .. import charts, clock
 from ..filters import IndicatorFilter, PillarIndicatorFilter
 from ..models import Plan
+from ..models.plan import QUARTERS
 from ..tables import StandingTable
 from .common import (
     as_of_quarter,
@@ -120,6 +121,7 @@ def indicator_detail(request, year, code):
     plan = get_plan(year)
     indicator = get_indicator_with_reports(plan, code)
     quarter = as_of_quarter(request, plan)
+    today = clock.today()
     standing = indicator.standing(quarter)
     return render(
         request,
@@ -133,7 +135,11 @@ def indicator_detail(request, year, code):
             "standing": standing,
             "reports": indicator.reports_list(),
             # A report of a quarter not ended yet is shown as entered early.
-            "ended_quarters": plan.ended_quarters(clock.today()),
+            "ended_quarters": plan.ended_quarters(today),
+            # Its lead section reports here too, the running quarter early.
+            "report_quarters": [q for q in QUARTERS if not plan.is_future(q, today)]
+            if request.user.has_perm("targets.edit_report", indicator)
+            else [],
             "chart": charts.indicator_progress(standing),
         },
     )

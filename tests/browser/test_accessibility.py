@@ -4,8 +4,8 @@ English, at 1440 and 375 px; at 375 px no page is wider than the screen.
 axe-core 4.14.1 is vendored from npm (vendor/axe.min.js, MPL-2.0, with its licence)
 and served to the page from the site's own origin through Playwright's router, so
 the strict Content-Security-Policy stays on while it runs. One browser context per
-role × language visits all of that role's pages, each checked at both widths: 8
-contexts, logged in by session cookie, so the matrix stays fast.
+role × language (two, taking turns) visits all of that role's pages, each checked at
+both widths, logged in by session cookie, so the matrix stays fast.
 """
 
 import json
@@ -57,9 +57,6 @@ PAGES = {
 
 DRAWN = """() => [...document.querySelectorAll("canvas[data-chart]")]
     .every((canvas) => canvas.dataset.drawn === "true")"""
-RUN_AXE = """() => axe.run(document, {resultTypes: ["violations"]}).then((r) =>
-    r.violations.map((v) => ({id: v.id, impact: v.impact,
-        nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5)})))"""
 
 
 def _session_cookie(username, base_url):
@@ -102,48 +99,81 @@ def _open(page, base_url, path, name):
     page.add_script_tag(url=base_url + AXE_PATH)
 
 
-def _violations(page):
-    page.wait_for_function(DRAWN)
-    return page.evaluate(RUN_AXE)
+START_AXE = """() => { window.kpiAxe = axe.run(document, {resultTypes: ["violations"]})
+    .then((r) => r.violations.map((v) => ({id: v.id, impact: v.impact,
+        nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5)}))); }"""
+AXE_RESULT = "() => window.kpiAxe"
+
+
+class Matrix:
+    """Collects what axe finds, page by page and width by width."""
+
+    def __init__(self):
+        self.found, self.wide, self.counts = [], [], {}
+
+    def record(self, page, where, width, violations):
+        where = f"{where[0]} · {where[1]} · {width} px · {where[2]}"
+        self.counts[where] = sum(len(v["nodes"]) for v in violations)
+        self.found += [{"page": where, **v} for v in violations]
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            self.wide.append(f"{where}: {scroll_width} px")
+
+    def finish(self, page, where):
+        """The 1440 px result started earlier, then the same page narrowed to 375 px."""
+        self.record(page, where, WIDTHS[0], page.evaluate(AXE_RESULT))
+        page.set_viewport_size({"width": WIDTHS[1], "height": 900})
+        page.wait_for_function(DRAWN)
+        page.evaluate(START_AXE)
+        self.record(page, where, WIDTHS[1], page.evaluate(AXE_RESULT))
+
+
+def _tab(browser, base_url, role, language, problems):
+    """A page of its own window (context): each stays in the foreground, so its
+    layout follows a resize at once, as on a real screen."""
+    context = browser.new_context(locale=language, viewport={"width": 1440, "height": 900})
+    context.add_cookies([_session_cookie(role, base_url)])
+    context.route(
+        base_url + AXE_PATH,
+        lambda route: route.fulfill(path=AXE, content_type="text/javascript"),
+    )
+    page = context.new_page()
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "console",
+        lambda msg: (
+            msg.type == "error"
+            and not {"404", "403"} & set(msg.text.split())
+            and problems.append(msg.text)
+        ),
+    )
+    return page
 
 
 def test_every_main_page_passes_axe_for_each_role_language_and_width(browser, site):
     """Each page is loaded once per role and language, checked at 1440 px, then the
     window is narrowed to 375 px (the same CSS media queries apply as on a phone)
-    and checked again: half the page loads of one context per width."""
+    and checked again. Two windows take turns, so one page loads while axe checks
+    the one before."""
     _changed_report()
-    found, wide, problems, counts = [], [], [], {}
+    matrix, problems = Matrix(), []
     for role, pages in PAGES.items():
         for language in LANGUAGES:
-            context = browser.new_context(locale=language, viewport={"width": 1440, "height": 900})
-            context.add_cookies([_session_cookie(role, site.url)])
-            context.route(
-                site.url + AXE_PATH,
-                lambda route: route.fulfill(path=AXE, content_type="text/javascript"),
-            )
-            page = context.new_page()
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.on(
-                "console",
-                lambda msg: (
-                    msg.type == "error"
-                    and not {"404", "403"} & set(msg.text.split())
-                    and problems.append(msg.text)
-                ),
-            )
-            for name, path in pages:
+            tabs = [_tab(browser, site.url, role, language, problems) for _ in range(2)]
+            pending = None
+            for number, (name, path) in enumerate(pages):
+                page = tabs[number % 2]
                 page.set_viewport_size({"width": WIDTHS[0], "height": 900})
                 _open(page, site.url, path, name)
-                for width in WIDTHS:
-                    page.set_viewport_size({"width": width, "height": 900})
-                    where = f"{role} · {language} · {width} px · {name} ({path})"
-                    violations = _violations(page)
-                    counts[where] = sum(len(v["nodes"]) for v in violations)
-                    found += [{"page": where, **v} for v in violations]
-                    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-                    if scroll_width > width:
-                        wide.append(f"{where}: {scroll_width} px")
-            context.close()
+                page.wait_for_function(DRAWN)
+                page.evaluate(START_AXE)
+                if pending:
+                    matrix.finish(*pending)
+                pending = (page, (role, language, f"{name} ({path})"))
+            matrix.finish(*pending)
+            for tab in tabs:
+                tab.context.close()
+    found, wide, counts = matrix.found, matrix.wide, matrix.counts
     report = screenshot_path("axe-results.json")
     report.write_text(
         json.dumps({"counts": counts, "violations": found}, ensure_ascii=False, indent=1)
