@@ -36,3 +36,23 @@ def test_server_error_page_needs_nothing_but_the_template():
     assert response.status_code == 500
     assert "系统出错了" in content and "您已填写的内容不会丢失" in content
     assert 'class="site-header"' in content and 'href="/"' in content
+
+
+def test_every_page_keeps_the_strict_policy(personas):
+    """No inline script or style on any page the toolkit renders (forms, tables,
+    alerts, the menu): the Content-Security-Policy stays script-src/style-src 'self'."""
+    import re
+
+    pages = {
+        "staff": ["/reports/", "/plans/2024/indicators/P6-04/report/3/"],
+        "reviewer": ["/reviews/", "/plans/2024/indicators/P6-04/report/3/"],
+        "admin": ["/plans/2024/quarters/", "/reports/?section=demo-talent"],
+        "leader": ["/plans/2024/missing/", "/plans/2024/indicators/P6-04/history/", "/nowhere/"],
+        "anonymous": ["/accounts/login/"],
+    }
+    for persona, urls in pages.items():
+        for url in urls:
+            content = personas[persona].get(url).content.decode()
+            assert " style=" not in content and " onclick=" not in content, url
+            for tag in re.findall(r"<script[^>]*>", content):
+                assert ' src="' in tag or 'type="application/json"' in tag, (url, tag)
