@@ -4,8 +4,9 @@ English, at 1440 and 375 px; at 375 px no page is wider than the screen.
 axe-core 4.14.1 is vendored from npm (vendor/axe.min.js, MPL-2.0, with its licence)
 and served to the page from the site's own origin through Playwright's router, so
 the strict Content-Security-Policy stays on while it runs. One browser context per
-role × language (two, taking turns) visits all of that role's pages, each checked at
-both widths, logged in by session cookie, so the matrix stays fast.
+role and language visits that role's pages, each checked at both widths; two browser
+windows take turns and keep their cache for the whole matrix, the role set by its
+session cookie and the language by Accept-Language, so the matrix stays fast.
 """
 
 import json
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 AXE_PATH = "/__axe__/axe.min.js"  # not a route of the app: Playwright answers it
-LANGUAGES = ("zh-CN", "en-US")
+LANGUAGES = {"zh-CN": "zh-CN,zh;q=0.9", "en-US": "en-US,en;q=0.9"}  # Accept-Language
 WIDTHS = (1440, 375)  # a desktop, then a phone
 FORM = "/plans/2024/indicators/P6-04/report/3/"
 
@@ -36,6 +37,7 @@ PAGES = {
         ("pillar", "/plans/2024/pillars/P5/"),
         ("indicator", "/plans/2024/indicators/P5-04/"),
         ("missing reports", "/plans/2024/missing/"),
+        ("print view", "/plans/2024/export/print/?quarter=3"),
         ("not found", "/plans/2024/indicators/P9-99/"),
         ("forbidden", "/reports/"),
     ],
@@ -81,8 +83,10 @@ FOCUSED = """() => ({name: document.activeElement.name || "",
     outline: getComputedStyle(document.activeElement).outlineStyle})"""
 
 
-def _open(page, base_url, path, name):
+def _open(page, base_url, path, name, language):
     page.goto(base_url + path)
+    # The page is in the language asked for (zh-CN -> zh-hans, en-US -> en).
+    assert page.evaluate("document.documentElement.lang")[:2] == language[:2]
     if name == "report form with errors":
         page.fill("input[name=value]", "3.5")
         page.click("button[name=action][value=submit]")
@@ -128,11 +132,12 @@ class Matrix:
         self.record(page, where, WIDTHS[1], page.evaluate(AXE_RESULT))
 
 
-def _tab(browser, base_url, role, language, problems):
+def _window(browser, base_url, problems):
     """A page of its own window (context): each stays in the foreground, so its
-    layout follows a resize at once, as on a real screen."""
-    context = browser.new_context(locale=language, viewport={"width": 1440, "height": 900})
-    context.add_cookies([_session_cookie(role, base_url)])
+    layout follows a resize at once, as on a real screen. Kept for the whole matrix,
+    so the static files load once; the role is its session cookie, the language its
+    Accept-Language header."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
     context.route(
         base_url + AXE_PATH,
         lambda route: route.fulfill(path=AXE, content_type="text/javascript"),
@@ -157,22 +162,26 @@ def test_every_main_page_passes_axe_for_each_role_language_and_width(browser, si
     the one before."""
     _changed_report()
     matrix, problems = Matrix(), []
+    tabs = [_window(browser, site.url, problems) for _ in range(2)]
     for role, pages in PAGES.items():
-        for language in LANGUAGES:
-            tabs = [_tab(browser, site.url, role, language, problems) for _ in range(2)]
+        cookie = _session_cookie(role, site.url)
+        for language, accept in LANGUAGES.items():
+            for tab in tabs:
+                tab.context.add_cookies([cookie])
+                tab.context.set_extra_http_headers({"Accept-Language": accept})
             pending = None
             for number, (name, path) in enumerate(pages):
                 page = tabs[number % 2]
                 page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-                _open(page, site.url, path, name)
+                _open(page, site.url, path, name, language)
                 page.wait_for_function(DRAWN)
                 page.evaluate(START_AXE)
                 if pending:
                     matrix.finish(*pending)
                 pending = (page, (role, language, f"{name} ({path})"))
             matrix.finish(*pending)
-            for tab in tabs:
-                tab.context.close()
+    for tab in tabs:
+        tab.context.close()
     found, wide, counts = matrix.found, matrix.wide, matrix.counts
     report = screenshot_path("axe-results.json")
     report.write_text(
