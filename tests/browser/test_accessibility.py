@@ -3,10 +3,11 @@ English, at 1440 and 375 px; at 375 px no page is wider than the screen.
 
 axe-core 4.14.1 is vendored from npm (vendor/axe.min.js, MPL-2.0, with its licence)
 and served to the page from the site's own origin through Playwright's router, so
-the strict Content-Security-Policy stays on while it runs. One browser context per
-role and language visits that role's pages, each checked at both widths; two browser
-windows take turns and keep their cache for the whole matrix, the role set by its
-session cookie and the language by Accept-Language, so the matrix stays fast.
+the strict Content-Security-Policy stays on while it runs. For each role and
+language, that role's pages are loaded once each and checked at both widths. Two
+browser windows take turns (one loads while axe checks the other) and keep their
+cache for the whole matrix; the role is set by its session cookie and the language
+by Accept-Language, so the matrix stays fast.
 """
 
 import json
