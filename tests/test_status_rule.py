@@ -325,3 +325,67 @@ def test_tolerance_comes_from_settings(settings):
     settings.KPI_AT_RISK_TOLERANCE = Decimal("20")
     result = compute_standing(indicator(), reports(2, 2), 2)  # 40 % against 50 %
     assert result.status == AT_RISK
+
+
+# (description, indicator kwargs, quarterly figures, as-of quarter, shortfall)
+SHORTFALL_CASES = [
+    ("count short of its target", {}, (2, 2, 3), 3, "3"),
+    ("count before any figure: the whole target", {}, (), 2, "10"),
+    ("count met: nothing short", {}, (6, 6), 2, "0"),
+    ("count with decimals", {"target": "83"}, ("20.5", 22), 2, "40.5"),
+    ("level short", {"kind": "level", "target": "48"}, (40, 45), 2, "3"),
+    (
+        "more than 100, at exactly 100: 0 short yet not met",
+        {"comparison": ">", "target": "100"},
+        (100,),
+        1,
+        "0",
+    ),
+    ("ceiling on a sum, within", {"comparison": "<=", "target": "10"}, (3, 3), 2, "0"),
+    ("ceiling on a sum, over by", {"comparison": "<=", "target": "10"}, (6, 7), 2, "3"),
+    ("level ceiling, above it", {"kind": "level", "comparison": "<=", "target": "5"}, (8,), 1, "3"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "figures", "quarter", "shortfall"),
+    [case[1:] for case in SHORTFALL_CASES],
+    ids=[case[0] for case in SHORTFALL_CASES],
+)
+def test_shortfall_is_the_distance_to_the_target_in_the_unit(kwargs, figures, quarter, shortfall):
+    result = standing(indicator(**kwargs), reports(*figures), quarter)
+    assert result.shortfall == Decimal(shortfall)
+
+
+@pytest.mark.parametrize("kind", ["milestone", "qualitative", "monitor"])
+def test_no_shortfall_without_a_target(kind):
+    due = 4 if kind == "milestone" else None
+    assert standing(indicator(kind=kind, target=None, due=due), [], 3).shortfall is None
+
+
+# (description, indicator kwargs, quarterly figures, as-of quarter, change or None)
+QUARTER_CHANGE_CASES = [
+    ("count: this quarter's figure against the last", {}, (2, 3, 5), 3, "2"),
+    ("count: fewer than last quarter", {}, (4, 4, 3), 3, "-1"),
+    ("level: end of quarter against the last", {"kind": "level", "target": "48"}, (40, 45), 2, "5"),
+    ("Q1 has no previous quarter", {}, (2,), 1, None),
+    ("previous quarter missing", {}, (2, None, 5), 3, None),
+    ("this quarter missing", {}, (2, 3), 3, None),
+    ("later quarters are ignored", {}, (2, 3, 9), 2, "1"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "figures", "quarter", "change"),
+    [case[1:] for case in QUARTER_CHANGE_CASES],
+    ids=[case[0] for case in QUARTER_CHANGE_CASES],
+)
+def test_quarter_change(kwargs, figures, quarter, change):
+    result = standing(indicator(**kwargs), reports(*figures), quarter)
+    assert result.quarter_change == (None if change is None else Decimal(change))
+
+
+def test_milestone_has_no_quarter_change():
+    ind = indicator(kind="milestone", target=None, due=4)
+    result = standing(ind, milestone_reports("in_progress", "in_progress"), 2)
+    assert result.quarter_change is None

@@ -58,6 +58,10 @@ class Plan(BilingualNameMixin, models.Model):
         """Reports are due a fixed number of days after the quarter ends."""
         return self.quarter_end(quarter) + datetime.timedelta(days=settings.KPI_REPORT_DUE_DAYS)
 
+    def has_ended(self, quarter, today):
+        """Whether `quarter` is over by `today`: a briefing is written as of such a quarter."""
+        return self.quarter_end(quarter) < today
+
     def is_future(self, quarter, today):
         """A quarter that has not begun by `today` cannot be reported yet."""
         return self.quarter_start(quarter) > today
@@ -68,7 +72,7 @@ class Plan(BilingualNameMixin, models.Model):
         Before the first quarter has ended it is Q1 (already open); after the
         plan's year it is Q4.
         """
-        ended = [q for q in QUARTERS if self.quarter_end(q) < today]
+        ended = [q for q in QUARTERS if self.has_ended(q, today)]
         return ended[-1] if ended else 1
 
     def closed_quarters(self):

@@ -90,6 +90,39 @@ class Standing:
         return self.completion - self.expected
 
     @property
+    def shortfall(self):
+        """How far the figure is from its annual target, in the indicator's unit.
+
+        For a floor (>=, >) the target less the figure (all of it before any
+        figure); for a ceiling (<=, <) how far the figure is over it. Never below
+        zero: 0 once the target is reached (a "> 100" target at exactly 100 is 0
+        short, yet not met). None for kinds without a target.
+        """
+        if not self.indicator.has_target:
+            return None
+        actual = ZERO if self.actual is None else self.actual
+        target = self.indicator.target
+        gap = target - actual if self.indicator.higher_is_better else actual - target
+        return max(gap, ZERO)
+
+    @property
+    def quarter_change(self):
+        """The quarter's figure less the previous quarter's (环比), in the unit.
+
+        For a count, the quarter's own figure against the previous quarter's own;
+        for a level or a monitored figure, the figure at the quarter's end against
+        the previous quarter's end. None in Q1 (no previous quarter in the plan's
+        year), when either figure is missing, and for milestones (states).
+        """
+        now, before = (
+            self.quarter_values.get(self.quarter),
+            self.quarter_values.get(self.quarter - 1),
+        )
+        if not isinstance(now, Decimal) or not isinstance(before, Decimal):
+            return None
+        return now - before
+
+    @property
     def projection(self):
         """A count's year-end total if the rest of the year keeps the pace so far.
 

@@ -1,0 +1,233 @@
+"""The briefing's charts, drawn on the server as PNG (matplotlib, Agg; no browser).
+
+Three kinds, each in the dashboard's palette and with words on the marks, so a
+chart printed in black and white (or read by someone who does not tell green from
+red) still says what it shows:
+
+- completion against the expected pace, by pillar (bars, a tick for the pace,
+  "落后 6.6 个百分点" at the end of each bar);
+- indicators by status, by pillar (stacked bars, the status word and count on each
+  segment, a legend of words);
+- year to date against the pace for lagging indicators (a bar per indicator in its
+  status colour, a tick for the pace, the status word and figures at its end).
+
+Status colours are read from targets/palette.py when a chart is drawn (not copied
+here), so a change of palette reaches the charts. Figures come in as standings and
+`Progress` (content.py): nothing is computed here but the positions of marks.
+Drawn with the object API (`Figure`, no pyplot state), so requests do not share
+figures.
+"""
+
+import io
+from functools import cache
+
+from .. import palette
+from ..models import Status
+from ..templatetags.kpi import percent, points
+from .fonts import chart_font
+
+WIDTH_MM = 150  # the text block is 156 mm wide (GB/T 9704: 156 × 225 mm)
+DPI = 200  # sharp on paper, a few dozen KB a chart
+MM = 1 / 25.4
+# Neutral marks, as the dashboard draws them (static/css/app.css --chart-bar,
+# --chart-line, --chart-pace); status colours come from the palette.
+BAR, BAR_EDGE, PACE = "#9EC5E8", "#0D3B66", "#3F3F3F"
+MAX_BARS = 20  # lagging indicators per chart; more go in a second chart
+LABEL_MM = 40  # an indicator's code and name on the axis, cut to about this width
+
+
+@cache
+def _configure():
+    """Chart text in the Chinese font found at start (fonts.py), Latin in DejaVu Sans.
+
+    Set once per process on matplotlib's defaults: only these charts use matplotlib.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [chart_font(), "DejaVu Sans"],
+            "font.size": 8,
+            "axes.unicode_minus": False,  # the CJK font has no U+2212
+            "svg.hashsalt": "kpitracker",
+        }
+    )
+
+
+def _figure(height_mm):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    _configure()
+    figure = Figure(figsize=(WIDTH_MM * MM, height_mm * MM), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _png(figure):
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _colours(status):
+    """(fill, edge/text) of a status as "#RRGGBB", from the palette as it is now."""
+    colours = palette.STATUS_COLOURS[Status(status)]
+    return f"#{colours[0]}", f"#{colours[1]}"
+
+
+def _axes(figure, labels):
+    axes = figure.add_subplot()
+    positions = list(range(len(labels)))[::-1]  # first on top
+    axes.set_yticks(positions, labels)
+    axes.tick_params(axis="y", length=0)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return axes, positions
+
+
+def progress_by_pillar(pillars, book):
+    """Completion against the expected pace of each pillar with measured indicators.
+
+    `pillars`: [(label, Progress)]; `book`: the phrasebook (text.py). None when no
+    pillar has a measured indicator.
+    """
+    words = book.chart_words
+    rows = [(label, p) for label, p in pillars if p.completion is not None]
+    if not rows:
+        return None
+    figure = _figure(22 + 9 * len(rows))
+    axes, positions = _axes(figure, [label for label, _p in rows])
+    behind_colour = _colours(Status.BEHIND)[1]
+    ahead_colour = _colours(Status.ON_TRACK)[1]
+    for y, (_label, p) in zip(positions, rows, strict=True):
+        completion, expected = float(p.completion) * 100, float(p.expected) * 100
+        axes.barh(y, completion, height=0.6, color=BAR, edgecolor=BAR_EDGE, linewidth=0.6)
+        axes.plot([expected, expected], [y - 0.42, y + 0.42], color=PACE, linewidth=1.6)
+        if p.gap < 0:
+            note, colour = words["behind_by"].format(gap=points(p.gap)), behind_colour
+        elif p.gap > 0:
+            note, colour = words["ahead_by"].format(gap=points(p.gap)), ahead_colour
+        else:
+            note, colour = words["on_pace"], ahead_colour
+        axes.text(
+            max(completion, expected) + 1.5,
+            y,
+            f"{percent(p.completion)}  {note}",
+            va="center",
+            color=colour,
+        )
+    axes.set_xlim(0, 150)
+    axes.set_xticks(range(0, 101, 25), [f"{x}%" for x in range(0, 101, 25)])
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    axes.legend(
+        handles=[
+            Patch(facecolor=BAR, edgecolor=BAR_EDGE, label=words["completion"]),
+            Line2D([], [], color=PACE, linewidth=1.6, label=words["expected"]),
+        ],
+        loc="lower right",
+        frameon=False,
+    )
+    return _png(figure)
+
+
+def status_by_pillar(pillars, book):
+    """How many indicators of each pillar are in each status: stacked bars.
+
+    `pillars`: [(label, status_counts)] with status_counts as `PillarOverview`'s.
+    Each segment carries its status word and count where they fit, else the count;
+    the legend gives every word.
+    """
+    from matplotlib.patches import Patch
+
+    words = book.chart_words
+    figure = _figure(26 + 9 * len(pillars))
+    axes, positions = _axes(figure, [label for label, _c in pillars])
+    widest = max((sum(n for _s, n in counts) for _l, counts in pillars), default=0) or 1
+    mm_per_unit = (WIDTH_MM - 45) / widest  # the plotting area, roughly, after the labels
+    for y, (_label, counts) in zip(positions, pillars, strict=True):
+        left = 0
+        for status, n in counts:
+            if not n:
+                continue
+            fill, ink = _colours(status)
+            axes.barh(y, n, left=left, height=0.6, color=fill, edgecolor=ink, linewidth=0.6)
+            text = f"{status.label} {n}"
+            if _text_mm(text) > n * mm_per_unit - 1:
+                text = str(n)
+            axes.text(left + n / 2, y, text, ha="center", va="center", color=ink)
+            left += n
+    axes.set_xlim(0, widest)
+    axes.set_xlabel(words["indicators"])
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    handles = []
+    for status in Status:
+        fill, ink = _colours(status)
+        handles.append(Patch(facecolor=fill, edgecolor=ink, label=str(status.label)))
+    axes.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=len(handles),
+        frameon=False,
+    )
+    return _png(figure)
+
+
+def lagging_groups(standings):
+    """The lagging indicators with a figure (milestones have none), `MAX_BARS` a chart."""
+    measured = [s for s in standings if s.completion is not None]
+    return [measured[i : i + MAX_BARS] for i in range(0, len(measured), MAX_BARS)]
+
+
+def lagging(standings, book):
+    """Year to date against the expected pace, one bar per indicator (a group of
+    `lagging_groups`), in its status colour with its status word and figures."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    words = book.chart_words
+    labels = [_short(f"{s.indicator.code} {s.indicator.name}") for s in standings]
+    figure = _figure(22 + 9 * len(standings))
+    axes, positions = _axes(figure, labels)
+    for y, s in zip(positions, standings, strict=True):
+        fill, ink = _colours(s.status)
+        completion, expected = float(s.completion) * 100, float(s.expected) * 100
+        axes.barh(y, min(completion, 120), height=0.6, color=fill, edgecolor=ink, linewidth=0.6)
+        axes.plot([expected, expected], [y - 0.42, y + 0.42], color=PACE, linewidth=1.6)
+        axes.text(
+            max(min(completion, 120), expected) + 1.5,
+            y,
+            book.bar_label(s),
+            va="center",
+            color=ink,
+        )
+    axes.set_xlim(0, 175)
+    axes.set_xticks(range(0, 101, 25), [f"{x}%" for x in range(0, 101, 25)])
+    axes.legend(
+        handles=[
+            Patch(facecolor="white", edgecolor=PACE, label=words["completion"]),
+            Line2D([], [], color=PACE, linewidth=1.6, label=words["expected"]),
+        ],
+        loc="lower right",
+        frameon=False,
+    )
+    return _png(figure)
+
+
+def _short(text):
+    """`text` cut to about `LABEL_MM` wide, with "…" where it was cut."""
+    if _text_mm(text) <= LABEL_MM:
+        return text
+    while _text_mm(text + "…") > LABEL_MM:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _text_mm(text):
+    """Roughly how wide `text` is at 8 points: a Chinese character ~2.9 mm, Latin ~1.6."""
+    return sum(2.9 if ord(c) > 0x2E80 else 1.6 for c in text)
