@@ -264,7 +264,7 @@ def _table(sheet, table, header_row, styles):
     """Write `table` with its header at `header_row`; return the last row written."""
     columns = table.columns
     for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width + 1
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.row_dimensions[header_row].height = row_height(
         table.headers, columns, every_column=True, line_height=MEETING_LINE_HEIGHT
     )

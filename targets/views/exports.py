@@ -27,7 +27,7 @@ from ..exports.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from ..exports.xlsx import meeting_workbook_bytes
 from ..filters import IndicatorFilter
 from ..models import Plan, QuarterlyReport
-from .common import as_of_quarter, get_plan
+from .common import as_of_quarter, export_query, get_plan
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -125,6 +125,8 @@ def print_summary(request, year):
             "today": clock.today(),
             "table": table,
             "status_chart": charts.status_by_pillar(scope.plan.overview(quarter)),
+            "export_query": export_query(request, quarter),
+            "briefing_ready": scope.plan.has_ended(quarter, clock.today()),
         },
     )
 

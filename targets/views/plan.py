@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from .. import charts
+from .. import charts, clock
 from ..filters import IndicatorFilter, PillarIndicatorFilter
 from ..models import Plan
 from ..models.plan import QUARTERS
@@ -79,6 +79,7 @@ def plan_detail(request, year):
             **context,
             "plan": plan,
             "export_query": export_query(request, quarter),
+            "briefing_ready": plan.has_ended(quarter, clock.today()),
             "status_chart": charts.status_by_pillar(overview),
         },
     )
@@ -105,6 +106,7 @@ def pillar_detail(request, year, code):
             "plan": plan,
             "pillar": pillar,
             "export_query": export_query(request, quarter, pillar=pillar),
+            "briefing_ready": plan.has_ended(quarter, clock.today()),
             # The cards follow the table: same rows, same order, same page.
             "cards": charts.indicator_cards(context["table"].page_records()),
         },
