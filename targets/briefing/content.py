@@ -263,7 +263,7 @@ def _pillar_table(book, labelled, overview):
         caption=book.table_caption(1, book.chart_titles["pillar_table"]),
         headers=book.table_headers["pillar"],
         rows=rows,
-        widths=[22, 7, 7, 7, 7, 7, 8, 9, 13, 13],
+        widths=[20, 7, 7, 7, 7, 7, 9, 9, 13, 13],
         numeric=frozenset(range(1, 10)),
     )
 
@@ -273,9 +273,7 @@ def _appendix(book, standings):
     for s in standings:
         indicator = s.indicator
         if indicator.is_milestone:
-            to_date = str(s.milestone_state_label)
-            if s.done_on:
-                to_date += f" ({s.done_on.isoformat()})"
+            to_date = book.milestone_cell(s)
         elif indicator.has_figure and s.actual is not None:
             to_date = book.figure_cell(s)
         else:
@@ -299,7 +297,7 @@ def _appendix(book, standings):
         caption=book.headings["appendix"],
         headers=book.table_headers["appendix"],
         rows=rows,
-        widths=[8, 30, 11, 12, 9, 9, 8, 13],
+        widths=[8, 27, 11, 11, 9, 11, 9, 14],
         numeric=frozenset({2, 3, 4, 5}),
         status_column=6,
         page_break_before=True,

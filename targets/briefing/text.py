@@ -270,6 +270,12 @@ class Chinese(Phrasebook):
     def figure_cell(self, standing):
         return f"{figure(standing.actual)}{standing.indicator.unit}"
 
+    def milestone_cell(self, standing):
+        done_on = standing.done_on
+        if done_on:
+            return f"{standing.milestone_state_label}（{done_on.month}月{done_on.day}日）"
+        return str(standing.milestone_state_label)
+
     def bar_label(self, s):
         """The words at the end of a lagging indicator's bar: status, completion, figures."""
         indicator = s.indicator
@@ -519,6 +525,11 @@ class English(Phrasebook):
 
     def figure_cell(self, standing):
         return figure(standing.actual)
+
+    def milestone_cell(self, standing):
+        if standing.done_on:
+            return f"{standing.milestone_state_label} ({standing.done_on.isoformat()})"
+        return str(standing.milestone_state_label)
 
     def bar_label(self, s):
         figures = f"{figure(s.actual or 0)} of {figure(s.indicator.target)}"

@@ -30,30 +30,28 @@ from .rows import (
 )
 
 # The summary's columns, narrow and wrapping so that the sheet prints on A4
-# landscape fitted to the width at about 85 % (163 units: 10-point text prints at
-# about 8.5 points); plus the quarter-on-quarter change (环比) after the quarters.
+# landscape fitted to the width at about 80 % (176 units: 10-point text prints at
+# 8 points), wide enough for the English words too ("In progress", "Submitted");
+# plus the quarter-on-quarter change (环比) after the quarters.
 MEETING_COLUMNS = (
     Column("no", gettext_lazy("No."), NUMBER, width=4),
     Column("code", gettext_lazy("Code"), width=6),
-    Column("pillar", gettext_lazy("Pillar"), width=8, wrap=True),
-    Column("indicator", gettext_lazy("Indicator"), width=18, wrap=True),
+    Column("pillar", gettext_lazy("Pillar"), width=10, wrap=True),
+    Column("indicator", gettext_lazy("Indicator"), width=17, wrap=True),
     Column("unit", gettext_lazy("Unit"), width=4, wrap=True),
-    Column("comparison", gettext_lazy("Comparison"), width=4, wrap=True),
+    Column("comparison", gettext_lazy("Comparison"), width=5, wrap=True),
     Column("target", gettext_lazy("Annual target"), NUMBER, width=6),
-    *(
-        Column(f"q{q}", header, NUMBER, width=6, wrap=True)
-        for q, header in QUARTER_HEADERS.items()
-    ),
+    *(Column(f"q{q}", header, NUMBER, width=8, wrap=True) for q, header in QUARTER_HEADERS.items()),
     Column("quarter_change", gettext_lazy("Change on the previous quarter"), NUMBER, width=7),
     Column("year_to_date", gettext_lazy("Year to date"), NUMBER, width=7, wrap=True),
-    Column("completion", gettext_lazy("Completion (%)"), PERCENT, width=7),
-    Column("expected", gettext_lazy("Expected by quarter (%)"), PERCENT, width=7),
-    Column("status", gettext_lazy("Status"), width=6, wrap=True),
+    Column("completion", gettext_lazy("Completion (%)"), PERCENT, width=8),
+    Column("expected", gettext_lazy("Expected by quarter (%)"), PERCENT, width=8),
+    Column("status", gettext_lazy("Status"), width=7, wrap=True),
     Column("lead_section", gettext_lazy("Lead section"), width=9, wrap=True),
-    Column("progress", gettext_lazy("Progress"), width=15, wrap=True),
-    Column("problems", gettext_lazy("Problems"), width=13, wrap=True),
-    Column("next_steps", gettext_lazy("Next steps"), width=13, wrap=True),
-    Column("approval_state", gettext_lazy("Approval state"), width=6, wrap=True),
+    Column("progress", gettext_lazy("Progress"), width=14, wrap=True),
+    Column("problems", gettext_lazy("Problems"), width=12, wrap=True),
+    Column("next_steps", gettext_lazy("Next steps"), width=12, wrap=True),
+    Column("approval_state", gettext_lazy("Approval state"), width=8, wrap=True),
 )
 
 PILLAR_COLUMNS = (
@@ -108,7 +106,7 @@ def _summary_rows(overview):
         for standing in pillar.standings:
             number += 1
             values = summary_values(standing, labels, number=number)
-            values["pillar"] = f"{pillar.pillar.code} {pillar.pillar.short_name}"
+            values["pillar"] = pillar.pillar.short_name  # the code is in the indicator's
             values["quarter_change"] = standing.quarter_change
             yield Row(
                 status=standing.status or "",
@@ -121,7 +119,7 @@ def _summary_rows(overview):
             pillar.status_counts,
             pillar.progress,
             code=pillar.pillar.code,
-            pillar=f"{pillar.pillar.code} {pillar.pillar.short_name}",
+            pillar=pillar.pillar.short_name,
             label=label % {"count": count},
         )
     count = len(overview.standings)
