@@ -92,14 +92,14 @@ class _Writer:
 
     def _styles(self):
         styles = self.document.styles
-        east_asian_lang = "zh-CN"
         defaults = styles.element.find(qn("w:docDefaults"))
         default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
         _set_faces(default_rpr, *self.faces["table"][:2])
-        default_rpr.find(qn("w:lang")).set(qn("w:eastAsia"), east_asian_lang)
-        default_rpr.find(qn("w:lang")).set(
-            qn("w:val"), "zh-CN" if self.language == "zh" else "en-GB"
-        )
+        # Latin text is English (a Chinese language on digits lets LibreOffice break
+        # "77.5%" after the point), Chinese text is Chinese (Word's fonts and proofing).
+        language = default_rpr.find(qn("w:lang"))
+        language.set(qn("w:val"), "en-US" if self.language == "zh" else "en-GB")
+        language.set(qn("w:eastAsia"), "zh-CN")
 
         # Normal: table cells and anything unstyled — small, single-spaced.
         normal = styles["Normal"]

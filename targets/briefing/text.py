@@ -348,7 +348,7 @@ class English(Phrasebook):
         if rated:
             sentence += f"; of the {rated} with a status, {self.counts(o.status_counts)}"
         if o.unrated:
-            sentence += f"; {self._unrated(o.unrated)} have no status"
+            sentence += f"; {self._unrated(o.unrated)} {_have(o.unrated)} no status"
         parts.append(sentence + ".")
         parts.append(self._progress(o.progress, measured_word="measured"))
         parts.append(self._milestones(o.progress, o.milestones_overdue))
@@ -366,7 +366,7 @@ class English(Phrasebook):
         if rated:
             sentence += f": {self.counts(p.status_counts)}"
         if p.unrated:
-            sentence += f"; {self._unrated(p.unrated)} have no status"
+            sentence += f"; {self._unrated(p.unrated)} {_have(p.unrated)} no status"
         parts = [sentence + ".", self._progress(p.progress, measured_word="measured")]
         parts.append(self._milestones(p.progress, p.milestones_overdue))
         if p.lagging:
@@ -534,6 +534,11 @@ class English(Phrasebook):
     def bar_label(self, s):
         figures = f"{figure(s.actual or 0)} of {figure(s.indicator.target)}"
         return f"{s.status_label} {percent(s.completion)} ({figures})"
+
+
+def _have(counts):
+    """ "has" after one (1 qualitative has), else "have"."""
+    return "has" if sum(n for _label, n in counts) == 1 else "have"
 
 
 def _count(n, noun):
