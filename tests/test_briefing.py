@@ -259,6 +259,18 @@ def test_english_says_nothing_in_chinese_and_chinese_punctuates_in_full_width(de
     assert "29项" in chinese and "尚差3家" in chinese and "≥10次" in chinese
 
 
+def test_a_long_scope_points_to_the_workbook_instead_of_a_long_appendix(demo):
+    grow_plan(demo, 7)  # 29 × 8 = 232 indicators: more than APPENDIX_MAX_ROWS
+    whole = _briefing(demo, 3, "zh-hans")
+    assert not [b for b in whole.blocks if b.kind == "table" and b.page_break_before]
+    assert whole.blocks[-1].text == (
+        "本次汇报范围共有指标232项，逐项推进情况见同期的汇总表（Excel）。"
+    )
+    pillar = _briefing(demo, 3, "zh-hans", {"pillar": "P3"})  # 7 × 8 = 56
+    (appendix,) = [b for b in pillar.blocks if b.kind == "table" and b.page_break_before]
+    assert len(appendix.rows) == 56
+
+
 # -- The Word document -----------------------------------------------------------
 
 

@@ -14,7 +14,8 @@ The document:
     pillar, table of pillars;
   2 each pillar: paragraph, one item per indicator at risk or behind (with its
     gap, lead section, 存在问题 and 下步计划), chart of those indicators;
-  3 targets met; 4 reports outstanding; appendix: every indicator.
+  3 targets met; 4 reports outstanding; appendix: every indicator (up to
+    `APPENDIX_MAX_ROWS`; beyond, a pointer to the meeting workbook).
 """
 
 import base64
@@ -30,6 +31,11 @@ from . import charts
 from .text import phrasebook
 
 LAGGING = (Status.BEHIND, Status.AT_RISK)
+# The appendix lists every indicator of the scope, up to this many. Beyond, no one
+# reads it in a meeting (200 rows are some ten pages), and the meeting workbook
+# (summary.xlsx, same quarter and filters) holds every one with more detail: the
+# briefing says so instead of printing tens of pages (and takes half the time).
+APPENDIX_MAX_ROWS = 200
 UNRATED_KINDS = ("qualitative", "monitor")
 
 
@@ -211,8 +217,11 @@ def build_briefing(plan, overview, *, today, filters=()):
         Paragraph(briefing.outstanding_text),
     ]
 
-    # Appendix
-    blocks.append(_appendix(book, standings))
+    # Appendix: every indicator, unless there are more than a meeting reads
+    if len(standings) <= APPENDIX_MAX_ROWS:
+        blocks.append(_appendix(book, standings))
+    else:
+        blocks.append(Paragraph(book.appendix_in_workbook(len(standings))))
     return briefing
 
 

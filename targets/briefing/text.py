@@ -221,6 +221,9 @@ class Chinese(Phrasebook):
         names = self.join(f"{s.indicator.code} {s.indicator.name}" for s in standings)
         return f"截至{self.quarter(quarter)}末，已达成年度目标的指标{len(standings)}项：{names}。"
 
+    def appendix_in_workbook(self, count):
+        return f"本次汇报范围共有指标{count}项，逐项推进情况见同期的汇总表（Excel）。"
+
     def outstanding(self, quarter, date, items):
         when = f"截至{date.year}年{date.month}月{date.day}日"
         if not items:
@@ -464,6 +467,12 @@ class English(Phrasebook):
         what = _count(len(standings), "indicator")
         verb = "has" if len(standings) == 1 else "have"
         return f"{what} {verb} met the annual target by the end of Q{quarter}: {names}."
+
+    def appendix_in_workbook(self, count):
+        return (
+            f"The scope has {count} indicators: the summary workbook (Excel) for the same "
+            "quarter gives each of them."
+        )
 
     def outstanding(self, quarter, date, items):
         when = f"As of {date.isoformat()}"
