@@ -35,6 +35,8 @@ BAR, BAR_EDGE, PACE = "#9EC5E8", "#0D3B66", "#3F3F3F"
 MAX_BARS = 20  # lagging indicators per chart; more go in a second chart
 LABEL_MM = 40  # the labels on the axis (pillar, indicator), cut to about this width
 ROW_MM = 8  # height of one bar's row
+FONT_PT = 9  # chart text; the body is 16 pt, table text 10.5 pt
+SMALL_PT = 7  # a status word in a narrow segment
 
 
 @cache
@@ -50,7 +52,7 @@ def _configure():
         {
             "font.family": "sans-serif",
             "font.sans-serif": [chart_font(), "DejaVu Sans"],
-            "font.size": 8,
+            "font.size": FONT_PT,
             "axes.unicode_minus": False,  # the CJK font has no U+2212
             "svg.hashsalt": "kpitracker",
         }
@@ -181,10 +183,8 @@ def status_by_pillar(pillars, book):
                 continue
             fill, ink = _colours(status)
             axes.barh(y, n, left=left, height=0.6, color=fill, edgecolor=ink, linewidth=0.6)
-            text = f"{status.label} {n}"
-            if _text_mm(text) > n * mm_per_unit - 1:
-                text = str(n)
-            axes.text(left + n / 2, y, text, ha="center", va="center", color=ink)
+            text, size = _segment_label(f"{status.label} {n}", str(n), n * mm_per_unit - 1)
+            axes.text(left + n / 2, y, text, ha="center", va="center", color=ink, size=size)
             left += n
     axes.set_xlim(0, widest)
     axes.set_xlabel(words["indicators"])
@@ -193,14 +193,26 @@ def status_by_pillar(pillars, book):
     for status in Status:
         fill, ink = _colours(status)
         handles.append(Patch(facecolor=fill, edgecolor=ink, label=str(status.label)))
-    axes.legend(
+    # Across the whole figure, not the plotting area: five English words need the room.
+    figure.legend(
         handles=handles,
-        loc="lower center",
+        loc="upper center",
         bbox_to_anchor=(0.5, 1.0),
         ncols=len(handles),
         frameon=False,
+        handlelength=1.4,
+        columnspacing=1.2,
     )
     return _png(figure)
+
+
+def _segment_label(words, count, room_mm):
+    """(text, size) for a segment `room_mm` wide: its status word and count, smaller
+    if need be, else the count alone (the legend then gives the word)."""
+    for size in (FONT_PT, SMALL_PT):
+        if _text_mm(words) * size / FONT_PT <= room_mm:
+            return words, size
+    return count, FONT_PT
 
 
 def lagging_groups(standings):
@@ -256,5 +268,7 @@ def _short(text):
 
 
 def _text_mm(text):
-    """Roughly how wide `text` is at 8 points: a Chinese character ~2.9 mm, Latin ~1.6."""
-    return sum(2.9 if ord(c) > 0x2E80 else 1.6 for c in text)
+    """Roughly how wide `text` is at `FONT_PT`: a Chinese character is one em, a Latin
+    one about half (1 pt = 0.353 mm)."""
+    em = FONT_PT * 0.353
+    return sum(em if ord(c) > 0x2E80 else 0.55 * em for c in text)

@@ -224,6 +224,7 @@ class _Writer:
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        _cell_margins(table, Mm(1))  # Word's 1.9 mm would wrap "未报送" in its column
         total = Mm(156)
         widths = [int(total * w / sum(block.widths)) for w in block.widths]
         for column, width in zip(table.columns, widths, strict=True):
@@ -299,6 +300,22 @@ def _row_properties(tr, *, header):
     properties.append(OxmlElement("w:cantSplit"))
     if header:
         properties.append(OxmlElement("w:tblHeader"))
+
+
+def _cell_margins(table, margin):
+    """Left and right cell margins of the whole table (`w:tblCellMar`)."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(int(margin.twips)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    properties = table._tbl.tblPr
+    look = properties.find(qn("w:tblLook"))  # the schema puts the margins before it
+    if look is None:
+        properties.append(margins)
+    else:
+        look.addprevious(margins)
 
 
 def _shade(cell, fill):
