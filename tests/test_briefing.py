@@ -44,7 +44,10 @@ CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 def q3(django_db_setup, django_db_blocker):
     """The demo's Chinese briefing as of Q3: (briefing, Word bytes, PDF bytes), made once.
 
-    Only reads the session's demo data (no test transaction needed for that)."""
+    Only reads the session's demo data (no test transaction needed for that). The
+    tests using it are marked `django_db` so that they run with the database tests,
+    before the transactional ones empty the database (pytest-django's order).
+    """
     with django_db_blocker.unblock(), translation.override("zh-hans"):
         plan = Plan.objects.get(year=2024)
         briefing = build_briefing(plan, plan.overview(3), today=clock.today())
@@ -280,6 +283,7 @@ def _east_asian(style):
     return fonts.get(qn("w:eastAsia"))
 
 
+@pytest.mark.django_db
 def test_word_document_headings_fonts_tables_and_images(q3):
     briefing, content, _pdf = q3
     document = Document(io.BytesIO(content))
@@ -327,6 +331,7 @@ def _poppler(tool, path, *args):
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.django_db
 def test_pdf_says_the_same_embeds_its_fonts_and_is_a4(q3, tmp_path):
     briefing, _docx, content = q3
     path = tmp_path / "briefing.pdf"
