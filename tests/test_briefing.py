@@ -415,16 +415,18 @@ def test_word_download_of_one_pillar_in_english_in_fixed_queries(
 
 
 def test_pdf_download_of_one_section(leader_client, tmp_path):
-    response = leader_client.get(PDF_URL + "?quarter=2&lead_section=demo-talent")
+    # The technology-transfer section leads P4 (no measured indicator: a short PDF).
+    response = leader_client.get(PDF_URL + "?quarter=2&lead_section=demo-transfer")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    name = "kpi-2024-Q2-demo-talent-briefing-2024-10-08.pdf"
+    name = "kpi-2024-Q2-demo-transfer-briefing-2024-10-08.pdf"
     assert f'filename="{name}"' in response["Content-Disposition"]
     path = tmp_path / name
     path.write_bytes(response.content)
     text = _poppler("pdftotext", path)
     assert "截至2024年第二季度末" in re.sub(r"\s", "", text)
-    assert set(re.findall(r"P\d-\d\d", text)) == {f"P5-0{n}" for n in range(1, 6)}
+    assert "汇报范围：牵头单位：成果转化科(示例)" in re.sub(r"\s", "", text)
+    assert set(re.findall(r"P\d-\d\d", text)) == {"P4-01", "P4-02", "P4-03"}
 
 
 # -- The font check at start ------------------------------------------------------------
