@@ -110,7 +110,7 @@ class _Writer:
         body = styles.add_style("Briefing Body", WD_STYLE_TYPE.PARAGRAPH)
         body.base_style = normal
         self._style(body, "body")
-        self._exact(body, indent=True)
+        self._exact(body, indent=self.language == "zh")  # English paragraphs are not indented
         body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         body.paragraph_format.widow_control = True
         if self.language == "en":
