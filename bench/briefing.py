@@ -18,19 +18,20 @@ narrative, as tests/growth.py grows it) and times again. It prints the size and
 page count of each file (pages with poppler's pdfinfo).
 
 Measured on this project's 2-core machine (Python 3.13, Django 6.1.3, SQLite), the
-whole plan as of Q3 in Chinese, shared with other jobs (load 2.7-3.4), wall-clock
-and CPU seconds of a request after the first:
+whole plan as of Q3 in Chinese, shared with other jobs (load 3-4), wall-clock / CPU
+seconds of a request after the first:
 
-| download | 2024 plan (29): wall / CPU | 1,015 indicators: wall / CPU | PDF pages |
+| download | 2024 plan (29) | 1,015 indicators | PDF pages |
 |---|---|---|---|
-| briefing.docx | 0.8 / 0.8 | 7.1 / 7.1 | |
-| briefing.pdf | 1.5 / 1.5 | 13.7 / 12.9 | 8 / 152 |
-| summary.xlsx | 0.09 / 0.09 | 4.5 / 2.1 | |
+| briefing.docx | 0.8 / 0.8 | 7.9-8.6 / 8.5 | |
+| briefing.pdf | 1.6 / 1.6 | 12.6-16.4 / 12.8 | 8 / 152 |
+| summary.xlsx | 0.09 / 0.08 | 3.0 / 1.9 | |
 
-The first request of a process adds the imports (about 1 s for Word, 1-2 s for PDF:
-2.6 s wall for the plan's first PDF). Past 200 indicators the briefing's appendix
-gives way to a pointer to the workbook; with the whole 1,015-row appendix forced,
-the PDF took 20.5 s CPU (22.9 s wall).
+The first request of a process adds the imports: 1.6 s for the plan's first Word
+file, 3.0 s for its first PDF (the web server imports them as it starts:
+kpitracker/wsgi.py). Past 200 indicators the briefing's appendix gives way to a
+pointer to the workbook; with the whole 1,015-row appendix forced, the PDF took
+20.5 s CPU (22.9 s wall).
 """
 
 import os

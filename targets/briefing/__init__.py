@@ -13,3 +13,13 @@ It only reads the plan, so it is a package of `targets`, not an app:
 The views (targets/views/briefing.py) pick the plan, the quarter and the filters as
 the exports do.
 """
+
+
+def preload():
+    """Import the document and chart libraries, and find the chart font, ahead of
+    the first request (kpitracker/wsgi.py calls it as the server starts)."""
+    import weasyprint  # noqa: F401
+
+    from . import charts, docx, pdf  # noqa: F401
+
+    charts.configure()

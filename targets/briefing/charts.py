@@ -40,7 +40,7 @@ SMALL_PT = 7  # a status word in a narrow segment
 
 
 @cache
-def _configure():
+def configure():
     """Chart text in the Chinese font found at start (fonts.py), Latin in DejaVu Sans.
 
     Set once per process on matplotlib's defaults: only these charts use matplotlib.
@@ -70,7 +70,7 @@ def _figure(rows, *, top_mm=9, bottom_mm=8):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    _configure()
+    configure()
     height_mm = top_mm + bottom_mm + ROW_MM * rows
     figure = Figure(figsize=(WIDTH_MM * MM, height_mm * MM), dpi=DPI)
     FigureCanvasAgg(figure)
