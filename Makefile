@@ -10,12 +10,12 @@ DEV_ENV := DJANGO_DEBUG=1 KPI_TODAY=$(DEMO_TODAY)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format messages bench bench-exports clean help
+.PHONY: run setup test lint format messages bench bench-exports bench-briefing clean help
 
 help:
 	@echo "make run    - install, migrate, load the 2024 plan + demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install test tools, lint, and run the whole suite (DATABASE_URL selects the database)"
-	@echo "make lint / make format / make messages / make bench"
+	@echo "make lint / make format / make messages / make bench / make bench-exports / make bench-briefing"
 
 $(VENV)/bin/python:
 	@py=$$(scripts/find-python) && echo "Using $$py" && $$py -m venv $(VENV)
@@ -61,6 +61,9 @@ bench: $(VENV)/.installed-test
 
 bench-exports: $(VENV)/.installed-test
 	$(PY) bench/export_bench.py
+
+bench-briefing: $(VENV)/.installed-test
+	$(PY) bench/briefing.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

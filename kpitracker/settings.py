@@ -306,6 +306,14 @@ if CHARTJS_SOURCE == "cdn":
 # Off for tests and screenshots, which would otherwise catch bars mid-animation.
 CHARTS_ANIMATE = env_bool("CHARTS_ANIMATE", True)
 
+# The briefing's charts are drawn on the server (matplotlib) with the first of these
+# font families that has Chinese glyphs; none found is an error at start
+# (targets/checks.py), never boxes in a chart. Debian's fonts-noto-cjk gives the first.
+KPI_CHART_FONTS = env_list(
+    "KPI_CHART_FONTS",
+    ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "WenQuanYi Zen Hei"],
+)
+
 
 def env_date(name):
     import datetime

@@ -7,3 +7,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpitracker.settings")
 
 application = get_wsgi_application()
+
+# Load the briefing's writers now, while the server starts, rather than in the first
+# briefing request (WeasyPrint and matplotlib take one to two seconds to import).
+from targets.briefing import preload  # noqa: E402
+
+preload()

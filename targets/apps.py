@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TargetsConfig(AppConfig):
     name = "targets"
     verbose_name = _("Plans and targets")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the CJK font check)

@@ -45,6 +45,38 @@ class IndicatorFilter(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         self.filters["pillar"].queryset = plan.elements.filter(level=PlanElement.Level.PILLAR)
 
+    def applied(self):
+        """The filters in force, as (label, value) pairs in the active language, for
+        the title block of a download ("Pillar", "P3 效能提升"). Call after `is_valid()`.
+        """
+        data = self.form.cleaned_data
+        described = {
+            "pillar": lambda p: f"{p.code} {p.short_name}",
+            "lead_section": lambda s: s.name,
+            "kind": lambda k: Indicator.Kind(k).label,
+            "status": lambda s: Status(s).label,
+        }
+        return [
+            (str(self.filters[key].label), str(describe(data[key])))
+            for key, describe in described.items()
+            if key in self.filters and data.get(key)
+        ]
+
+    def file_name_part(self):
+        """The filters in force as part of a file name, by their codes ("P3-at_risk"),
+        so a filtered download is never taken for the full one. Call after `is_valid()`.
+        """
+        data = self.form.cleaned_data
+        codes = {
+            "pillar": lambda p: p.code,
+            "lead_section": lambda s: s.code,
+            "kind": str,
+            "status": str,
+        }
+        return "-".join(
+            codes[key](data[key]) for key in codes if key in self.filters and data.get(key)
+        )
+
     def filter_status(self, queryset, name, value):
         codes = [s.indicator.pk for s in queryset.standings(self.quarter) if s.status == value]
         return queryset.filter(pk__in=codes)

@@ -50,6 +50,17 @@ urlpatterns = [
         name="export_summary_xlsx",
     ),
     path("plans/<int:year>/export/print/", views.print_summary, name="print_summary"),
+    # The meeting briefing (汇报材料), as of an ended quarter, with the same filters.
+    path(
+        "plans/<int:year>/export/briefing.docx",
+        views.briefing_docx,
+        name="export_briefing_docx",
+    ),
+    path(
+        "plans/<int:year>/export/briefing.pdf",
+        views.briefing_pdf,
+        name="export_briefing_pdf",
+    ),
     path(
         "plans/<int:year>/export/reports.csv",
         views.export_reports_csv,

@@ -22,10 +22,12 @@ from accounts.models import Section
 from targets.exports.cells import neutralise, one_decimal, plain_number
 from targets.exports.csvfile import csv_cell, csv_chunks
 from targets.exports.rows import NUMBER, PERCENT, SUMMARY_COLUMNS, TEXT, Column, Row, Table
-from targets.exports.xlsx import STATUS_COLOURS, row_height, workbook_bytes
+from targets.exports.xlsx import MEETING_HEADER_ROW, STATUS_COLOURS, row_height, workbook_bytes
 from targets.filters import IndicatorFilter
 from targets.models import Indicator, PlanElement, QuarterlyReport, Status
 from targets.views.exports import content_disposition
+
+from .workbook_helpers import PILLARS_HEADER_ROW, indicator_rows, open_workbook
 
 CSV_URL = "/plans/2024/export/summary.csv"
 XLSX_URL = "/plans/2024/export/summary.xlsx"
@@ -280,7 +282,7 @@ def test_filters_give_exactly_the_dashboards_rows(leader_client, demo, query, qu
     _header, rows = parse_csv(leader_client.get(CSV_URL, data).content)
     assert [row["code"] for row in rows] == expected
     sheet = open_xlsx(leader_client.get(XLSX_URL, data).content)
-    assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)] == expected
+    assert [row["code"].value for row in indicator_rows(sheet)] == expected
 
 
 def test_status_filter_example(leader_client):
@@ -337,9 +339,9 @@ def test_xlsx_writer_neutralises_text_and_keeps_negative_numbers(char):
     sheet = open_xlsx(workbook_bytes(_tiny_table(text)))
     cell, number, percent = sheet["A2"], sheet["B2"], sheet["C2"]
     assert cell.data_type == "s"  # a string, never a formula ("f")
-    # XML cannot hold NUL: it is dropped, after the quote was put in front; and XML
-    # reads a bare CR back as LF.
-    assert cell.value == "'" + text.replace("\0", "").replace("\r", "\n")
+    # XML cannot hold NUL: it is dropped, after the quote was put in front. (A CR
+    # survives: with lxml, which python-docx brings, openpyxl writes it as &#13;.)
+    assert cell.value == "'" + text.replace("\0", "")
     assert (number.value, number.data_type) == (-5, "n")
     assert (percent.value, percent.data_type, percent.number_format) == (-12.5, "n", "0.0")
 
@@ -393,14 +395,17 @@ def test_csv_neutralises_narratives_and_names(leader_client, demo, char):
 @pytest.mark.parametrize("char", DANGEROUS_STORABLE)
 def test_xlsx_neutralises_narratives_and_names(leader_client, demo, char):
     _poison(demo, char)
-    sheet = open_xlsx(leader_client.get(XLSX_URL + "?quarter=3").content)
-    row = dict(zip(KEYS, next(sheet.iter_rows(min_row=2, max_row=2)), strict=True))
+    workbook = open_workbook(leader_client.get(XLSX_URL + "?quarter=3").content)
+    row = indicator_rows(workbook.worksheets[0])[0]
     for key, rest in POISONED.items():
         cell = row[key]
         assert cell.data_type == "s", key
         assert cell.value[0] == "'", key
         assert cell.value[2:] == rest, key
     assert (row["target"].value, row["target"].data_type) == (10, "n")
+    # The by-pillar sheet names the pillar too.
+    pillar = workbook.worksheets[1].cell(row=PILLARS_HEADER_ROW + 1, column=2)
+    assert (pillar.data_type, pillar.value) == ("s", f"'{char}pillar")
 
 
 # -- The summary workbook -----------------------------------------------------
@@ -420,17 +425,22 @@ def test_xlsx_is_a_real_workbook(leader_client, demo):
     assert sheet.title == sheet_title(2024, 3)
     assert "2024" in workbook.properties.title and "3" in workbook.properties.title
     assert demo.name_zh in workbook.properties.title
-    assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:T30"
+    # The header row comes after the title block (tests/test_meeting_workbook.py),
+    # with the quarter-on-quarter change after the quarters.
+    header = MEETING_HEADER_ROW
+    assert sheet.freeze_panes == f"A{header + 1}"
+    last_row = header + 29 + 6 + 1  # 29 indicators, 6 pillar subtotals, the total
+    assert sheet.max_row == last_row
+    assert sheet.auto_filter.ref == f"A{header}:U{last_row}"
     assert sheet.page_setup.orientation == "landscape"
     with translation.override("zh-hans"):
-        assert [c.value for c in sheet[1]] == [gettext(m) for m in HEADER_MSGIDS]
-    assert sheet.max_row == 30
-    # Readable widths: the indicator and narrative columns are wide; rows are as
-    # tall as their wrapped text (the pillar's name takes two lines).
-    assert sheet.column_dimensions["D"].width >= 30
-    assert sheet.column_dimensions["Q"].width >= 30
-    assert sheet.row_dimensions[2].height == 2 * 15 + 3
+        expected = [gettext(m) for m in HEADER_MSGIDS]
+        expected.insert(11, gettext("Change on the previous quarter"))
+        assert [c.value for c in sheet[header]] == expected
+    # Narrow columns that wrap, so the sheet prints readably fitted to A4's width
+    # (at most 180 units: about 80 %); rows are as tall as their wrapped text.
+    assert sum(sheet.column_dimensions[c].width for c in "ABCDEFGHIJKLMNOPQRSTU") <= 180
+    assert sheet.row_dimensions[header + 1].height >= 2 * 13.5 + 3
 
 
 def test_row_height_follows_wrapped_text():
@@ -446,8 +456,7 @@ def test_row_height_follows_wrapped_text():
 def test_xlsx_types_and_values_follow_the_status_rule(leader_client, demo):
     sheet = open_xlsx(leader_client.get(XLSX_URL + "?quarter=3").content)
     standings = expected_standings(demo)
-    for cells in sheet.iter_rows(min_row=2):
-        row = dict(zip(KEYS, cells, strict=True))
+    for row in indicator_rows(sheet):
         s = standings[row["code"].value]
         assert row["no"].data_type == "n"
         assert row["status"].value == (str(s.status_label) if s.status else None)
@@ -462,18 +471,21 @@ def test_xlsx_types_and_values_follow_the_status_rule(leader_client, demo):
         if s.indicator.has_target:
             assert Decimal(str(row["target"].value)) == s.indicator.target
         assert row["q4"].value is None
-    p304 = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == "P3-04")
-    assert p304[6:14] == (10, 2, 2, 3, None, 7, 70, 75)
+    p304 = next(row for row in indicator_rows(sheet) if row["code"].value == "P3-04")
+    figures = ("target", "q1", "q2", "q3", "q4", "quarter_change", "year_to_date")
+    assert [p304[k].value for k in (*figures, "completion", "expected")] == [
+        *(10, 2, 2, 3, None, 1, 7),
+        *(70, 75),
+    ]
 
 
 def test_xlsx_status_cells_carry_their_colour(leader_client, demo):
     sheet = open_xlsx(leader_client.get(XLSX_URL + "?quarter=3").content)
     standings = expected_standings(demo)
-    status_column = KEYS.index("status")
     seen = set()
-    for cells in sheet.iter_rows(min_row=2):
-        s = standings[cells[1].value]
-        cell = cells[status_column]
+    for row in indicator_rows(sheet):
+        s = standings[row["code"].value]
+        cell = row["status"]
         if s.status:
             fill, _text = STATUS_COLOURS[s.status]
             assert cell.fill.fgColor.rgb.endswith(fill), s.indicator.code
@@ -490,7 +502,7 @@ def test_xlsx_status_cells_carry_their_colour(leader_client, demo):
 def test_xlsx_sheet_title_follows_the_quarter(leader_client):
     sheet = open_xlsx(leader_client.get(XLSX_URL + "?quarter=2&pillar=P1").content)
     assert sheet.title == sheet_title(2024, 2)
-    assert sheet.max_row == 5  # header + P1's four indicators
+    assert len(indicator_rows(sheet)) == 4  # P1's four indicators
 
 
 # -- Language -----------------------------------------------------------------
@@ -537,30 +549,38 @@ def _grow_plan(plan, times):
     )
 
 
+# The workbook reads the plan's overview (its pillars, for the subtotals): one query
+# more than the CSV, and one more again when filtered (the filtered indicators' keys).
+QUERIES = {CSV_URL: (5, 9), XLSX_URL: (6, 11)}
+
+
 @pytest.mark.parametrize("url", [CSV_URL, XLSX_URL])
 def test_summary_query_count_is_fixed(leader_client, demo, django_assert_num_queries, url):
-    # 1 session, 2 user, 3 plan, 4 indicators (+ plan, pillar, lead section), 5 reports
-    with django_assert_num_queries(5):
+    plain, filtered = QUERIES[url]
+    # CSV: 1 session, 2 user, 3 plan, 4 indicators (+ plan, pillar, lead section), 5 reports;
+    # XLSX: 1 session, 2 user, 3 plan, 4 plan elements, 5 indicators, 6 reports
+    with django_assert_num_queries(plain):
         small = leader_client.get(url + "?quarter=3")
     # ... and no more for the default quarter: the latest ended one, from the date alone
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(plain):
         leader_client.get(url)
-    # ... + 6 the pillar, 7 the lead section named by the filters (form validation),
-    # 8 + 9 the status filter's own standings (indicators, reports)
-    with django_assert_num_queries(9):
-        leader_client.get(url + "?quarter=3&pillar=P1&lead_section=demo-industry&status=on_track")
+    # ... + the pillar, the lead section named by the filters (form validation), the
+    # status filter's own standings (indicators, reports); XLSX: + the filtered keys
+    query = "?quarter=3&pillar=P1&lead_section=demo-industry&status=on_track"
+    with django_assert_num_queries(filtered):
+        leader_client.get(url + query)
     _grow_plan(demo, 30)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(plain):
         large = leader_client.get(url + "?quarter=3")
-    with django_assert_num_queries(9):
-        leader_client.get(url + "?quarter=3&pillar=P1&lead_section=demo-industry&status=on_track")
+    with django_assert_num_queries(filtered):
+        leader_client.get(url + query)
     counts = Indicator.objects.filter(plan=demo, kind="count").exclude(code__startswith="X")
     assert _row_count(url, large) == _row_count(url, small) + 30 * counts.count()
 
 
 def _row_count(url, response):
     if url.endswith(".xlsx"):
-        return open_xlsx(response.content).max_row - 1
+        return len(indicator_rows(open_xlsx(response.content)))
     return len(parse_csv(response.content)[1])
 
 

@@ -325,3 +325,97 @@ def test_tolerance_comes_from_settings(settings):
     settings.KPI_AT_RISK_TOLERANCE = Decimal("20")
     result = compute_standing(indicator(), reports(2, 2), 2)  # 40 % against 50 %
     assert result.status == AT_RISK
+
+
+# (description, indicator kwargs, quarterly figures, as-of quarter, shortfall or None)
+SHORTFALL_CASES = [
+    ("count short of its target", {}, (2, 2, 3), 3, "3"),
+    ("count before any figure: nothing to say yet", {}, (), 2, None),
+    ("count met: nothing short", {}, (6, 6), 2, None),
+    ("count with decimals", {"target": "83"}, ("20.5", 22), 2, "40.5"),
+    ("level short", {"kind": "level", "target": "48"}, (40, 45), 2, "3"),
+    (
+        "more than 100 (whole), at exactly 100: 1 short",
+        {"comparison": ">", "target": "100", "whole": True},
+        (100,),
+        1,
+        "1",
+    ),
+    (
+        "more than 100 (decimal), at exactly 100: 0 short yet not met",
+        {"comparison": ">", "target": "100", "whole": False},
+        (100,),
+        1,
+        "0",
+    ),
+    ("a ceiling has no shortfall", {"comparison": "<=", "target": "10"}, (6, 7), 2, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "figures", "quarter", "shortfall"),
+    [case[1:] for case in SHORTFALL_CASES],
+    ids=[case[0] for case in SHORTFALL_CASES],
+)
+def test_shortfall_is_the_distance_to_the_target_in_the_unit(kwargs, figures, quarter, shortfall):
+    kwargs = dict(kwargs)
+    whole = kwargs.pop("whole", True)
+    ind = indicator(**kwargs)
+    ind.whole_number = whole
+    result = standing(ind, reports(*figures), quarter)
+    assert result.shortfall == (None if shortfall is None else Decimal(shortfall))
+
+
+# (description, indicator kwargs, quarterly figures, as-of quarter, overrun or None)
+OVERRUN_CASES = [
+    ("ceiling on a sum, within", {"comparison": "<=", "target": "10"}, (3, 3), 2, None),
+    ("ceiling on a sum, over by", {"comparison": "<=", "target": "10"}, (6, 7), 2, "3"),
+    ("level ceiling, above it", {"kind": "level", "comparison": "<=", "target": "5"}, (8,), 1, "3"),
+    ("a floor has no overrun", {}, (6, 7), 2, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "figures", "quarter", "overrun"),
+    [case[1:] for case in OVERRUN_CASES],
+    ids=[case[0] for case in OVERRUN_CASES],
+)
+def test_overrun_is_how_far_a_ceiling_is_crossed(kwargs, figures, quarter, overrun):
+    result = standing(indicator(**kwargs), reports(*figures), quarter)
+    assert result.overrun == (None if overrun is None else Decimal(overrun))
+
+
+@pytest.mark.parametrize("kind", ["milestone", "qualitative", "monitor"])
+def test_no_shortfall_without_a_target(kind):
+    due = 4 if kind == "milestone" else None
+    result = standing(indicator(kind=kind, target=None, due=due), [], 3)
+    assert result.shortfall is None
+    assert result.overrun is None
+
+
+# (description, indicator kwargs, quarterly figures, as-of quarter, change or None)
+QUARTER_CHANGE_CASES = [
+    ("count: this quarter's figure against the last", {}, (2, 3, 5), 3, "2"),
+    ("count: fewer than last quarter", {}, (4, 4, 3), 3, "-1"),
+    ("level: end of quarter against the last", {"kind": "level", "target": "48"}, (40, 45), 2, "5"),
+    ("Q1 has no previous quarter", {}, (2,), 1, None),
+    ("previous quarter missing", {}, (2, None, 5), 3, None),
+    ("this quarter missing", {}, (2, 3), 3, None),
+    ("later quarters are ignored", {}, (2, 3, 9), 2, "1"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "figures", "quarter", "change"),
+    [case[1:] for case in QUARTER_CHANGE_CASES],
+    ids=[case[0] for case in QUARTER_CHANGE_CASES],
+)
+def test_quarter_change(kwargs, figures, quarter, change):
+    result = standing(indicator(**kwargs), reports(*figures), quarter)
+    assert result.quarter_change == (None if change is None else Decimal(change))
+
+
+def test_milestone_has_no_quarter_change():
+    ind = indicator(kind="milestone", target=None, due=4)
+    result = standing(ind, milestone_reports("in_progress", "in_progress"), 2)
+    assert result.quarter_change is None

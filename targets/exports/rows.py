@@ -19,6 +19,7 @@ from ..models import QuarterlyReport
 from ..models.report import choice_labels
 
 TEXT, NUMBER, PERCENT = "text", "number", "percent"
+SUBTOTAL, TOTAL = "subtotal", "total"
 
 COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
@@ -36,6 +37,7 @@ class Column:
 class Row:
     values: tuple
     status: str = ""  # the summary's `Status` value, for the status cell's colour
+    kind: str = ""  # "" for an indicator; SUBTOTAL or TOTAL for the meeting workbook's sums
 
 
 @dataclass
@@ -102,7 +104,26 @@ def summary_table(plan, quarter, standings):
 
 
 def summary_rows(standings):
-    """One `Row` per standing, its values in the order of `SUMMARY_COLUMNS`.
+    """One `Row` per standing, its values in the order of `SUMMARY_COLUMNS`."""
+    labels = SummaryLabels()
+    for number, standing in enumerate(standings, start=1):
+        values = summary_values(standing, labels, number=number)
+        yield Row(
+            status=standing.status or "",
+            values=tuple(values[column.key] for column in SUMMARY_COLUMNS),
+        )
+
+
+class SummaryLabels:
+    """The choice labels a summary row shows, read once per export in the active language."""
+
+    def __init__(self):
+        self.milestone = choice_labels(QuarterlyReport.MilestoneState)
+        self.approval = choice_labels(QuarterlyReport.State)
+
+
+def summary_values(standing, labels, *, number):
+    """The summary's cells of one standing, by column key (the meeting workbook adds its own).
 
     - Each quarter up to the as-of quarter shows its counted figure (submitted or
       approved), or for a milestone its state; later quarters are empty.
@@ -111,45 +132,39 @@ def summary_rows(standings):
     - The narrative is that of the as-of quarter's report, if it counts: a draft
       or a returned report is not shown to the meeting, but its approval state is.
     """
-    milestone_labels = choice_labels(QuarterlyReport.MilestoneState)
-    approval_labels = choice_labels(QuarterlyReport.State)
-    for number, standing in enumerate(standings, start=1):
-        indicator = standing.indicator
-        report = standing.report
-        narrative = report if report is not None and report.counts else None
-        if indicator.is_milestone:
-            not_started = QuarterlyReport.MilestoneState.NOT_STARTED
-            quarters = [
-                milestone_labels[standing.quarter_values[q] or not_started]
-                if q in standing.quarter_values
-                else None
-                for q in QUARTER_HEADERS
-            ]
-            year_to_date = str(standing.milestone_state_label)
-            if standing.done_on:
-                year_to_date = f"{year_to_date} ({standing.done_on.isoformat()})"
-        else:
-            quarters = [standing.quarter_values.get(q) for q in QUARTER_HEADERS]
-            year_to_date = standing.actual
-        yield Row(
-            status=standing.status or "",
-            values=(
-                number,
-                indicator.code,
-                indicator.pillar.name,
-                indicator.name,
-                indicator.unit,
-                COMPARISON_SYMBOLS.get(indicator.comparison, ""),
-                indicator.target,
-                *quarters,
-                year_to_date,
-                standing.completion_percent,
-                standing.expected_percent,
-                str(standing.status_label),
-                indicator.lead_section.name if indicator.lead_section else "",
-                narrative.progress if narrative else "",
-                narrative.problems if narrative else "",
-                narrative.next_steps if narrative else "",
-                approval_labels.get(report.state, report.state) if report else "",
-            ),
-        )
+    indicator = standing.indicator
+    report = standing.report
+    narrative = report if report is not None and report.counts else None
+    if indicator.is_milestone:
+        not_started = QuarterlyReport.MilestoneState.NOT_STARTED
+        quarters = [
+            labels.milestone[standing.quarter_values[q] or not_started]
+            if q in standing.quarter_values
+            else None
+            for q in QUARTER_HEADERS
+        ]
+        year_to_date = str(standing.milestone_state_label)
+        if standing.done_on:
+            year_to_date = f"{year_to_date} ({standing.done_on.isoformat()})"
+    else:
+        quarters = [standing.quarter_values.get(q) for q in QUARTER_HEADERS]
+        year_to_date = standing.actual
+    return {
+        "no": number,
+        "code": indicator.code,
+        "pillar": indicator.pillar.name,
+        "indicator": indicator.name,
+        "unit": indicator.unit,
+        "comparison": COMPARISON_SYMBOLS.get(indicator.comparison, ""),
+        "target": indicator.target,
+        **{f"q{q}": value for q, value in zip(QUARTER_HEADERS, quarters, strict=True)},
+        "year_to_date": year_to_date,
+        "completion": standing.completion_percent,
+        "expected": standing.expected_percent,
+        "status": str(standing.status_label),
+        "lead_section": indicator.lead_section.name if indicator.lead_section else "",
+        "progress": narrative.progress if narrative else "",
+        "problems": narrative.problems if narrative else "",
+        "next_steps": narrative.next_steps if narrative else "",
+        "approval_state": labels.approval.get(report.state, report.state) if report else "",
+    }

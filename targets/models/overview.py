@@ -209,6 +209,28 @@ class PlanOverview:
     def worst(self):
         return _worst(self.standings)
 
+    def subset(self, indicators):
+        """This overview restricted to `indicators` (a filtered queryset of the plan's).
+
+        The same standings, regrouped: pillars keep only those indicators and a
+        pillar left with none is dropped, so a filtered export or briefing counts
+        with `Progress` and `status_counts` exactly as the dashboard does. One
+        query (their keys); unfiltered, the figures are the whole plan's.
+        """
+        keys = set(indicators.values_list("pk", flat=True))
+        pillars = [
+            PillarOverview(pillar=p.pillar, standings=kept)
+            for p in self.pillars
+            if (kept := [s for s in p.standings if s.indicator.pk in keys])
+        ]
+        return PlanOverview(
+            plan=self.plan,
+            quarter=self.quarter,
+            goals=self.goals,
+            focuses=self.focuses,
+            pillars=pillars,
+        )
+
     def standings_of(self, indicators):
         """The standings of `indicators`, a filtered queryset of this plan's, in plan order.
 

@@ -93,6 +93,23 @@ class Standing:
         return self.completion - self.expected
 
     @property
+    def quarter_change(self):
+        """The quarter's figure less the previous quarter's (环比), in the unit.
+
+        For a count, the quarter's own figure against the previous quarter's own;
+        for a level or a monitored figure, the figure at the quarter's end against
+        the previous quarter's end. None in Q1 (no previous quarter in the plan's
+        year), when either figure is missing, and for milestones (states).
+        """
+        now, before = (
+            self.quarter_values.get(self.quarter),
+            self.quarter_values.get(self.quarter - 1),
+        )
+        if not isinstance(now, Decimal) or not isinstance(before, Decimal):
+            return None
+        return now - before
+
+    @property
     def projection(self):
         """A count's year-end total if the rest of the year keeps the pace so far.
 
@@ -134,7 +151,14 @@ class Standing:
 
     @property
     def shortfall(self):
+        """What is still missing to meet a floor (>=, >), in the unit; None once met,
+        before any figure, for a ceiling and for kinds without a target."""
         return wording.shortfall(self)
+
+    @property
+    def overrun(self):
+        """By how much a ceiling (<=, <) is crossed, in the unit; None while it holds."""
+        return wording.overrun(self)
 
     @property
     def gap_text(self):

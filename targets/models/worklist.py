@@ -45,9 +45,13 @@ class WorkItem:
         return (self.due - self.today).days
 
     @property
+    def is_outstanding(self):
+        """No submitted or approved report yet, and not a milestone done earlier."""
+        return not (self.report and self.report.counts) and not self.done_in
+
+    @property
     def is_overdue(self):
-        outstanding = self.report is None or not self.report.counts
-        return outstanding and not self.done_in and self.days_left < 0
+        return self.is_outstanding and self.days_left < 0
 
     @property
     def days_overdue(self):
@@ -71,7 +75,7 @@ def _group_by_section(items):
     ]
 
 
-def _item(plan, indicator, quarter, today, closed=False):
+def work_item(plan, indicator, quarter, today, closed=False):
     return WorkItem(
         indicator=indicator,
         quarter=quarter,
@@ -88,7 +92,7 @@ def worklist(plan, indicators, quarters, today):
     closed = plan.closed_quarters()
     indicators = list(indicators.with_reports())
     items = [
-        _item(plan, indicator, quarter, today, closed=quarter in closed)
+        work_item(plan, indicator, quarter, today, closed=quarter in closed)
         for quarter in quarters
         for indicator in indicators
     ]
@@ -100,7 +104,7 @@ def missing_reports(plan, quarter, today):
 
     A milestone done in an earlier quarter has nothing left to report.
     """
-    items = (_item(plan, indicator, quarter, today) for indicator in plan.indicators.with_reports())
-    return _group_by_section(
-        [item for item in items if not (item.report and item.report.counts) and not item.done_in]
+    items = (
+        work_item(plan, indicator, quarter, today) for indicator in plan.indicators.with_reports()
     )
+    return _group_by_section([item for item in items if item.is_outstanding])

@@ -5,8 +5,10 @@
 - periods.py: missing reports, closing and reopening quarters
 - history.py: the change history of an indicator
 - exports.py: the meeting downloads (CSV, XLSX)
+- briefing.py: the meeting briefing (Word, PDF)
 """
 
+from .briefing import briefing_docx, briefing_pdf
 from .exports import (
     export_history_csv,
     export_reports_csv,
@@ -20,6 +22,8 @@ from .plan import home, indicator_detail, latest, pillar_detail, plan_detail
 from .reporting import my_reports, report_form, review_queue, review_report
 
 __all__ = [
+    "briefing_docx",
+    "briefing_pdf",
     "close_quarter",
     "export_history_csv",
     "export_reports_csv",

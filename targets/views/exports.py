@@ -20,13 +20,14 @@ from django.views.decorators.http import require_safe
 
 from .. import charts, clock
 from ..exports.csvfile import csv_chunks
+from ..exports.meeting import meeting
 from ..exports.raw import history_table, reports_table
 from ..exports.rows import summary_table
 from ..exports.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
-from ..exports.xlsx import workbook_bytes
+from ..exports.xlsx import meeting_workbook_bytes
 from ..filters import IndicatorFilter
 from ..models import Plan, QuarterlyReport
-from .common import as_of_quarter, get_plan
+from .common import as_of_quarter, export_query, get_plan
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -65,19 +66,28 @@ def _export_scope(request, year):
 @never_cache
 def export_summary_csv(request, year):
     scope = _export_scope(request, year)
-    table, quarter = _summary(request, scope)
+    filterset, quarter = _filtered(request, scope)
+    table = summary_table(scope.plan, quarter, filterset.qs.standings(quarter))
     response = HttpResponse(b"".join(csv_chunks(table)), content_type=CSV_CONTENT_TYPE)
-    return _attach(response, _file_name(scope.plan, f"Q{quarter}", "csv"))
+    return _attach(response, _file_name(scope.plan, _what(quarter, filterset), "csv"))
 
 
 @login_required
 @require_safe
 @never_cache
 def export_summary_xlsx(request, year):
+    """The meeting workbook: the summary by pillar with subtotals, a title block and a
+    sheet of counts by pillar, from the same overview the dashboard shows."""
     scope = _export_scope(request, year)
-    table, quarter = _summary(request, scope)
-    response = HttpResponse(workbook_bytes(table), content_type=XLSX_CONTENT_TYPE)
-    return _attach(response, _file_name(scope.plan, f"Q{quarter}", "xlsx"))
+    filterset, quarter = _filtered(request, scope)
+    workbook = meeting(
+        scope.plan,
+        _filtered_overview(scope.plan, quarter, filterset),
+        made_on=clock.today(),
+        filters=filterset.applied(),
+    )
+    response = HttpResponse(meeting_workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
+    return _attach(response, _file_name(scope.plan, _what(quarter, filterset), "xlsx"))
 
 
 @login_required
@@ -104,7 +114,8 @@ def print_summary(request, year):
     """The meeting summary on paper: A4 landscape, the dashboard's status chart on top,
     then the same rows and columns as the CSV/XLSX (and the same filters)."""
     scope = _export_scope(request, year)
-    table, quarter = _summary(request, scope)
+    filterset, quarter = _filtered(request, scope)
+    table = summary_table(scope.plan, quarter, filterset.qs.standings(quarter))
     return render(
         request,
         "targets/print_summary.html",
@@ -114,13 +125,15 @@ def print_summary(request, year):
             "today": clock.today(),
             "table": table,
             "status_chart": charts.status_by_pillar(scope.plan.overview(quarter)),
+            "export_query": export_query(request, quarter),
+            "briefing_ready": scope.plan.has_ended(quarter, clock.today()),
         },
     )
 
 
-def _summary(request, scope):
-    """The summary as of `?quarter=`, holding exactly what the dashboard's filters
-    (same `IndicatorFilter`, same GET parameters) show.
+def _filtered(request, scope):
+    """The dashboard's filters (same `IndicatorFilter`, same GET parameters) on the
+    scope's indicators as of `?quarter=`: (the valid filterset, the quarter).
 
     A filter value that names nothing (an unknown pillar or section, a misspelt
     status) is an unknown page, like a bad quarter: a file that silently ignored
@@ -132,7 +145,19 @@ def _summary(request, scope):
     )
     if not filterset.is_valid():
         raise Http404(_("Unknown filter: %(errors)s") % {"errors": filterset.errors.as_text()})
-    return summary_table(scope.plan, quarter, filterset.qs.standings(quarter)), quarter
+    return filterset, quarter
+
+
+def _filtered_overview(plan, quarter, filterset):
+    """The plan's overview as of `quarter`, restricted to what the filters keep (the
+    whole overview, one query fewer, when no filter is applied)."""
+    overview = plan.overview(quarter)
+    return overview.subset(filterset.qs) if filterset.applied() else overview
+
+
+def _what(quarter, filterset):
+    """The quarter and the filters in a file name: "Q3", "Q3-P3-at_risk"."""
+    return "-".join(part for part in (f"Q{quarter}", filterset.file_name_part()) if part)
 
 
 def _stream_csv(table, filename):

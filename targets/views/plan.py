@@ -80,6 +80,7 @@ def plan_detail(request, year):
             **context,
             "plan": plan,
             "export_query": export_query(request, quarter),
+            "briefing_ready": plan.has_ended(quarter, clock.today()),
             "status_chart": charts.status_by_pillar(overview),
             "due": plan.report_due(quarter),
             "quarter_end": plan.quarter_end(quarter),
@@ -109,6 +110,7 @@ def pillar_detail(request, year, code):
             "plan": plan,
             "pillar": pillar,
             "export_query": export_query(request, quarter, pillar=pillar),
+            "briefing_ready": plan.has_ended(quarter, clock.today()),
             # The cards follow the table: same rows, same order, same page.
             "cards": charts.indicator_cards(context["table"].page_records()),
         },

@@ -1,0 +1,313 @@
+"""What the briefing says, as a list of blocks both writers render (docx.py, pdf.py).
+
+`build_briefing` reads one `PlanOverview` (the dashboard's, restricted to the
+filters) and nothing else: the counts by status and each group's completion
+against pace are the overview's (`status_counts`, `Progress`), each indicator's
+figures its `Standing`'s, and the reports outstanding follow the rule of the
+missing-reports page (`WorkItem.is_outstanding`). The words are text.py's, in the
+active language; the charts charts.py's. Because the Word and the PDF versions
+render the same blocks, they say the same thing.
+
+The document:
+  title, as-of, date made and scope;
+  1 overview: paragraph, chart of completion against pace, chart of status by
+    pillar, table of pillars;
+  2 each pillar: paragraph, one item per indicator at risk or behind (with its
+    gap, lead section, 存在问题 and 下步计划), chart of those indicators;
+  3 targets met; 4 reports outstanding; appendix: every indicator (up to
+    `APPENDIX_MAX_ROWS`; beyond, a pointer to the meeting workbook).
+"""
+
+import base64
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+
+from ..models import Status
+from ..models.worklist import work_item
+from ..templatetags.kpi import percent
+from . import charts
+from .text import phrasebook
+
+LAGGING = (Status.BEHIND, Status.AT_RISK)
+# The appendix lists every indicator of the scope, up to this many. Beyond, no one
+# reads it in a meeting (200 rows are some ten pages), and the meeting workbook
+# (summary.xlsx, same quarter and filters) holds every one with more detail: the
+# briefing says so instead of printing tens of pages (and takes half the time).
+APPENDIX_MAX_ROWS = 200
+UNRATED_KINDS = ("qualitative", "monitor")
+
+
+# -- Blocks ---------------------------------------------------------------------
+
+
+@dataclass
+class Heading:
+    level: int  # 1: 一、 (黑体); 2: （一） (楷体)
+    text: str
+    kind: str = "heading"
+
+
+@dataclass
+class Paragraph:
+    text: str
+    kind: str = "paragraph"
+
+
+@dataclass
+class Item:
+    """An item of a list: "1.【滞后】P1-02 名称" in bold, then the rest."""
+
+    lead: str
+    text: str
+    status: str
+    kind: str = "item"
+
+
+@dataclass
+class Figure:
+    """A chart, drawn when a writer first asks for it (the text alone needs none)."""
+
+    draw: Callable  # () -> PNG bytes
+    caption: str
+    kind: str = "figure"
+
+    @cached_property
+    def png(self):
+        return self.draw()
+
+    @property
+    def data_uri(self):
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass
+class Row:
+    cells: list
+    status: str = ""  # colours the status column, as in the workbook
+    total: bool = False
+
+
+@dataclass
+class Table:
+    caption: str
+    headers: list
+    rows: list
+    widths: list  # relative column widths (they sum to 100)
+    numeric: frozenset = frozenset()  # columns aligned right
+    status_column: int | None = None
+    page_break_before: bool = False
+    kind: str = "table"
+
+
+# -- The briefing -----------------------------------------------------------------
+
+
+@dataclass
+class Numbers:
+    """What an overview or pillar paragraph counts (text.py writes it)."""
+
+    plan: object
+    quarter: int
+    total: int
+    status_counts: list  # [(Status, n)], the overview's
+    unrated: list  # [(label, n)]: qualitative and monitored indicators, no status
+    progress: object  # `Progress`
+    milestones_overdue: int
+    lagging: list
+    outstanding: int = 0
+    elapsed: object = None
+    filtered: bool = False
+
+
+@dataclass
+class Briefing:
+    language: str  # the HTML/DOCX language tag: "zh-Hans" or "en"
+    title: str
+    as_of: str
+    made_on: str
+    scope: str
+    blocks: list
+    # The paragraphs again, by what they are about, for anyone checking the text.
+    overview_text: str = ""
+    pillar_texts: dict = field(default_factory=dict)  # pillar code → paragraph
+    lagging_texts: dict = field(default_factory=dict)  # indicator code → lead + text
+    met_text: str = ""
+    outstanding_text: str = ""
+
+    @property
+    def is_chinese(self):
+        return self.language.startswith("zh")
+
+
+def build_briefing(plan, overview, *, today, filters=()):
+    """The briefing of `overview` (a `PlanOverview`, possibly `subset` by filters).
+
+    `filters`: the filters in force as (label, value) pairs (`IndicatorFilter.applied`),
+    named in the scope line. Reads no database beyond what the overview holds.
+    """
+    book = phrasebook()
+    quarter = overview.quarter
+    standings = overview.standings
+    outstanding = [
+        item
+        for s in standings
+        if (item := work_item(plan, s.indicator, quarter, today)).is_outstanding
+    ]
+    briefing = Briefing(
+        language=book.language,
+        title=book.title(plan),
+        as_of=book.as_of(plan, quarter),
+        made_on=book.made_on(today),
+        scope=book.scope(list(filters)),
+        blocks=[],
+    )
+    blocks = briefing.blocks
+    counter = Counter()
+
+    def figure(draw, caption):
+        counter["figure"] += 1
+        blocks.append(Figure(draw, book.figure_caption(counter["figure"], caption)))
+
+    # 1 Overview
+    numbers = _numbers(plan, quarter, standings, overview.status_counts, overview.progress, book)
+    numbers.outstanding = len(outstanding)
+    numbers.elapsed = overview.elapsed_share
+    numbers.filtered = bool(filters)
+    briefing.overview_text = book.overview(numbers)
+    blocks += [Heading(1, book.headings["overview"]), Paragraph(briefing.overview_text)]
+    labelled = [(f"{p.pillar.code} {p.pillar.short_name}", p) for p in overview.pillars]
+    progress = [(label, p.progress) for label, p in labelled]
+    if any(p.completion is not None for _label, p in progress):
+        figure(partial(charts.progress_by_pillar, progress, book), book.chart_titles["progress"])
+    if labelled:
+        counts = [(label, p.status_counts) for label, p in labelled]
+        figure(partial(charts.status_by_pillar, counts, book), book.chart_titles["status"])
+    blocks.append(_pillar_table(book, labelled, overview))
+
+    # 2 Pillar by pillar
+    blocks.append(Heading(1, book.headings["pillars"]))
+    for number, pillar in enumerate(overview.pillars, start=1):
+        lagging = _lagging(pillar.standings)
+        numbers = _numbers(
+            plan, quarter, pillar.standings, pillar.status_counts, pillar.progress, book
+        )
+        numbers.lagging = lagging
+        text = book.pillar(numbers)
+        briefing.pillar_texts[pillar.pillar.code] = text
+        blocks += [Heading(2, book.pillar_heading(number, pillar.pillar)), Paragraph(text)]
+        for item_number, s in enumerate(lagging, start=1):
+            lead, rest = book.lagging(s)
+            briefing.lagging_texts[s.indicator.code] = lead + rest
+            blocks.append(Item(book.numbered(item_number, lead), rest, s.status))
+        label = f"{pillar.pillar.code} {pillar.pillar.short_name}"
+        for bars in charts.lagging_groups(lagging):
+            caption = book.chart_titles["lagging"].format(pillar=label)
+            figure(partial(charts.lagging, bars, book), caption)
+
+    # 3 Met, 4 outstanding
+    met = [s for s in standings if s.status == Status.MET]
+    briefing.met_text = book.met(quarter, met)
+    briefing.outstanding_text = book.outstanding(quarter, today, outstanding)
+    blocks += [
+        Heading(1, book.headings["met"]),
+        Paragraph(briefing.met_text),
+        Heading(1, book.headings["outstanding"]),
+        Paragraph(briefing.outstanding_text),
+    ]
+
+    # Appendix: every indicator, unless there are more than a meeting reads
+    if len(standings) <= APPENDIX_MAX_ROWS:
+        blocks.append(_appendix(book, standings))
+    else:
+        blocks.append(Paragraph(book.appendix_in_workbook(len(standings))))
+    return briefing
+
+
+def _numbers(plan, quarter, standings, status_counts, progress, book):
+    unrated = Counter(s.indicator.kind for s in standings if not s.status)
+    return Numbers(
+        plan=plan,
+        quarter=quarter,
+        total=len(standings),
+        status_counts=status_counts,
+        unrated=[(book.unrated_labels[k], unrated[k]) for k in UNRATED_KINDS if unrated[k]],
+        progress=progress,
+        milestones_overdue=sum(
+            1 for s in standings if s.indicator.is_milestone and s.status == Status.BEHIND
+        ),
+        lagging=[],
+    )
+
+
+def _lagging(standings):
+    """Behind first, then at risk; in plan order within each."""
+    return sorted((s for s in standings if s.status in LAGGING), key=lambda s: s.severity)
+
+
+def _pillar_table(book, labelled, overview):
+    """Table 1: each pillar's counts by status and completion against pace, and the
+    scope's total: the same figures as the pillar cards and the plan summary."""
+
+    def row(label, standings, status_counts, progress, total=False):
+        rated = sum(n for _status, n in status_counts)
+        return Row(
+            [
+                label,
+                str(len(standings)),
+                *(str(n) for _status, n in status_counts),
+                str(len(standings) - rated),
+                percent(progress.completion) or "—",
+                percent(progress.expected) or "—",
+            ],
+            total=total,
+        )
+
+    rows = [row(label, p.standings, p.status_counts, p.progress) for label, p in labelled]
+    rows.append(
+        row(book.total, overview.standings, overview.status_counts, overview.progress, True)
+    )
+    return Table(
+        caption=book.table_caption(1, book.chart_titles["pillar_table"]),
+        headers=book.table_headers["pillar"],
+        rows=rows,
+        widths=[20, 7, 7, 7, 7, 7, 9, 9, 13, 13],
+        numeric=frozenset(range(1, 10)),
+    )
+
+
+def _appendix(book, standings):
+    rows = []
+    for s in standings:
+        indicator = s.indicator
+        if indicator.is_milestone:
+            to_date = book.milestone_cell(s)
+        elif indicator.has_figure and s.actual is not None:
+            to_date = book.figure_cell(s)
+        else:
+            to_date = "—"
+        rows.append(
+            Row(
+                [
+                    indicator.code,
+                    indicator.name,
+                    book.target_cell(indicator),
+                    to_date,
+                    percent(s.completion) or "—",
+                    percent(s.expected) or "—",
+                    str(s.status_label) or "—",
+                    indicator.lead_section.name if indicator.lead_section else "",
+                ],
+                status=s.status or "",
+            )
+        )
+    return Table(
+        caption=book.headings["appendix"],
+        headers=book.table_headers["appendix"],
+        rows=rows,
+        widths=[8, 27, 11, 11, 9, 11, 9, 14],
+        numeric=frozenset({2, 3, 4, 5}),
+        status_column=6,
+        page_break_before=True,
+    )
