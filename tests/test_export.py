@@ -37,7 +37,12 @@ EXPORT_URLS = [
 ]
 KEYS = [column.key for column in SUMMARY_COLUMNS]
 # Every character a text cell must not start with (OWASP, plus LF and NUL).
-DANGEROUS = ["=", "+", "-", "@", "\t", "\r", "\n", "\0"]
+DANGEROUS = [
+    *("=", "+", "-", "@", "\t", "\r", "\n", "\0"),
+    # Full-width triggers, and blank or invisible characters an import may drop
+    # (ideographic space, NBSP, zero-width space/joiner, BOM, a space) before one.
+    *("＝", "＋", "－", "＠", "\u3000=", "\u00a0+", "\u200b=", "\u200d@", "\ufeff-", " ="),
+]
 # NUL cannot be stored in PostgreSQL text, so the database round trips use the rest.
 DANGEROUS_STORABLE = [c for c in DANGEROUS if c != "\0"]
 HEADER_MSGIDS = [
@@ -298,7 +303,9 @@ def test_neutralise_each_dangerous_first_character(char):
     assert neutralise(f"a{char}b") == f"a{char}b"
 
 
-@pytest.mark.parametrize("text", ["", "进展", "a=b", "'quoted", "1-2", " =1+1", "100%"])
+@pytest.mark.parametrize(
+    "text", ["", "进展", "a=b", "'quoted", "1-2", " 1+1", "\u3000进展", "\u200b进展", "100%"]
+)
 def test_harmless_text_is_left_alone(text):
     assert neutralise(text) == text
 

@@ -128,7 +128,7 @@ def indicator_detail(request, year, code):
             "quarters": QUARTERS,
             "query": kept_query(request, quarter),
             "standing": standing,
-            "reports": indicator.reports_list(),
+            "reports": indicator.reports_readable_by(request.user),
             "chart": charts.indicator_progress(standing),
         },
     )
