@@ -41,7 +41,7 @@ DANGEROUS = [
     *("=", "+", "-", "@", "\t", "\r", "\n", "\0"),
     # Full-width triggers, and blank or invisible characters an import may drop
     # (ideographic space, NBSP, zero-width space/joiner, BOM, a space) before one.
-    *("＝", "＋", "－", "＠", "\u3000=", "\u00a0+", "\u200b=", "\u200d@", "\ufeff-", " ="),
+    *("＝", "＋", "－", "＠", "\u3000=", "\u00a0+", "\u200b=", "\u200d@", "\u2060-", " ="),
 ]
 # NUL cannot be stored in PostgreSQL text, so the database round trips use the rest.
 DANGEROUS_STORABLE = [c for c in DANGEROUS if c != "\0"]
@@ -310,6 +310,13 @@ def test_harmless_text_is_left_alone(text):
     assert neutralise(text) == text
 
 
+@pytest.mark.parametrize("blank", ["\ufeff", "\u3000\u200b", " \u00a0", "\u200c"])
+@pytest.mark.parametrize("trigger", ["=", "＋", "－", "＠", "\u2212"])
+def test_blank_or_invisible_characters_before_a_trigger(blank, trigger):
+    assert neutralise(f"{blank}{trigger}1") == f"'{blank}{trigger}1"
+    assert neutralise(f"{blank}进展") == f"{blank}进展"
+
+
 def test_other_control_characters_are_neutralised_too():
     assert neutralise("\x01=1+1") == "'\x01=1+1"
     assert neutralise("\x1b=1") == "'\x1b=1"
@@ -406,7 +413,7 @@ def test_xlsx_neutralises_narratives_and_names(leader_client, demo, char):
         cell = row[key]
         assert cell.data_type == "s", key
         assert cell.value[0] == "'", key
-        assert cell.value[2:] == rest, key
+        assert cell.value[1 + len(char) :] == rest, key
     assert (row["target"].value, row["target"].data_type) == (10, "n")
 
 
