@@ -1,4 +1,3 @@
-from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 
 

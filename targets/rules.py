@@ -67,7 +67,9 @@ rules.add_perm("targets.read_all_reports", is_admin | is_leader | is_reviewer)
 rules.add_perm(
     "targets.read_drafts", is_admin | is_leader | is_reviewer | (is_section_staff & leads_indicator)
 )
-rules.add_perm("targets.read_report", is_signed_in & (report_is_published | reads_drafts_of_its_indicator))
+rules.add_perm(
+    "targets.read_report", is_signed_in & (report_is_published | reads_drafts_of_its_indicator)
+)
 rules.add_perm("targets.edit_report", is_admin | (is_section_staff & leads_indicator))
 rules.add_perm("targets.review_report", is_admin | is_reviewer)
 rules.add_perm("targets.close_quarter", is_admin)

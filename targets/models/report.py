@@ -86,9 +86,7 @@ def readable_by(records, user, indicators=None):
             hidden = True
     if not hidden:
         return records
-    return records.filter(
-        Q(state__in=QuarterlyReport.COUNTED_STATES) | Q(indicator_id__in=allowed)
-    )
+    return records.filter(Q(state__in=QuarterlyReport.COUNTED_STATES) | Q(indicator_id__in=allowed))
 
 
 class QuarterlyReport(RecordedSaveMixin, models.Model):

@@ -238,7 +238,10 @@ def _review_refused(request, plan, indicator, report, quarter, form, message, st
     context["review_refusal"] = message
     if context["can_edit"]:
         form_kwargs = {
-            "indicator": indicator, "plan": plan, "quarter": quarter, "today": clock.today()
+            "indicator": indicator,
+            "plan": plan,
+            "quarter": quarter,
+            "today": clock.today(),
         }
         context["form"] = ReportForm(instance=report, **form_kwargs)
     return _render(request, context, status=status)
