@@ -7,8 +7,9 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 |---|---|
 | targets.view_plan | every signed-in user (leaders read everything) |
 | targets.read_all_reports | leaders, reviewers, admins (every section's reports) |
-| targets.read_drafts (obj: indicator) | staff of the indicator's lead section; leaders, reviewers, admins |
-| targets.read_report (obj: report) | everyone signed in once it is submitted or approved; a draft or a returned report: those who may read the drafts of its indicator |
+| targets.read_drafts (obj: indicator) | its lead section's staff; leaders, reviewers, admins |
+| targets.read_report (obj: report) | submitted or approved: everyone signed in; a draft or |
+|   | a returned report: those who may read the drafts of its indicator |
 | targets.edit_report (obj: indicator) | staff of the indicator's lead section; admins |
 | targets.review_report | reviewers (the planning office); admins |
 | targets.close_quarter | admins |

@@ -188,7 +188,7 @@ def _conflict_context(request, current, form_kwargs):
 @login_required
 @require_POST
 def review_report(request, year, code, quarter):
-    plan, indicator, report, can_edit, can_review = _report_page(request, year, code, quarter)
+    plan, indicator, report, _can_edit, can_review = _report_page(request, year, code, quarter)
     if not can_review:
         raise PermissionDenied(_("Only reviewers approve or return reports."))
     if report.pk is None:
