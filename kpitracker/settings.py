@@ -303,6 +303,9 @@ if not set(AXES_LOCKOUT_PARAMETERS) <= {"username", "ip_address"} or not AXES_LO
 AXES_RESET_ON_SUCCESS = True  # a user who finally types it right starts again from zero
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Failed logins are logged with the account name and the address (IT needs both to
+# see who is being guessed at, and from where); the password never is.
+AXES_SENSITIVE_PARAMETERS = []
 
 # Mail: the console in development; SMTP settings come from the environment.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kpitracker@localhost")
