@@ -133,7 +133,7 @@ def test_changing_ones_password_uses_the_sites_page_and_validators(personas):
     page = client.get("/accounts/password_change/")
     assert page.status_code == 200
     assert "修改密码" in page.content.decode()
-    assert [t.name for t in page.templates][0] == "registration/password_change_form.html"
+    assert page.templates[0].name == "registration/password_change_form.html"
     weak = client.post(
         "/accounts/password_change/",
         {"old_password": "x", "new_password1": "12345678", "new_password2": "12345678"},
