@@ -20,6 +20,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(
             f"Plan {plan.year} restored: {plan.indicators.count()} indicators, "
-            f"{QuarterlyReport.objects.filter(indicator__plan=plan).count()} reports. Users have no password yet: set them in the admin "
+            f"{QuarterlyReport.objects.filter(indicator__plan=plan).count()} reports. "
+            "Users have no password yet: set them in the admin "
             "or with `manage.py changepassword`."
         )
