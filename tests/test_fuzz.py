@@ -281,16 +281,16 @@ PARAMETERS = ["quarter", "pillar", "lead_section", "kind", "status", "sort", "pa
 
 @fuzz("query")
 @given(
-    page=st.sampled_from(QUERY_PAGES),
+    url=st.sampled_from(QUERY_PAGES),
     params=st.dictionaries(
         weighted((st.sampled_from(PARAMETERS), 4), (TEXT, 1)),
         param(["3", "P3", "demo-platform", "count", "at_risk", "-status", "2", "/plans/2024/"]),
         max_size=4,
     ),
 )
-def test_query_parameters(personas, page, params):
+def test_query_parameters(personas, url, params):
     def check():
-        response = personas["leader"].get(page, params)
+        response = personas["leader"].get(url, params)
         assert response.status_code in OK_PAGE
 
     _rolled_back(check)
@@ -306,7 +306,7 @@ PATHS = [
     "/plans/{year}/missing/",
     "/plans/{year}/export/summary.csv",
     "/plans/{year}/export/reports.csv",
-    "/latest/{page}/",
+    "/latest/{latest}/",
 ]
 
 
@@ -316,7 +316,7 @@ PATHS = [
     year=weighted((st.just("2024"), 3), (param(["2024"]), 2)),
     code=param(["P3-04", "P6", "P3", "P6-04"]),
     quarter=param(["3", "1", "4"]),
-    page=param(["missing_reports", "quarters"]),
+    latest=param(["missing_reports", "quarters"]),
     persona=st.sampled_from(["staff", "leader"]),
     method=st.sampled_from(["get", "post"]),
 )
@@ -326,7 +326,7 @@ PATHS = [
     year="2024",
     code="\x00",
     quarter="3",
-    page="",
+    latest="",
     persona="leader",
     method="get",
 )
@@ -335,7 +335,7 @@ PATHS = [
     year="2024",
     code="P3-04\x00",
     quarter="3",
-    page="",
+    latest="",
     persona="leader",
     method="get",
 )
@@ -344,15 +344,15 @@ PATHS = [
     year="2024",
     code="\x00",
     quarter="3",
-    page="",
+    latest="",
     persona="staff",
     method="post",
 )
-def test_path_parameters(personas, template, year, code, quarter, page, persona, method):
+def test_path_parameters(personas, template, year, code, quarter, latest, persona, method):
     path = template.format(
         **{
             k: quote(v, safe="")
-            for k, v in {"year": year, "code": code, "quarter": quarter, "page": page}.items()
+            for k, v in {"year": year, "code": code, "quarter": quarter, "latest": latest}.items()
         }
     )
 

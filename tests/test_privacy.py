@@ -17,6 +17,8 @@ SECRET = "草稿里尚未报送的进展"
 RETURN_COMMENT = "请核实第三季度数字"
 REWORK = "退回后重新整理的说明"
 
+# (Never name a test parameter "page": pytest-playwright takes it for its browser
+# page and groups the test with the browser tests, after which the database is empty.)
 PAGES = [
     "/plans/2024/indicators/{code}/",
     "/plans/2024/indicators/{code}/history/",
@@ -70,28 +72,28 @@ def reworked(personas, demo):
     return report
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_another_sections_draft_is_not_shown(personas, draft, page):
-    text = _read(personas["staff2"], page.format(code="P3-06"))
+@pytest.mark.parametrize("url", PAGES)
+def test_another_sections_draft_is_not_shown(personas, draft, url):
+    text = _read(personas["staff2"], url.format(code="P3-06"))
     assert SECRET not in text
-    if "indicators" in page and "history" not in page:
+    if "indicators" in url and "history" not in url:
         assert "Q3 · 草稿" not in text  # not even as an empty heading
         assert "Q2 · 已审核" in text  # the approved quarters still show
 
 
 @pytest.mark.parametrize("persona", INSIDERS)
-@pytest.mark.parametrize("page", PAGES)
-def test_its_section_and_the_office_read_the_draft(personas, draft, page, persona):
-    assert SECRET in _read(personas[persona], page.format(code="P3-06"))
+@pytest.mark.parametrize("url", PAGES)
+def test_its_section_and_the_office_read_the_draft(personas, draft, url, persona):
+    assert SECRET in _read(personas[persona], url.format(code="P3-06"))
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_a_returned_report_being_reworked_is_private_too(personas, reworked, page):
-    outsider = _read(personas["staff2"], page.format(code="P6-04"))
+@pytest.mark.parametrize("url", PAGES)
+def test_a_returned_report_being_reworked_is_private_too(personas, reworked, url):
+    outsider = _read(personas["staff2"], url.format(code="P6-04"))
     assert REWORK not in outsider and RETURN_COMMENT not in outsider
-    insider = _read(personas["staff"], page.format(code="P6-04"))
+    insider = _read(personas["staff"], url.format(code="P6-04"))
     assert REWORK in insider
-    if "history" in page or "reports.csv" in page:
+    if "history" in url or "reports.csv" in url:
         assert RETURN_COMMENT in insider
 
 
