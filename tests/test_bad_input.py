@@ -103,8 +103,8 @@ def test_long_reasons_and_comments_are_kept(personas):
 @pytest.mark.parametrize(
     "url", [report_url("P6-04", 3), "/plans/2024/", "/accounts/login/", "/i18n/setlang/"]
 )
-def test_methods_other_than_get_head_post_are_refused(personas, method, url):
+def test_methods_other_than_get_head_post_are_refused(admin_client, method, url):
     before = snapshot("P6-04", 3)
-    response = getattr(personas["admin"], method)(url)
+    response = getattr(admin_client, method)(url)
     assert response.status_code == 405
     assert snapshot("P6-04", 3) == before

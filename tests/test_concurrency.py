@@ -26,7 +26,7 @@ from django.db import connection
 from . import concurrency
 
 ROOT = Path(__file__).resolve().parent.parent
-ROUNDS = 15
+ROUNDS = 12
 
 
 def _summary(outcomes):
