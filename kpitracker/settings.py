@@ -6,6 +6,7 @@ development (SQLite, console mail); with DEBUG off a missing SECRET_KEY or
 ALLOWED_HOSTS stops the process at start instead of running half-configured.
 """
 
+import datetime
 import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -117,11 +118,14 @@ INSTALLED_APPS = [
     "django_bootstrap5",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "accounts",
     "targets",
 ]
 
 MIDDLEWARE = [
+    # GET, HEAD and POST only: no view of ours needs another method (TRACE, PUT…).
+    "kpitracker.middleware.AllowedMethodsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,11 +133,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Keeps a signed-in session alive while it is used (see SESSION_COOKIE_AGE).
+    "kpitracker.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Records the request's user on every history row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a login lockout (django-axes) into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kpitracker.urls"
@@ -165,6 +173,19 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two people saving at once: every transaction takes SQLite's write lock when it
+    # begins (IMMEDIATE), so none fails half-way on upgrading a read lock; a writer
+    # waits up to SQLITE_BUSY_TIMEOUT seconds for the other; WAL lets pages be read
+    # while someone writes. A lock that still times out is answered "try again, your
+    # input is kept" (targets.models.report.DatabaseBusy), never a 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL"):
     # psycopg's pool replaces persistent connections: Django requires CONN_MAX_AGE = 0.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -178,13 +199,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "accounts.backends.PasswordBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -230,16 +256,61 @@ SECURE_CSP = {
     "object-src": ["'none'"],
 }
 
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# --- HTTPS, cookies and the reverse proxy (docs/deploy.md) -----------------------
+# HTTPS (the default in production): cookies only over TLS, http redirected to https,
+# HSTS. HTTPS=off is the plain-http intranet mode: cookies without the Secure flag
+# (with it, a browser on http:// drops them and every login fails the CSRF check), no
+# redirect, no HSTS. `check --deploy` then warns about exactly those settings.
+HTTPS = env_bool("HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# security.W021 asks for HSTS preload. Preloading has browser makers hard-code https
+# for the whole registered domain (e.g. a city's gov.cn domain): a decision for the
+# domain's owner, not for one application on one of its hosts. HSTS itself is on.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("USE_X_FORWARDED_PROTO", False):
+SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kpitracker.views.csrf_failure"
+
+# BEHIND_PROXY: nginx (or another reverse proxy) in front sets X-Forwarded-Proto and
+# X-Real-IP, overwriting whatever the client sent. Django then knows a request came
+# over https, and the login lockout counts the visitor's address, not the proxy's
+# (otherwise every user shares 127.0.0.1 and they are all locked out together).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP",) if BEHIND_PROXY else ("REMOTE_ADDR",)
+
+# Sessions end after a working day without use (9 hours by default); while someone
+# works, SessionIdleMiddleware renews the session at most every SESSION_RENEW_SECONDS,
+# so a page view does not cost a database write. Sessions live in the database, so
+# several app servers sharing one PostgreSQL share them.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 9 * 3600)
+SESSION_RENEW_SECONDS = min(env_int("SESSION_RENEW_SECONDS", 300), SESSION_COOKIE_AGE)
+
+# --- Login lockout (django-axes) ----------------------------------------------------
+# After LOGIN_FAILURE_LIMIT failed logins for one account, or from one address, within
+# LOGIN_LOCKOUT_MINUTES, both are refused for that long (site login and admin login
+# alike), with a page that says so in the user's language. Account: so a password
+# cannot be guessed from many addresses; address: so one machine cannot try many
+# accounts. Attempts live in the database: every app server sees the same counts.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = env_list("LOGIN_LOCKOUT_BY", ["username", "ip_address"])
+if not set(AXES_LOCKOUT_PARAMETERS) <= {"username", "ip_address"} or not AXES_LOCKOUT_PARAMETERS:
+    raise ImproperlyConfigured("LOGIN_LOCKOUT_BY must list username and/or ip_address.")
+AXES_RESET_ON_SUCCESS = True  # a user who finally types it right starts again from zero
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Failed logins are logged with the account name and the address (IT needs both to
+# see who is being guessed at, and from where); the password never is.
+AXES_SENSITIVE_PARAMETERS = []
 
 # Mail: the console in development; SMTP settings come from the environment.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kpitracker@localhost")
@@ -263,11 +334,15 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         "timeout": env_int("MAIL_TIMEOUT", 20),
     }
 
+# Everything goes to stderr, which gunicorn and systemd's journal collect. Failed logins
+# and lockouts are logged by django-axes at WARNING with the username and address.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- kpitracker's own settings -------------------------------------------------
@@ -316,8 +391,6 @@ KPI_CHART_FONTS = env_list(
 
 
 def env_date(name):
-    import datetime
-
     value = env_str(name)
     if value is None:
         return None

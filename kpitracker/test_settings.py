@@ -11,8 +11,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
-os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+# The test client speaks plain http: the intranet mode (docs/deploy.md).
+os.environ.setdefault("HTTPS", "0")
 # Tests serve the vendored Chart.js, whatever the developer's shell says; the CDN
 # tests switch to it themselves.
 os.environ["CHARTJS_SOURCE"] = "vendored"

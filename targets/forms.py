@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import QuarterlyReport
-from .models.report import MAX_FIGURE
+from .models.report import COMMENT_MAX_LENGTH, MAX_FIGURE, NARRATIVE_FIELDS, NARRATIVE_MAX_LENGTH
 
 # A figure this many times the annual target (or last year's figure) is probably a typo.
 SUSPICIOUS_FACTOR = 5
@@ -109,6 +109,7 @@ class ReportForm(forms.ModelForm):
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when changing a report that was already submitted."),
     )
@@ -132,8 +133,11 @@ class ReportForm(forms.ModelForm):
         given = kwargs.get("initial") or {}
         super().__init__(*args, **kwargs)
         self.indicator, self.plan, self.quarter, self.today = indicator, plan, quarter, today
-        for name in ("progress", "problems", "next_steps"):
+        for name in NARRATIVE_FIELDS:
             self.fields[name].strip = False  # stored exactly as typed
+            self.fields[name].help_text = _("At most %(limit)s characters.") % {
+                "limit": f"{NARRATIVE_MAX_LENGTH:,}"
+            }
         if indicator.has_figure:
             del self.fields["milestone_state"], self.fields["done_on"]
             if self.instance.value is not None and "value" not in given:
@@ -229,6 +233,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment for the section"),
         required=False,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -242,5 +247,7 @@ class ReviewForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for reopening"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

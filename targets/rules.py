@@ -8,6 +8,9 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 | targets.view_plan | every signed-in user (leaders read everything) |
 | targets.read_all_reports | leaders, reviewers, admins (every section's reports) |
 | targets.report | those who report: staff of a section, admins ("my reports") |
+| targets.read_drafts (obj: indicator) | its lead section's staff; leaders, reviewers, admins |
+| targets.read_report (obj: report) | submitted or approved: everyone signed in; a draft or |
+|   | a returned report: those who may read the drafts of its indicator |
 | targets.edit_report (obj: indicator) | staff of the indicator's lead section; admins |
 | targets.review_report | reviewers (the planning office); admins |
 | targets.close_quarter | admins |
@@ -43,11 +46,33 @@ def leads_indicator(user, indicator):
     return indicator is not None and user.section_id == indicator.lead_section_id
 
 
+@rules.predicate
+def report_is_published(user, report):
+    """Submitted or approved: the report is out of its section's hands."""
+    from .models import QuarterlyReport
+
+    return report is not None and report.state in QuarterlyReport.COUNTED_STATES
+
+
+@rules.predicate
+def reads_drafts_of_its_indicator(user, report):
+    return report is not None and user.has_perm("targets.read_drafts", report.indicator)
+
+
 is_signed_in = rules.is_authenticated & rules.is_active
 
 rules.add_perm("targets.view_plan", is_signed_in)
 rules.add_perm("targets.read_all_reports", is_admin | is_leader | is_reviewer)
 rules.add_perm("targets.report", is_admin | is_section_staff)
+# Work in progress (a draft, or a returned report being reworked) stays with its
+# section, the planning office and the leaders: every page, export and history that
+# shows a report asks `read_report` (or `QuarterlyReport.objects.readable_by`).
+rules.add_perm(
+    "targets.read_drafts", is_admin | is_leader | is_reviewer | (is_section_staff & leads_indicator)
+)
+rules.add_perm(
+    "targets.read_report", is_signed_in & (report_is_published | reads_drafts_of_its_indicator)
+)
 rules.add_perm("targets.edit_report", is_admin | (is_section_staff & leads_indicator))
 rules.add_perm("targets.review_report", is_admin | is_reviewer)
 rules.add_perm("targets.close_quarter", is_admin)

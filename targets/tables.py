@@ -72,6 +72,11 @@ class StandingTable(tables.Table):
         super().__init__(data, **kwargs)
 
     def _set_order_by(self, value):
+        # ?sort= comes from the URL: keep only names of this table's columns, so an
+        # arbitrary value ("1.5e+16", "a.b") never becomes an accessor.
+        if value:
+            names = value.split(",") if isinstance(value, str) else list(value)
+            value = [name for name in names if name.lstrip("-") in self.columns]
         tables.Table.order_by.fset(self, value)
         if not self.order_by or not isinstance(self.data.data, list):
             return

@@ -1,6 +1,25 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class CodeConverter:
+    """A pillar or indicator code ("P3", "P3-04"): letters, digits, "-", "_" and ".".
+
+    Anything else in that part of a URL (a NUL byte, a space, a slash) is an
+    unknown page before any query runs.
+    """
+
+    regex = r"[A-Za-z0-9][A-Za-z0-9._-]{0,19}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CodeConverter, "code")
 
 app_name = "targets"
 
@@ -8,9 +27,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.my_reports, name="my_reports"),
     path("reviews/", views.review_queue, name="review_queue"),
-    path("latest/<str:page>/", views.latest, name="latest"),
+    path("latest/<slug:page>/", views.latest, name="latest"),
     path("plans/<int:year>/", views.plan_detail, name="plan"),
-    path("plans/<int:year>/pillars/<str:code>/", views.pillar_detail, name="pillar"),
+    path("plans/<int:year>/pillars/<code:code>/", views.pillar_detail, name="pillar"),
     path("plans/<int:year>/missing/", views.missing, name="missing_reports"),
     path("plans/<int:year>/quarters/", views.quarters, name="quarters"),
     path(
@@ -21,19 +40,19 @@ urlpatterns = [
         views.reopen_quarter,
         name="reopen_quarter",
     ),
-    path("plans/<int:year>/indicators/<str:code>/", views.indicator_detail, name="indicator"),
+    path("plans/<int:year>/indicators/<code:code>/", views.indicator_detail, name="indicator"),
     path(
-        "plans/<int:year>/indicators/<str:code>/history/",
+        "plans/<int:year>/indicators/<code:code>/history/",
         views.indicator_history,
         name="indicator_history",
     ),
     path(
-        "plans/<int:year>/indicators/<str:code>/report/<int:quarter>/",
+        "plans/<int:year>/indicators/<code:code>/report/<int:quarter>/",
         views.report_form,
         name="report",
     ),
     path(
-        "plans/<int:year>/indicators/<str:code>/report/<int:quarter>/review/",
+        "plans/<int:year>/indicators/<code:code>/report/<int:quarter>/review/",
         views.review_report,
         name="review_report",
     ),

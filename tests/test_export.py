@@ -39,9 +39,15 @@ EXPORT_URLS = [
 ]
 KEYS = [column.key for column in SUMMARY_COLUMNS]
 # Every character a text cell must not start with (OWASP, plus LF and NUL).
-DANGEROUS = ["=", "+", "-", "@", "\t", "\r", "\n", "\0"]
-# NUL cannot be stored in PostgreSQL text, so the database round trips use the rest.
-DANGEROUS_STORABLE = [c for c in DANGEROUS if c != "\0"]
+DANGEROUS = [
+    *("=", "+", "-", "@", "\t", "\r", "\n", "\0"),
+    # Full-width triggers, and blank or invisible characters an import may drop
+    # (ideographic space, NBSP, zero-width space/joiner, BOM, a space) before one.
+    *("＝", "＋", "－", "＠", "\u3000=", "\u00a0+", "\u200b=", "\u200d@", "\u2060-", " ="),
+]
+# NUL cannot be stored in PostgreSQL text, so the database round trips use the rest
+# of the single characters and two of the look-alikes (the unit tests try them all).
+DANGEROUS_STORABLE = [c for c in DANGEROUS[:8] if c != "\0"] + ["＝", "\u3000="]
 HEADER_MSGIDS = [
     "No.",
     "Code",
@@ -300,9 +306,18 @@ def test_neutralise_each_dangerous_first_character(char):
     assert neutralise(f"a{char}b") == f"a{char}b"
 
 
-@pytest.mark.parametrize("text", ["", "进展", "a=b", "'quoted", "1-2", " =1+1", "100%"])
+@pytest.mark.parametrize(
+    "text", ["", "进展", "a=b", "'quoted", "1-2", " 1+1", "\u3000进展", "\u200b进展", "100%"]
+)
 def test_harmless_text_is_left_alone(text):
     assert neutralise(text) == text
+
+
+@pytest.mark.parametrize("blank", ["\ufeff", "\u3000\u200b", " \u00a0", "\u200c"])
+@pytest.mark.parametrize("trigger", ["=", "＋", "－", "＠", "\u2212"])
+def test_blank_or_invisible_characters_before_a_trigger(blank, trigger):
+    assert neutralise(f"{blank}{trigger}1") == f"'{blank}{trigger}1"
+    assert neutralise(f"{blank}进展") == f"{blank}进展"
 
 
 def test_other_control_characters_are_neutralised_too():
@@ -401,7 +416,7 @@ def test_xlsx_neutralises_narratives_and_names(leader_client, demo, char):
         cell = row[key]
         assert cell.data_type == "s", key
         assert cell.value[0] == "'", key
-        assert cell.value[2:] == rest, key
+        assert cell.value[1 + len(char) :] == rest, key
     assert (row["target"].value, row["target"].data_type) == (10, "n")
     # The by-pillar sheet names the pillar too.
     pillar = workbook.worksheets[1].cell(row=PILLARS_HEADER_ROW + 1, column=2)

@@ -80,9 +80,12 @@ def test_review_of_a_changed_report_is_refused(personas):
     personas["staff"].post(report_url("P6-04", 3), form_data(report, value="6", reason="更正"))
     response = personas["reviewer"].post(
         report_url("P6-04", 3) + "review/",
-        {"action": "approve", "comment": "", "version": old_version},
+        {"action": "approve", "comment": "看过的是旧版本", "version": old_version},
     )
-    assert response.status_code == 302
+    # Refused with the reason, the reviewer's comment kept, ready against the new version.
+    assert response.status_code == 409
+    assert "看过的是旧版本" in response.content.decode()
+    assert response.context["review_form"].initial["version"] == old_version + 1
     report.refresh_from_db()
     assert report.state == "submitted"  # the reviewer approved what they had not seen: refused
 

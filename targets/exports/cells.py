@@ -10,6 +10,7 @@ serves both formats; real numbers never reach it, so they stay numbers.
 """
 
 import datetime
+import unicodedata
 from decimal import Decimal
 
 from django.utils import timezone
@@ -18,18 +19,45 @@ from django.utils import timezone
 # Tab CR; the issue adds LF and NUL). Every other control character is treated the
 # same way: an importer that drops it would leave a formula in front.
 FORMULA_TRIGGERS = frozenset("=+-@")
+# Look-alikes a spreadsheet or an import may turn into a trigger: full-width
+# ＝＋－＠ and the small forms (NFKC maps them onto = + - @), and the minus sign.
+MINUS_SIGN = "\u2212"
 NEUTRALISER = "'"
+
+
+def _is_blank(char):
+    """Characters that may stand, unseen, before a formula and be dropped by an import:
+    white space (the ideographic space U+3000, NBSP…) and invisible format characters
+    (zero-width space and joiners, word joiner, BOM: Unicode category Cf)."""
+    return char.isspace() or unicodedata.category(char) == "Cf"
+
+
+def _is_trigger(char):
+    return (
+        unicodedata.normalize("NFKC", char) in FORMULA_TRIGGERS
+        or char == MINUS_SIGN
+        or char < " "
+        or char == "\x7f"
+    )
 
 
 def neutralise(text):
     """`text` with a leading `'` if a spreadsheet could take it for a formula.
 
-    Only the first character matters: "=1+1" becomes "'=1+1", "a=b" stays; a
-    text starting with any control character (Tab, CR, LF, NUL, \\x01…) is
-    neutralised too.
+    The first character decides: "=1+1" becomes "'=1+1", "a=b" stays; a text
+    starting with any control character (Tab, CR, LF, NUL, \\x01…) is neutralised
+    too, and so is one starting with a full-width ＝＋－＠ or with blank or invisible
+    characters (U+3000, NBSP, zero-width) before a formula character.
     """
-    if text and (text[0] in FORMULA_TRIGGERS or text[0] < " " or text[0] == "\x7f"):
+    if not text:
+        return text
+    first = text[0]
+    if _is_trigger(first):
         return NEUTRALISER + text
+    if _is_blank(first):
+        rest = next((char for char in text if not _is_blank(char)), "")
+        if rest and _is_trigger(rest):
+            return NEUTRALISER + text
     return text
 
 

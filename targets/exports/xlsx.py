@@ -42,13 +42,23 @@ PERCENT_FORMAT = "0.0"
 STATUS_KEY = "status"
 LINE_HEIGHT = 15  # points per line of 11-point text
 MAX_ROW_HEIGHT = 409  # Excel's limit
+MAX_CELL_CHARS = 32_767  # Excel's limit of characters in a cell
+CUT_MARK = "…[cut]"
 
 
 def safe_text(value):
     """Text as the workbook gets it: neutralised, then without the characters XML
     cannot hold. Safe in this order: `neutralise` also flags a text starting with
-    any control character, so "\\x01=1+1" becomes "'=1+1", never "=1+1"."""
-    return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+    any control character, so "\\x01=1+1" becomes "'=1+1", never "=1+1".
+
+    Narratives are limited well below a cell's 32,767 characters
+    (`NARRATIVE_MAX_LENGTH`); should a longer text ever arrive, it is cut with a
+    visible mark rather than silently by the spreadsheet.
+    """
+    text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+    if len(text) > MAX_CELL_CHARS:
+        text = text[: MAX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
+    return text
 
 
 def sheet_title(text):

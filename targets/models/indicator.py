@@ -154,7 +154,7 @@ class Indicator(BilingualNameMixin, models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = IndicatorManager()
 
     class Meta:
@@ -295,6 +295,10 @@ class Indicator(BilingualNameMixin, models.Model):
         if hasattr(self, "prefetched_reports"):
             return self.prefetched_reports
         return list(self.reports.order_by("quarter"))
+
+    def reports_readable_by(self, user):
+        """`reports_list()` without what `user` may not read (targets.read_report)."""
+        return [r for r in self.reports_list() if user.has_perm("targets.read_report", r)]
 
     def report_for(self, quarter):
         """This indicator's report for `quarter` (any state), or None."""

@@ -33,7 +33,7 @@ class ReportingPeriod(RecordedSaveMixin, models.Model):
     changed_at = models.DateTimeField(_("changed"), auto_now=True)
     reason = models.TextField(_("reason"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["plan", "quarter"]

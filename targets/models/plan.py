@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,20 @@ class QuarterNotEnded(Exception):
 class PlanManager(models.Manager):
     def get_by_natural_key(self, year):
         return self.get(year=year)
+
+    def lock_for_writing(self, **where):
+        """Lock the plan's row until the transaction ends (PostgreSQL; on SQLite the
+        IMMEDIATE transaction holds the database's one write lock already).
+
+        Saving a report and closing a quarter both take this lock first, so they
+        happen one after the other, never interleaved. `where`: `pk=…` or
+        `indicator=…` (the plan of that indicator). One query.
+        """
+        if not connection.features.has_select_for_update:
+            return
+        if "indicator" in where:
+            where = {"indicators": where.pop("indicator")}
+        list(self.select_for_update(of=("self",)).filter(**where).values_list("pk"))
 
 
 class Plan(BilingualNameMixin, models.Model):
@@ -131,9 +145,12 @@ class Plan(BilingualNameMixin, models.Model):
             raise ValueError("Reopening a quarter needs a reason.")
         self._set_quarter_closed(quarter, False, by=by, reason=reason)
 
+    @transaction.atomic
     def _set_quarter_closed(self, quarter, closed, *, by, reason):
         from .period import ReportingPeriod
 
+        # Waits for a report being saved right now (see QuarterlyReport._write_checked).
+        Plan.objects.lock_for_writing(pk=self.pk)
         period, _created = ReportingPeriod.objects.get_or_create(plan=self, quarter=quarter)
         period.is_closed = closed
         period.changed_by = by

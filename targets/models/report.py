@@ -1,8 +1,10 @@
 """Quarterly reports: the figures and narratives bureau staff enter."""
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -10,6 +12,14 @@ from .recorded import RecordedSaveMixin
 
 # A figure above this is a typo, not a result (also refused by the database).
 MAX_FIGURE = 10**9
+
+# The longest narrative part (进展情况, 存在问题, 下步计划), in characters. An XLSX cell
+# holds 32,767 characters; a narrative must fit one whatever is added to it (the
+# leading ' of a neutralised formula). The form says it, the database enforces it.
+NARRATIVE_MAX_LENGTH = 10_000
+# The longest reviewer's comment or reason for a change.
+COMMENT_MAX_LENGTH = 2_000
+NARRATIVE_FIELDS = ("progress", "problems", "next_steps")
 
 
 def choice_labels(choices):
@@ -20,6 +30,11 @@ def choice_labels(choices):
 
 class ReportLocked(Exception):
     """The report cannot change: its quarter is closed or it is approved."""
+
+
+class DatabaseBusy(Exception):
+    """The database stayed locked by another writer for longer than its busy timeout
+    (SQLite) or could not be reached: nothing was written, the user tries again."""
 
 
 class EditConflict(Exception):
@@ -37,6 +52,41 @@ class QuarterlyReportQuerySet(models.QuerySet):
     def counted(self):
         """Reports whose figures count on dashboards and exports: submitted or approved."""
         return self.filter(state__in=QuarterlyReport.COUNTED_STATES)
+
+    def readable_by(self, user, indicators=None):
+        """The reports `user` may read (targets/rules.py, `targets.read_report`)."""
+        return readable_by(self, user, indicators)
+
+
+def readable_by(records, user, indicators=None):
+    """`records` (reports, or their historical rows) narrowed to what `user` may read.
+
+    The rule is `targets.read_report` in targets/rules.py: a submitted or approved
+    report is read by every signed-in user; a draft or a returned report only by
+    those who may read the drafts of its indicator (`targets.read_drafts`). The
+    historical rows follow the same rule row by row, so nobody else sees a draft's
+    version in the history either.
+
+    `indicators`: the indicators the records belong to — one `Indicator` (no query),
+    or a queryset (one light query; by default, those of `records`).
+    """
+    from .indicator import Indicator
+
+    if isinstance(indicators, Indicator):
+        indicators = [indicators]
+    elif indicators is None:
+        indicators = Indicator.objects.filter(pk__in=records.values("indicator_id"))
+    if not isinstance(indicators, list):
+        indicators = indicators.only("pk", "lead_section_id")
+    allowed, hidden = [], False
+    for indicator in indicators:
+        if user.has_perm("targets.read_drafts", indicator):
+            allowed.append(indicator.pk)
+        else:
+            hidden = True
+    if not hidden:
+        return records
+    return records.filter(Q(state__in=QuarterlyReport.COUNTED_STATES) | Q(indicator_id__in=allowed))
 
 
 class QuarterlyReport(RecordedSaveMixin, models.Model):
@@ -74,11 +124,13 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
         _("milestone state"), max_length=12, choices=MilestoneState, blank=True
     )
     done_on = models.DateField(_("date done"), null=True, blank=True)
-    progress = models.TextField(_("progress"), blank=True)
-    problems = models.TextField(_("problems"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
+    progress = models.TextField(_("progress"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    problems = models.TextField(_("problems"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    next_steps = models.TextField(_("next steps"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
     state = models.CharField(_("approval state"), max_length=10, choices=State, default=State.DRAFT)
-    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    review_comment = models.TextField(
+        _("reviewer's comment"), blank=True, max_length=COMMENT_MAX_LENGTH
+    )
     # Optimistic locking: a save must name the version it started from.
     version = models.PositiveIntegerField(_("version"), default=1)
     entered_by = models.ForeignKey(
@@ -92,7 +144,8 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
-    history = HistoricalRecords()
+    # Reasons as long as a comment may be (simple-history's default column holds 100).
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = QuarterlyReportQuerySet.as_manager()
 
     class Meta:
@@ -117,6 +170,16 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
                     | (~Q(milestone_state="done") & Q(done_on__isnull=True))
                 ),
                 name="report_done_iff_done_on",
+            ),
+            # Narratives fit an XLSX cell, whatever route wrote them.
+            models.CheckConstraint(
+                condition=Q(
+                    *(
+                        LessThanOrEqual(Length(name), NARRATIVE_MAX_LENGTH)
+                        for name in NARRATIVE_FIELDS
+                    )
+                ),
+                name="report_narratives_within_limit",
             ),
         ]
         indexes = [
@@ -211,8 +274,16 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
         )
 
     def _write_checked(self, by, reason, expected_version):
+        from .plan import Plan
+
         try:
             with transaction.atomic():
+                # Serialise with closing a quarter (Plan.close_quarter takes the same
+                # lock): the closed-quarter check in save() then sees a close that
+                # committed first, and a close waits for this save to commit, so no
+                # report is ever saved after its quarter closed. On SQLite the
+                # IMMEDIATE transaction already holds the one write lock.
+                Plan.objects.lock_for_writing(indicator=self.indicator_id)
                 if self.pk is None:
                     self.version = 1
                 else:
@@ -228,6 +299,10 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
         except IntegrityError:
             # Two people created the same quarter's report at once.
             raise EditConflict(self._current()) from None
+        except OperationalError as error:
+            # SQLite's lock outlasted the busy timeout (or the database is gone):
+            # nothing was written; the view keeps the input for another try.
+            raise DatabaseBusy(str(error)) from error
 
     def _current(self):
         return (

@@ -27,6 +27,7 @@ from ..exports.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from ..exports.xlsx import meeting_workbook_bytes
 from ..filters import IndicatorFilter
 from ..models import Plan, QuarterlyReport
+from ..models.report import readable_by
 from .common import as_of_quarter, export_query, get_plan
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -38,27 +39,33 @@ class ExportScope:
 
     plan: Plan
     indicators: object  # an IndicatorQuerySet
+    user: object
 
     @property
     def reports(self):
-        return QuarterlyReport.objects.filter(indicator__in=self.indicators)
+        """Every report the user may read (drafts of other sections are not theirs)."""
+        reports = QuarterlyReport.objects.filter(indicator__in=self.indicators)
+        return reports.readable_by(self.user, self.indicators)
 
     @property
     def history(self):
-        return QuarterlyReport.history.filter(indicator__in=self.indicators)
+        """Every historical row of those reports the user may read, by the same rule."""
+        records = QuarterlyReport.history.filter(indicator__in=self.indicators)
+        return readable_by(records, self.user, self.indicators)
 
 
 def _export_scope(request, year):
     """The plan named in the URL and what of it `request.user` may export.
 
     What a user may see is what they may export: the permission that lets them read
-    the plan's pages (targets/rules.py) lets them export it, and every export goes
-    through here.
+    the plan's pages (targets/rules.py) lets them export it, and the reports and
+    history in the raw exports are those they may read (`targets.read_report`);
+    every export goes through here.
     """
     if not request.user.has_perm("targets.view_plan"):
         raise PermissionDenied
     plan = get_plan(year)
-    return ExportScope(plan=plan, indicators=plan.indicators.all())
+    return ExportScope(plan=plan, indicators=plan.indicators.all(), user=request.user)
 
 
 @login_required

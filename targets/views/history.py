@@ -1,10 +1,13 @@
-"""The change history of an indicator's reports, readable by staff and leaders."""
+"""The change history of an indicator's reports: every signed-in user reads the
+versions submitted or approved; drafts and returned versions only those who may read
+them (targets/rules.py)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ..models.history import history_records, iter_changes
+from ..models.report import readable_by
 from .common import get_indicator, get_plan
 
 
@@ -13,7 +16,8 @@ from .common import get_indicator, get_plan
 def indicator_history(request, year, code):
     plan = get_plan(year)
     indicator = get_indicator(plan, code)
-    changes = list(iter_changes(history_records(indicator=indicator)))
+    records = readable_by(history_records(indicator=indicator), request.user, indicator)
+    changes = list(iter_changes(records))
     changes.sort(key=lambda change: change.when, reverse=True)  # newest first
     return render(
         request,

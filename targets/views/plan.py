@@ -135,7 +135,7 @@ def indicator_detail(request, year, code):
             "quarters": quarter_picker(plan),
             "query": kept_query(request, quarter),
             "standing": standing,
-            "reports": indicator.reports_list(),
+            "reports": indicator.reports_readable_by(request.user),
             # A report of a quarter not ended yet is shown as entered early.
             "ended_quarters": plan.ended_quarters(today),
             # Its lead section reports here too, the running quarter early.

@@ -6,14 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Section
 
 from .. import clock
 from ..forms import ReportForm, ReviewForm
 from ..models import QuarterlyReport
-from ..models.report import EditConflict, ReportLocked
+from ..models.report import DatabaseBusy, EditConflict, ReportLocked
 from ..models.review import review_queue as review_queue_items
 from ..models.review import review_trail
 from ..models.worklist import worklist
@@ -58,36 +59,44 @@ def _render(request, context, status=200):
     return render(request, "targets/report_form.html", context, status=status)
 
 
-@login_required
-def report_form(request, year, code, quarter):
-    plan, indicator, report, can_edit, can_review = _report_page(request, year, code, quarter)
+def _page_context(request, plan, indicator, report, quarter, can_edit, can_review):
+    """What the report page shows around the form: the report, its standing, why it
+    cannot be entered now (if so) and the review form."""
     today = clock.today()
     future, closed = plan.is_future(quarter, today), plan.is_quarter_closed(quarter)
     refusal = _refusal(plan, report, future=future, closed=closed)
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied(_("Only the lead section reports on this indicator."))
-    form_kwargs = {"indicator": indicator, "plan": plan, "quarter": quarter, "today": today}
-    context = {
+    return {
         "plan": plan,
         "indicator": indicator,
         "report": report,
         "quarter": quarter,
         "standing": indicator.standing(quarter),
         "refusal": refusal,
+        "future": future,
         "can_edit": can_edit and not refusal,
         "review_form": ReviewForm(initial={"version": report.version}) if can_review else None,
         "can_review": can_review and not closed and report.pk,
         # What changed since the report was first submitted, with the reasons given.
         "trail": review_trail(report) if report.pk else None,
     }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_form(request, year, code, quarter):
+    plan, indicator, report, can_edit, can_review = _report_page(request, year, code, quarter)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied(_("Only the lead section reports on this indicator."))
+    context = _page_context(request, plan, indicator, report, quarter, can_edit, can_review)
+    form_kwargs = {"indicator": indicator, "plan": plan, "quarter": quarter, "today": clock.today()}
     if request.method != "POST":
         context["form"] = (
             ReportForm(instance=report, **form_kwargs) if context["can_edit"] else None
         )
         return _render(request, context)
-    if refusal:
-        messages.error(request, refusal)
-        return _render(request, context, status=400 if future else 403)
+    if context["refusal"]:
+        status = 400 if context["future"] else 403
+        return _refused(request, context, report, form_kwargs, context["refusal"], status)
     if _posted_version(request) != (report.version if report.pk else 0):
         # Someone saved since this user opened the form: show theirs before validating
         # (the reason rule, say, may have changed with their submission).
@@ -108,13 +117,49 @@ def report_form(request, year, code, quarter):
         context.update(_conflict_context(request, conflict.current, form_kwargs))
         return _render(request, context, status=409)
     except ReportLocked as locked:
-        raise PermissionDenied(str(locked)) from None
+        # Approved or closed while this user typed: say which, keep what they typed.
+        current = _current_report(indicator, quarter) or report
+        reason = _refusal(plan, current, future=False, closed=plan.is_quarter_closed(quarter))
+        return _refused(request, context, current, form_kwargs, reason or str(locked), 403)
+    except DatabaseBusy:
+        context["busy"] = True
+        return _refused(request, context, report, form_kwargs, BUSY_MESSAGE, 503)
     messages.success(
         request,
         _("Q%(q)s report for %(code)s saved as %(state)s.")
         % {"q": quarter, "code": indicator.code, "state": report.get_state_display()},
     )
     return redirect("targets:my_reports")
+
+
+BUSY_MESSAGE = gettext_lazy(
+    "The database is busy with another save and nothing was saved. Your input is kept "
+    "below: save again in a moment."
+)
+
+
+def _current_report(indicator, quarter):
+    return indicator.reports.select_related("entered_by").filter(quarter=quarter).first()
+
+
+def _refused(request, context, report, form_kwargs, reason, status):
+    """The page again with the reason in words and everything the user typed, kept.
+
+    A refusal after the form was filled (approved or closed meanwhile, a busy
+    database) must not lose their figure, narratives or reason. Unless the database
+    was only busy, the form has no buttons: saving it would be refused again, but
+    the text can be copied.
+    """
+    context.update(
+        {
+            "refusal": reason,
+            "report": report,
+            "form": _kept_form(request, report, form_kwargs),
+            "input_kept": True,
+            "can_save": context.get("busy", False),
+        }
+    )
+    return _render(request, context, status=status)
 
 
 def _posted_version(request):
@@ -124,43 +169,42 @@ def _posted_version(request):
         return -1  # a tampered version never matches
 
 
-def _conflict_context(request, current, form_kwargs):
-    """Show what the other person saved; keep this user's input to retry."""
+def _kept_form(request, current, form_kwargs):
+    """An unbound form over `current` showing what this user posted."""
     kept = {name: request.POST.get(name, "") for name in ReportForm.Meta.fields}
     kept["version"] = current.version if current.pk else 0
     if request.POST.get("reason"):
         kept["reason"] = request.POST["reason"]
+    form = ReportForm(instance=current, initial=kept, **form_kwargs)
+    if "reason" in kept and "reason" not in form.fields:
+        # Keep the reason they wrote even where none is needed any more.
+        form.fields["reason"] = ReportForm.base_fields["reason"]
+    return form
+
+
+def _conflict_context(request, current, form_kwargs):
+    """Show what the other person saved; keep this user's input to retry."""
     return {
         "conflict": current,
         "report": current,
-        "form": ReportForm(instance=current, initial=kept, **form_kwargs),
+        "form": _kept_form(request, current, form_kwargs),
     }
 
 
 @login_required
 @require_POST
 def review_report(request, year, code, quarter):
-    plan, _indicator, report, _can_edit, can_review = _report_page(request, year, code, quarter)
+    plan, indicator, report, _can_edit, can_review = _report_page(request, year, code, quarter)
     if not can_review:
         raise PermissionDenied(_("Only reviewers approve or return reports."))
     if report.pk is None:
         raise Http404(_("There is no report to review."))
-    if plan.is_quarter_closed(quarter):
-        raise PermissionDenied(
-            _("Q%(q)s is closed: its reports can no longer change.") % {"q": quarter}
-        )
     form = ReviewForm(request.POST)
-    # A review from the queue goes back to the queue, whatever its outcome.
-    back = (
-        redirect("targets:review_queue")
-        if request.POST.get("from") == "queue"
-        else redirect(request.path.removesuffix("review/"))
-    )
+    if plan.is_quarter_closed(quarter):
+        message = _("Q%(q)s is closed: its reports can no longer change.") % {"q": quarter}
+        return _review_refused(request, plan, indicator, report, quarter, form, message, 403)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return back
+        return _review_refused(request, plan, indicator, report, quarter, form, "", 400)
     data = form.cleaned_data
     try:
         if data["action"] == "approve":
@@ -171,18 +215,42 @@ def review_report(request, year, code, quarter):
             report.return_for_changes(
                 by=request.user, comment=data["comment"], expected_version=data["version"]
             )
-    except EditConflict:
-        messages.error(request, _("The report changed while you were reviewing it; look again."))
-        return back
+    except EditConflict as conflict:
+        message = _("The report changed while you were reviewing it; look again.")
+        current = conflict.current or report
+        return _review_refused(request, plan, indicator, current, quarter, form, message, 409)
     except ReportLocked as locked:
-        messages.error(request, str(locked))
-        return back
+        current = _current_report(indicator, quarter) or report
+        return _review_refused(request, plan, indicator, current, quarter, form, str(locked), 409)
+    except DatabaseBusy:
+        return _review_refused(request, plan, indicator, report, quarter, form, BUSY_MESSAGE, 503)
     messages.success(
         request,
         _("Q%(q)s report for %(code)s: %(state)s.")
         % {"q": quarter, "code": code, "state": report.get_state_display()},
     )
     return redirect("targets:review_queue")
+
+
+def _review_refused(request, plan, indicator, report, quarter, form, message, status):
+    """The report page again, the reviewer's comment kept and the reason said."""
+    can_edit = request.user.has_perm("targets.edit_report", indicator)
+    context = _page_context(request, plan, indicator, report, quarter, can_edit, True)
+    # The comment as typed, against the version now stored, so a second try can succeed.
+    context["review_form"] = ReviewForm(
+        initial={"version": report.version, "comment": request.POST.get("comment", "")}
+    )
+    context["review_errors"] = [e for errors in form.errors.values() for e in errors]
+    context["review_refusal"] = message
+    if context["can_edit"]:
+        form_kwargs = {
+            "indicator": indicator,
+            "plan": plan,
+            "quarter": quarter,
+            "today": clock.today(),
+        }
+        context["form"] = ReportForm(instance=report, **form_kwargs)
+    return _render(request, context, status=status)
 
 
 @login_required

@@ -1,0 +1,203 @@
+"""Every URL of the project × every role × GET and POST, against one table.
+
+The URLs come from the resolver, not from a list written here: a new URL pattern
+without a row in `PROJECT` fails `test_every_url_pattern_has_a_row`. Each row says
+what each persona gets for a GET and for a POST with an empty body. Personas, in
+this order: anonymous, staff of the lead section (staff: P6-04's section), staff
+of another section (staff2), leader, reviewer, admin.
+
+The admin site's URLs (80 patterns, Django's own views) are enumerated as well,
+under one rule instead of one row each: anonymous visitors are sent to the admin
+login, every signed-in non-administrator gets 403, whatever the method. What an
+administrator does inside the admin is Django's admin (and tests/
+test_reporting_permissions.py's read-only checks), not a permission of ours.
+
+State-changing views accept POST only: their GET row is 405.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import URLResolver, get_resolver
+
+PERSONAS = ("anonymous", "staff", "staff2", "leader", "reviewer", "admin")
+LOGIN = 302  # anonymous visitors go to the login page
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, route)
+        else:
+            yield route
+
+
+ROUTES = sorted(_walk(get_resolver().url_patterns))
+PROJECT_ROUTES = [r for r in ROUTES if not r.startswith("admin/")]
+ADMIN_ROUTES = [r for r in ROUTES if r.startswith("admin/")]
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str
+    get: tuple  # status per persona, in PERSONAS order
+    post: tuple
+
+
+def every(status, anonymous=LOGIN):
+    """The same status for everyone signed in (anonymous: the login page)."""
+    return (anonymous, status, status, status, status, status)
+
+
+def only(allowed, refused, who, anonymous=LOGIN):
+    """`allowed` for the personas named in `who`, `refused` for the other signed-in ones."""
+    return (anonymous, *(allowed if name in who else refused for name in PERSONAS[1:]))
+
+
+PROJECT = {
+    "favicon.ico": Row("/favicon.ico", every(302, 302), every(302, 302)),
+    "accounts/login/": Row("/accounts/login/", every(200, 200), every(200, 200)),
+    "accounts/logout/": Row("/accounts/logout/", every(405, 405), every(302, 302)),
+    "accounts/password_change/": Row("/accounts/password_change/", every(200), every(200)),
+    "accounts/password_change/done/": Row(
+        "/accounts/password_change/done/", every(200), every(405)
+    ),
+    "i18n/setlang/": Row("/i18n/setlang/", every(302, 302), every(302, 302)),
+    "": Row("/", every(302), every(405)),
+    # "My reports" is for those who report: section staff and admins.
+    "reports/": Row("/reports/", only(200, 403, {"staff", "staff2", "admin"}), every(405)),
+    "reviews/": Row("/reviews/", only(200, 403, {"reviewer", "admin"}), every(405)),
+    "latest/<slug:page>/": Row("/latest/missing_reports/", every(302), every(405)),
+    "plans/<int:year>/": Row("/plans/2024/", every(200), every(405)),
+    "plans/<int:year>/pillars/<code:code>/": Row("/plans/2024/pillars/P6/", every(200), every(405)),
+    "plans/<int:year>/missing/": Row("/plans/2024/missing/", every(200), every(405)),
+    "plans/<int:year>/quarters/": Row(
+        "/plans/2024/quarters/", only(200, 403, {"admin"}), every(405)
+    ),
+    "plans/<int:year>/quarters/<int:quarter>/close/": Row(
+        "/plans/2024/quarters/3/close/", every(405), only(302, 403, {"admin"})
+    ),
+    # Reopening needs a reason: an empty POST is the form again with its error.
+    "plans/<int:year>/quarters/<int:quarter>/reopen/": Row(
+        "/plans/2024/quarters/3/reopen/", every(405), only(400, 403, {"admin"})
+    ),
+    "plans/<int:year>/indicators/<code:code>/": Row(
+        "/plans/2024/indicators/P6-04/", every(200), every(405)
+    ),
+    "plans/<int:year>/indicators/<code:code>/history/": Row(
+        "/plans/2024/indicators/P6-04/history/", every(200), every(405)
+    ),
+    # An empty POST names no version: the editor gets the conflict page (409), the
+    # others are refused before anything is read.
+    "plans/<int:year>/indicators/<code:code>/report/<int:quarter>/": Row(
+        "/plans/2024/indicators/P6-04/report/3/",
+        only(200, 403, {"staff", "leader", "reviewer", "admin"}),
+        only(409, 403, {"staff", "admin"}),
+    ),
+    "plans/<int:year>/indicators/<code:code>/report/<int:quarter>/review/": Row(
+        "/plans/2024/indicators/P6-04/report/3/review/",
+        every(405),
+        only(400, 403, {"reviewer", "admin"}),
+    ),
+    "plans/<int:year>/export/summary.csv": Row(
+        "/plans/2024/export/summary.csv", every(200), every(405)
+    ),
+    "plans/<int:year>/export/summary.xlsx": Row(
+        "/plans/2024/export/summary.xlsx", every(200), every(405)
+    ),
+    "plans/<int:year>/export/briefing.docx": Row(
+        "/plans/2024/export/briefing.docx?quarter=3&pillar=P4", every(200), every(405)
+    ),
+    "plans/<int:year>/export/briefing.pdf": Row(
+        "/plans/2024/export/briefing.pdf?quarter=3&pillar=P4", every(200), every(405)
+    ),
+    "plans/<int:year>/export/print/": Row("/plans/2024/export/print/", every(200), every(405)),
+    "plans/<int:year>/export/reports.csv": Row(
+        "/plans/2024/export/reports.csv", every(200), every(405)
+    ),
+    "plans/<int:year>/export/history.csv": Row(
+        "/plans/2024/export/history.csv", every(200), every(405)
+    ),
+}
+
+# Admin routes with regular expressions rather than converters: a path for each.
+ADMIN_PATHS = {
+    "admin/^(?P<app_label>auth|axes|accounts|targets)/$": "/admin/targets/",
+    "admin/(?P<url>.*)$": "/admin/no-such-page/",
+}
+# The admin's login page is its only page for anonymous visitors.
+ADMIN_LOGIN = "admin/login/"
+
+
+def _admin_path(route):
+    if route in ADMIN_PATHS:
+        return ADMIN_PATHS[route]
+    if "^" in route:  # simple-history's page of one version: <id>/history/<version>/
+        model = route.split("^", 1)[0]
+        return f"/{model}1/history/1/"
+    return "/" + re.sub(r"<[^>]+>", "1", route)
+
+
+def _admin_expected(route, persona):
+    if persona == "anonymous":
+        return 200 if route == ADMIN_LOGIN else LOGIN
+    return 403
+
+
+def _request(client, method, path):
+    return getattr(client, method)(path)
+
+
+def test_every_url_pattern_has_a_row():
+    assert set(PROJECT_ROUTES) == set(PROJECT), (
+        "URL patterns without a row (add one to PROJECT): "
+        f"{sorted(set(PROJECT_ROUTES) - set(PROJECT))}; rows without a URL: "
+        f"{sorted(set(PROJECT) - set(PROJECT_ROUTES))}"
+    )
+    assert len(ADMIN_ROUTES) > 50  # the admin is enumerated too (test_admin_urls below)
+    unmapped = [r for r in ADMIN_ROUTES if "(?P" in r and r not in ADMIN_PATHS]
+    assert not unmapped
+
+
+def test_project_urls(personas):
+    """Every row; a failure lists every cell that differs from the table."""
+    wrong = []
+    # Logging out ends the clients' sessions: that row goes last.
+    for route in sorted(
+        PROJECT_ROUTES, key=lambda route: PROJECT[route].path == "/accounts/logout/"
+    ):
+        row = PROJECT[route]
+        with transaction.atomic():  # each URL starts from the same data (a POST may close Q3)
+            # GET first, then POST; admin last (its POSTs close a quarter, log out…).
+            for method in ("get", "post"):
+                for persona, expected in zip(PERSONAS, getattr(row, method), strict=True):
+                    status = _request(personas[persona], method, row.path).status_code
+                    if status != expected:
+                        wrong.append(
+                            f"{method.upper()} {row.path} as {persona}: {status}, not {expected}"
+                        )
+            transaction.set_rollback(True)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_admin_urls(personas):
+    """One test for the 80 admin patterns (one rule; their cells are listed on failure)."""
+    wrong = []
+    for route in ADMIN_ROUTES:
+        path = _admin_path(route)
+        for method in ("get", "post"):
+            for persona in PERSONAS[:-1]:
+                status = _request(personas[persona], method, path).status_code
+                expected = _admin_expected(route, persona)
+                if status != expected:
+                    wrong.append(f"{method.upper()} {path} as {persona}: {status}, not {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_matrix_size():
+    """The figure for the issue's closing note: cells tried (persona × method × URL)."""
+    cells = len(PROJECT_ROUTES) * len(PERSONAS) * 2 + len(ADMIN_ROUTES) * (len(PERSONAS) - 1) * 2
+    print(f"URL x role cells: {cells} ({len(PROJECT_ROUTES)} project, {len(ADMIN_ROUTES)} admin)")
+    assert cells > 1000
