@@ -4,6 +4,8 @@ UTF-8 with a BOM (once, at the very start), CRLF line ends, one header row, plai
 numbers, empty cells for "no figure", and every text cell neutralised against
 formula injection (cells.py). The file is produced in chunks, so a million-row
 export streams in bounded memory; the header goes out before the first query runs.
+A table that PostgreSQL can write itself (`Table.copy`, pgcopy.py) streams its lines
+from `COPY` after the same BOM and header.
 """
 
 import csv
@@ -13,6 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from .cells import neutralise, one_decimal, plain_number, text_of
+from .pgcopy import copy_chunks
 from .rows import PERCENT
 
 BOM = "\ufeff"
@@ -43,6 +46,9 @@ def csv_chunks(table):
     buffer.write(BOM)
     writer.writerow([neutralise(header) for header in table.headers])
     yield _drain(buffer)
+    if table.copy is not None:
+        yield from copy_chunks(table.copy)
+        return
     columns = table.columns
     width = len(columns)
     tz = timezone.get_current_timezone()

@@ -48,6 +48,9 @@ class Table:
     columns: tuple
     rows: Iterable
     sheet_title: str = ""
+    # The same rows as CSV lines written by PostgreSQL (pgcopy.CopySource), when the
+    # table can be read that way; the CSV writer then streams them instead of `rows`.
+    copy: object = None
 
     @property
     def headers(self):

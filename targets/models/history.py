@@ -91,9 +91,9 @@ def iter_changes(records):
         .values_list(*HISTORY_QUERY)
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    field_labels = [_field_label(name) for name in HISTORY_FIELDS]
-    value_labels = [_value_labels(name) for name in HISTORY_FIELDS]
-    kind_labels = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+    field_labels = [field_label(name) for name in HISTORY_FIELDS]
+    value_labels = [choice_labels_of(name) for name in HISTORY_FIELDS]
+    kinds = kind_labels()
     nothing = (None,) * len(HISTORY_FIELDS)
     people, names = People(), IndicatorNames()
 
@@ -117,7 +117,7 @@ def iter_changes(records):
             "indicator": names.name(name_zh, name_en),
             "quarter": quarter,
             "kind": kind,
-            "kind_label": kind_labels.get(kind, kind),
+            "kind_label": kinds.get(kind, kind),
             "reason": reason or "",
         }
         changed = []
@@ -140,11 +140,17 @@ def iter_changes(records):
         previous = values
 
 
-def _field_label(name):
+def kind_labels():
+    """What a historical row records, in the active language: {"+": "Created", …}."""
+    return {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+
+
+def field_label(name):
     return str(capfirst(QuarterlyReport._meta.get_field(name).verbose_name))
 
 
-def _value_labels(name):
+def choice_labels_of(name):
+    """{value: label} of a field with choices (states), or None."""
     choices = {"milestone_state": QuarterlyReport.MilestoneState, "state": QuarterlyReport.State}
     return choice_labels(choices[name]) if name in choices else None
 

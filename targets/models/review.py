@@ -10,7 +10,7 @@ query over the reports' history, whatever its length.
 import difflib
 from dataclasses import dataclass, field
 
-from .history import People, _field_label, _value_labels
+from .history import People, choice_labels_of, field_label
 from .report import QuarterlyReport
 
 # What staff enter, in the order a reviewer reads it.
@@ -105,8 +105,8 @@ def review_trails(reports):
     for row in rows:
         by_report.setdefault(row[0], []).append(row)
     people = People()
-    state_labels = _value_labels("state")
-    value_labels = {name: _value_labels(name) for name in TRAIL_FIELDS}
+    state_labels = choice_labels_of("state")
+    value_labels = {name: choice_labels_of(name) for name in TRAIL_FIELDS}
     current = {report.pk: report for report in reports}
     return {
         report_id: _trail(current[report_id], rows, people, state_labels, value_labels)
@@ -154,7 +154,7 @@ def _trail(report, rows, people, state_labels, value_labels):
         trail.fields.append(
             FieldChange(
                 name=name,
-                label=_field_label(name),
+                label=field_label(name),
                 first=labels.get(old, old),
                 now=labels.get(new, new),
                 segments=diff_segments(old, new) if name in NARRATIVE_FIELDS else (),

@@ -1,0 +1,244 @@
+"""CSV bodies written by PostgreSQL itself: the raw exports at the speed of `COPY`.
+
+On PostgreSQL the reports and history exports do not build rows in Python: one
+`COPY (SELECT …) TO STDOUT` returns each CSV line ready-made — numbers plain, dates
+and times in the site's time zone, labels in the request's language, every text
+neutralised against formula injection and quoted exactly as Python's `csv` module
+quotes it — and `copy_chunks` passes the lines on in 64 KB chunks. The bytes are
+those of the Python writer (csvfile.py) for the same rows; tests/test_export_copy.py
+compares the two on data built to hit every rule. SQLite keeps the Python writer.
+
+How a line comes out: the SELECT returns one text column per row, the whole CSV
+line ending in a carriage return. COPY's text format escapes backslashes and
+control characters (`\\\\`, `\\r`, `\\n`, `\\t`…) and ends each row with a newline;
+`codecs.escape_decode` turns the escapes back, so each line ends in CRLF. No row is
+ever NULL (which COPY would write as `\\N`).
+"""
+
+import codecs
+from dataclasses import dataclass
+
+from django.db import connections
+from django.utils import timezone, translation
+
+from .cells import NEUTRALISER
+
+# What `cells.neutralise` treats as a formula trigger and as a blank before one, as
+# code point ranges for the database (NUL excluded: PostgreSQL text cannot hold it).
+# Scanning all of Unicode with the predicates of cells.py takes over a second, so the
+# ranges are written out here; tests/test_export_copy.py scans and compares them.
+TRIGGER_RANGES = (
+    (0x1, 0x1F),
+    (0x2B, 0x2B),
+    (0x2D, 0x2D),
+    (0x3D, 0x3D),
+    (0x40, 0x40),
+    (0x7F, 0x7F),
+    (0x207A, 0x207A),
+    (0x207C, 0x207C),
+    (0x208A, 0x208A),
+    (0x208C, 0x208C),
+    (0x2212, 0x2212),
+    (0xFB29, 0xFB29),
+    (0xFE62, 0xFE63),
+    (0xFE66, 0xFE66),
+    (0xFE6B, 0xFE6B),
+    (0xFF0B, 0xFF0B),
+    (0xFF0D, 0xFF0D),
+    (0xFF1D, 0xFF1D),
+    (0xFF20, 0xFF20),
+)
+BLANK_RANGES = (
+    (0x9, 0xD),
+    (0x1C, 0x20),
+    (0x85, 0x85),
+    (0xA0, 0xA0),
+    (0xAD, 0xAD),
+    (0x600, 0x605),
+    (0x61C, 0x61C),
+    (0x6DD, 0x6DD),
+    (0x70F, 0x70F),
+    (0x890, 0x891),
+    (0x8E2, 0x8E2),
+    (0x1680, 0x1680),
+    (0x180E, 0x180E),
+    (0x2000, 0x200F),
+    (0x2028, 0x202F),
+    (0x205F, 0x2064),
+    (0x2066, 0x206F),
+    (0x3000, 0x3000),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+)
+
+CHUNK_BYTES = 64 * 1024
+# Python's csv module (QUOTE_MINIMAL, excel dialect) quotes a cell holding one of these.
+NEEDS_QUOTES = '[",\r\n]'
+
+
+def _chars(ranges):
+    return "".join(chr(c) for low, high in ranges for c in range(low, high + 1))
+
+
+def _bracket(ranges):
+    """A regular-expression bracket of the ranges, as character-entry escapes."""
+
+    def escape(code):
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+    return (
+        "["
+        + "".join(escape(lo) + ("" if lo == hi else "-" + escape(hi)) for lo, hi in ranges)
+        + "]"
+    )
+
+
+TRIGGERS = _chars(TRIGGER_RANGES)
+BLANKS = _chars(BLANK_RANGES)
+BLANKS_THEN_TRIGGER = "^" + _bracket(BLANK_RANGES) + "+" + _bracket(TRIGGER_RANGES)
+# Python's str.strip() (User.get_full_name) strips the white space among the blanks.
+SPACE_RANGES = tuple(
+    r for r in BLANK_RANGES if all(chr(c).isspace() for c in range(r[0], r[1] + 1))
+)
+SPACES_AT_ENDS = f"^{_bracket(SPACE_RANGES)}+|{_bracket(SPACE_RANGES)}+$"
+
+
+@dataclass(frozen=True)
+class CopySource:
+    """A SELECT of one text column, the CSV line of each row ending in a carriage
+    return, with its parameters (bound client-side: COPY takes no server parameters)."""
+
+    sql: str
+    params: tuple
+
+
+def literal(text):
+    """`text` as an SQL string literal in a statement that also binds %s parameters.
+
+    Quotes are doubled (standard-conforming strings, PostgreSQL's default, take
+    backslashes as they are) and so are percent signs, which the client-side binding
+    would otherwise read as placeholders.
+    """
+    return "'" + str(text).replace("'", "''").replace("%", "%%") + "'"
+
+
+def text_cell(column):
+    """The CSV cell of a text column: "" for NULL, neutralised (cells.neutralise),
+    then quoted as Python's csv module quotes (QUOTE_MINIMAL: a comma, a double
+    quote, CR or LF). Neutralising only adds a leading quote mark, which never
+    changes whether the cell needs quoting, so that is decided on the value itself.
+    """
+    neutral = (
+        f"CASE WHEN {column} IS NULL OR {column} = '' THEN '' "
+        f"WHEN strpos({literal(TRIGGERS)}, left({column}, 1)) > 0 "
+        f"OR (strpos({literal(BLANKS)}, left({column}, 1)) > 0 "
+        f"AND {column} ~ {literal(BLANKS_THEN_TRIGGER)}) "
+        f"THEN {literal(NEUTRALISER)} || {column} ELSE {column} END"
+    )
+    return (
+        f"CASE WHEN {column} ~ {literal(NEEDS_QUOTES)} "
+        f"THEN '\"' || replace({neutral}, '\"', '\"\"') || '\"' ELSE {neutral} END"
+    )
+
+
+# Values as the CSV writer prints them (csvfile.csv_cell); they never need quoting
+# or neutralising.
+
+
+def number(expr):
+    """A decimal or integer, plain: 10.00 -> 10, 2.50 -> 2.5; NULL -> ""."""
+    return f"COALESCE(trim_scale(({expr})::numeric)::text, '')"
+
+
+def date(expr):
+    return f"COALESCE(to_char({expr}, 'YYYY-MM-DD'), '')"
+
+
+def local_datetime(expr):
+    """To the second, in the request's time zone (cells.text_of / local_datetime)."""
+    tz = literal(timezone.get_current_timezone_name())
+    return f"COALESCE(to_char({expr} AT TIME ZONE {tz}, 'YYYY-MM-DD HH24:MI:SS'), '')"
+
+
+# Texts made from a row's values, in the active language; text_cell then writes them.
+
+
+def label(expr, labels, *, otherwise_value):
+    """A choice by its label (`labels`: {value: label}); a value without a label is
+    shown as itself (`otherwise_value`) or as ""."""
+    cases = " ".join(
+        f"WHEN {literal(value)} THEN {literal(text)}" for value, text in labels.items()
+    )
+    otherwise = expr if otherwise_value else "''"
+    return f"CASE {expr} {cases} ELSE {otherwise} END"
+
+
+def indicator_name(name_zh, name_en):
+    """An indicator's name in the active language (BilingualNameMixin.name)."""
+    if (translation.get_language() or "").startswith("en"):
+        return f"CASE WHEN {name_en} <> '' THEN {name_en} ELSE {name_zh} END"
+    return name_zh
+
+
+def person(user_id, username, first_name, last_name):
+    """`get_full_name()` or the username, as `history.People` shows a user."""
+    full = f"regexp_replace({first_name} || ' ' || {last_name}, {literal(SPACES_AT_ENDS)}, '', 'g')"
+    return (
+        f"CASE WHEN {user_id} IS NULL THEN NULL "
+        f"WHEN {first_name} = '' AND {last_name} = '' THEN {username} "
+        f"ELSE COALESCE(NULLIF({full}, ''), {username}) END"
+    )
+
+
+def csv_lines(inner, params, columns, order):
+    """The CopySource of the CSV lines over the rows `r` of `inner` (SQL with `params`).
+
+    `columns`: (expression over `r`, is_text) per CSV column, in order. The
+    expressions are computed once per row in a subquery (OFFSET 0 keeps PostgreSQL
+    from folding it into the outer query, where each would be computed as often as
+    the cell rules name it); text ones are then neutralised and quoted. `order`: the
+    ORDER BY expressions over `r`.
+    """
+    computed = [f"{expr} AS c_{n}" for n, (expr, _text) in enumerate(columns)]
+    computed += [f"{expr} AS o_{n}" for n, expr in enumerate(order)]
+    cells = [text_cell(f"d.c_{n}") if text else f"d.c_{n}" for n, (_e, text) in enumerate(columns)]
+    line = " || ',' || ".join(f"({cell})" for cell in cells) + " || chr(13)"
+    ordering = ", ".join(f"d.o_{n}" for n in range(len(order)))
+    sql = (
+        f"SELECT {line} FROM (SELECT {', '.join(computed)} FROM ({inner}) AS r OFFSET 0) AS d "
+        f"ORDER BY {ordering}"
+    )
+    return CopySource(sql=sql, params=tuple(params))
+
+
+def copy_chunks(source, using="default"):
+    """Yield the CSV lines of `source` as UTF-8 bytes, about 64 KB at a time."""
+    connection = connections[using]
+    connection.ensure_connection()
+    statement = f"COPY ({source.sql}) TO STDOUT"
+    if connection.queries_logged:
+        # Counted like any query (assertNumQueries, the debug toolbar): COPY goes
+        # through psycopg's own cursor, past Django's logging wrapper.
+        connection.queries_log.append({"sql": statement, "time": "0.000"})
+    with connection.connection.cursor() as cursor, cursor.copy(statement, source.params) as copy:
+        pending, size = [], 0
+        for row in copy:
+            pending.append(row)
+            size += len(row)
+            if size >= CHUNK_BYTES:
+                yield _unescape(pending)
+                pending, size = [], 0
+        if pending:
+            yield _unescape(pending)
+
+
+def _unescape(rows):
+    """COPY's text escapes undone: rows are whole, so no escape is cut in two."""
+    return codecs.escape_decode(b"".join(rows))[0]
