@@ -147,9 +147,11 @@ def test_copy_writes_the_same_bytes_as_the_python_writer(messy, users, language,
             assert by_copy.count(b"\r\n") > 60  # the messy rows are there, not just a header
     if reader == "staff2":  # drafts of other sections are left out by both
         assert b"\r\n" in by_copy
-        assert QuarterlyReport.history.filter(state="draft").exclude(
-            indicator__lead_section=user.section
-        ).exists()
+        assert (
+            QuarterlyReport.history.filter(state="draft")
+            .exclude(indicator__lead_section=user.section)
+            .exists()
+        )
 
 
 def test_the_character_sets_are_those_of_the_neutralising_rule():
