@@ -17,6 +17,7 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 """
 
 import rules
+from django.db.models import Q
 
 from accounts.models import User
 
@@ -74,5 +75,26 @@ rules.add_perm(
     "targets.read_report", is_signed_in & (report_is_published | reads_drafts_of_its_indicator)
 )
 rules.add_perm("targets.edit_report", is_admin | (is_section_staff & leads_indicator))
+
+
+def reports_readable_filter(user):
+    """`targets.read_report` over many reports at once, for querysets of reports or of
+    their historical rows: None when `user` may read them all, else the Q of those
+    they may (the published ones, and the drafts of their section's indicators).
+    Written beside the permission so that the two cannot drift; tests/test_privacy.py
+    checks that they agree for every user and report.
+    """
+    from .models import QuarterlyReport
+
+    if not is_signed_in(user):
+        return Q(pk__in=[])
+    if is_admin(user) or is_leader(user) or is_reviewer(user):
+        return None
+    published = Q(state__in=QuarterlyReport.COUNTED_STATES)
+    if is_section_staff(user):
+        return published | Q(indicator__lead_section_id=user.section_id)
+    return published
+
+
 rules.add_perm("targets.review_report", is_admin | is_reviewer)
 rules.add_perm("targets.close_quarter", is_admin)

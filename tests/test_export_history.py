@@ -287,14 +287,13 @@ def _grow_history(plan, times, user):
 @pytest.mark.parametrize("url", [REPORTS_URL, HISTORY_URL])
 def test_query_count_is_fixed(leader_client, demo, users, django_assert_num_queries, url):
     keys = REPORT_KEYS if url == REPORTS_URL else HISTORY_KEYS
-    # 1 session, 2 user, 3 plan, 4 the plan's indicators and lead sections (whose
-    # drafts may the user read: targets.read_report), 5 the rows (+ indicator, author
-    # or history user), streamed in chunks of 2000 (SQLite fetches them from the one
-    # cursor; PostgreSQL through a server-side cursor: still one query)
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 plan, 4 the rows (+ indicator, author or history user;
+    # what the user may read is a filter in the same query), streamed (SQLite in
+    # chunks of 2000 from the one cursor; PostgreSQL through COPY: still one query)
+    with django_assert_num_queries(4):
         _text, _header, small = read(leader_client.get(url), keys)
     added = _grow_history(demo, 60, users["admin"])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         _text, _header, large = read(leader_client.get(url), keys)
     # reports: one row each; history: a creation (figure, state) and a change
     # (figure, progress) per new report

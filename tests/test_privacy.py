@@ -117,6 +117,9 @@ def test_the_rule_and_the_queryset_agree(demo, draft, reworked):
     """`read_report` (one report) and `readable_by` (lists, exports) are one rule."""
     reports = list(QuarterlyReport.objects.select_related("indicator"))
     assert any(not r.counts for r in reports)
+    # Beside the demo's personas: an account switched off, and staff with no section.
+    User.objects.create(username="gone", role=User.Role.LEADER, is_active=False)
+    User.objects.create(username="loose", role=User.Role.STAFF)
     for user in User.objects.all():
         readable = set(QuarterlyReport.objects.readable_by(user).values_list("pk", flat=True))
         for report in reports:

@@ -53,40 +53,24 @@ class QuarterlyReportQuerySet(models.QuerySet):
         """Reports whose figures count on dashboards and exports: submitted or approved."""
         return self.filter(state__in=QuarterlyReport.COUNTED_STATES)
 
-    def readable_by(self, user, indicators=None):
+    def readable_by(self, user):
         """The reports `user` may read (targets/rules.py, `targets.read_report`)."""
-        return readable_by(self, user, indicators)
+        return readable_by(self, user)
 
 
-def readable_by(records, user, indicators=None):
+def readable_by(records, user):
     """`records` (reports, or their historical rows) narrowed to what `user` may read.
 
     The rule is `targets.read_report` in targets/rules.py: a submitted or approved
     report is read by every signed-in user; a draft or a returned report only by
-    those who may read the drafts of its indicator (`targets.read_drafts`). The
-    historical rows follow the same rule row by row, so nobody else sees a draft's
-    version in the history either.
-
-    `indicators`: the indicators the records belong to — one `Indicator` (no query),
-    or a queryset (one light query; by default, those of `records`).
+    those who may read the drafts of its indicator. The historical rows follow the
+    same rule row by row, so nobody else sees a draft's version in the history
+    either. A filter (`reports_readable_filter`), no query of its own.
     """
-    from .indicator import Indicator
+    from ..rules import reports_readable_filter
 
-    if isinstance(indicators, Indicator):
-        indicators = [indicators]
-    elif indicators is None:
-        indicators = Indicator.objects.filter(pk__in=records.values("indicator_id"))
-    if not isinstance(indicators, list):
-        indicators = indicators.only("pk", "lead_section_id")
-    allowed, hidden = [], False
-    for indicator in indicators:
-        if user.has_perm("targets.read_drafts", indicator):
-            allowed.append(indicator.pk)
-        else:
-            hidden = True
-    if not hidden:
-        return records
-    return records.filter(Q(state__in=QuarterlyReport.COUNTED_STATES) | Q(indicator_id__in=allowed))
+    readable = reports_readable_filter(user)
+    return records if readable is None else records.filter(readable)
 
 
 class QuarterlyReport(RecordedSaveMixin, models.Model):

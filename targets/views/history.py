@@ -16,7 +16,7 @@ from .common import get_indicator, get_plan
 def indicator_history(request, year, code):
     plan = get_plan(year)
     indicator = get_indicator(plan, code)
-    records = readable_by(history_records(indicator=indicator), request.user, indicator)
+    records = readable_by(history_records(indicator=indicator), request.user)
     changes = list(iter_changes(records))
     changes.sort(key=lambda change: change.when, reverse=True)  # newest first
     return render(
