@@ -236,8 +236,11 @@ def history_copy(records):
 
     The rule of `iter_changes`, in SQL: each historical row is compared with the
     previous row of the same report among `records` (LAG over the report's rows by
-    time), and yields one line per field that changed — on a report's first row, per
-    field given a value — or one line without a field when none did, or for a delete.
+    time) and writes one line per field that changed — on a report's first row, per
+    field given a value — or one line without a field when none did, and for a
+    delete. A historical row's lines come out as one block (one COPY row), so the
+    lines are never sorted one by one, and what they share (when, who, which
+    indicator, why) is written once per block.
     """
     identity = (
         "id",
@@ -256,51 +259,58 @@ def history_copy(records):
     )
     fields = (*identity, *HISTORY_FIELDS)
     rows, params = _aliased(records, fields)
-    c = {field: f"r_{n}" for n, field in enumerate(fields)}  # column names of `rows`
-    previous = ", ".join(f"lag({c[f]}) OVER w AS p_{n}" for n, f in enumerate(HISTORY_FIELDS))
-    compared = (  # each historical row beside the previous one of its report
-        f"SELECT *, row_number() OVER w AS rn, {previous} FROM ({rows}) AS r "
-        f"WINDOW w AS (PARTITION BY {c['id']} ORDER BY {c['history_date']}, {c['history_id']})"
-    )
-    changes, unchanged = [], []
-    for n, name in enumerate(HISTORY_FIELDS):
-        new, old = f"h.{c[name]}", f"h.p_{n}"
-        changed = (
-            f"CASE WHEN h.rn = 1 THEN {new} IS NOT NULL AND {new}::text <> '' "
-            f"ELSE {old} IS DISTINCT FROM {new} END"
-        )
-        unchanged.append(f"NOT ({changed})")
-        changes.append(
-            f"({n + 1}, {changed}, {pgcopy.literal(field_label(name))}, "
-            f"{_shown(name, old)}, {_shown(name, new)})"
-        )
-    kind = f"h.{c['history_type']}"
-    inner = (
-        f"SELECT h.*, f.ord, f.label, f.old, f.new FROM ({compared}) AS h CROSS JOIN LATERAL ("
-        f"SELECT v.ord, v.label, v.old, v.new FROM (VALUES {', '.join(changes)}) "
-        f"AS v(ord, changed, label, old, new) WHERE v.changed AND {kind} <> '-' "
-        "UNION ALL SELECT 0, ''::text, NULL::text, NULL::text "
-        f"WHERE {kind} = '-' OR ({' AND '.join(unchanged)})"
-        ") AS f"
-    )
-    x = {field: f"r.r_{n}" for n, field in enumerate(fields)}
+    r = {field: f"r_{n}" for n, field in enumerate(fields)}  # the columns of `rows`
+    keys = ", ".join(r[f] for f in ("id", "history_date", "history_id"))
+    count = len(HISTORY_FIELDS)
     author = [
-        x["history_user" + part] for part in ("_id", "__username", "__first_name", "__last_name")
+        r["history_user" + part] for part in ("_id", "__username", "__first_name", "__last_name")
     ]
-    columns = [
-        (pgcopy.local_datetime(x["history_date"]), PLAIN),
-        (pgcopy.person(*author), TEXT),
-        (x["indicator__code"], TEXT),
-        (pgcopy.indicator_name(x["indicator__name_zh"], x["indicator__name_en"]), TEXT),
-        (pgcopy.number(x["quarter"]), PLAIN),
-        (pgcopy.label(x["history_type"], kind_labels(), otherwise_value=True), TEXT),
-        ("r.label", TEXT),
-        ("r.old", TEXT),
-        ("r.new", TEXT),
-        (x["history_change_reason"], TEXT),
+    # 1. Each historical row beside the previous one of its report, with what all its
+    # lines show computed once.
+    compared = (
+        "SELECT *, row_number() OVER w AS rn, "
+        + ", ".join(f"lag({r[f]}) OVER w AS p_{n}" for n, f in enumerate(HISTORY_FIELDS))
+        + f", {pgcopy.local_datetime(r['history_date'])} AS at"
+        + f", {pgcopy.person(*author)} AS who"
+        + f", {pgcopy.indicator_name(r['indicator__name_zh'], r['indicator__name_en'])} AS name"
+        + f", {pgcopy.number(r['quarter'])} AS quarter"
+        + f", {pgcopy.label(r['history_type'], kind_labels(), otherwise_value=True)} AS what"
+        + f" FROM ({rows}) AS r WINDOW w AS "
+        f"(PARTITION BY {r['id']} ORDER BY {r['history_date']}, {r['history_id']})"
+    )
+    # 2. The cells every line of the row shares, written once; which fields changed.
+    cells = (pgcopy.text_cell(c) for c in ("who", r["indicator__code"], "name", "what"))
+    head = ", ".join(("at", *list(cells)[:3], "quarter", pgcopy.text_cell("what")))
+    changed = [
+        f"CASE WHEN rn = 1 THEN {r[name]} IS NOT NULL AND {r[name]}::text <> '' "
+        f"ELSE p_{n} IS DISTINCT FROM {r[name]} END AS changed_{n}"
+        for n, name in enumerate(HISTORY_FIELDS)
     ]
-    order = (x["id"], x["history_date"], x["history_id"], "r.ord")
-    return pgcopy.csv_lines(inner, params, columns, order)
+    values = [f"{r[name]} AS v_{n}, p_{n}" for n, name in enumerate(HISTORY_FIELDS)]
+    described = (
+        f"SELECT {keys}, {r['history_type']} AS kind, concat_ws(',', {head}) AS head, "
+        f"{pgcopy.text_cell(r['history_change_reason'])} AS why, "
+        f"{', '.join(changed)}, {', '.join(values)} "
+        f"FROM ({compared}) AS h ORDER BY {keys} OFFSET 0"
+    )
+    # 3. The block: a line per changed field (its old and new values written only
+    # then), or the line without a field; lines joined by CRLF, and a last CR, as COPY
+    # ends each of its rows with LF. The ORDER BYs above are the window's own order,
+    # so PostgreSQL sorts only once.
+    lines = [
+        f"CASE WHEN kind <> '-' AND changed_{n} THEN concat_ws(',', head, "
+        f"{pgcopy.text_cell(pgcopy.literal(field_label(name)))}, "
+        f"{pgcopy.text_cell(_shown(name, f'p_{n}'))}, {pgcopy.text_cell(_shown(name, f'v_{n}'))}, "
+        "why) END"
+        for n, name in enumerate(HISTORY_FIELDS)
+    ]
+    unchanged = " AND ".join(f"NOT changed_{n}" for n in range(count))
+    lines.append(
+        f"CASE WHEN kind = '-' OR ({unchanged}) THEN concat_ws(',', head, '', '', '', why) END"
+    )
+    block = f"concat_ws(chr(13) || chr(10), {', '.join(lines)}) || chr(13)"
+    sql = f"SELECT {block} FROM ({described}) AS d ORDER BY {keys}"
+    return pgcopy.CopySource(sql=sql, params=tuple(params))
 
 
 def _shown(name, expr):
