@@ -11,6 +11,9 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 | targets.read_drafts (obj: indicator) | its lead section's staff; leaders, reviewers, admins |
 | targets.read_report (obj: report) | submitted or approved: everyone signed in; a draft or |
 |   | a returned report: those who may read the drafts of its indicator |
+| targets.read_ledger_entry (obj: ledger entry) | as its quarter's report: published, |
+|   | everyone signed in; otherwise those who may read the drafts of its indicator. |
+|   | Its evidence files follow it (ledger.views.evidence) |
 | targets.edit_report (obj: indicator) | staff of the indicator's lead section; admins |
 | targets.review_report | reviewers (the planning office); admins |
 | targets.close_quarter | admins |
@@ -59,6 +62,26 @@ def reads_drafts_of_its_indicator(user, report):
     return report is not None and user.has_perm("targets.read_drafts", report.indicator)
 
 
+@rules.predicate
+def entry_is_published(user, entry):
+    """The report of the entry's quarter is submitted or approved (one query)."""
+    from .models import QuarterlyReport
+
+    return (
+        entry is not None
+        and QuarterlyReport.objects.filter(
+            indicator_id=entry.indicator_id,
+            quarter=entry.quarter,
+            state__in=QuarterlyReport.COUNTED_STATES,
+        ).exists()
+    )
+
+
+@rules.predicate
+def reads_drafts_of_entry_indicator(user, entry):
+    return entry is not None and user.has_perm("targets.read_drafts", entry.indicator)
+
+
 is_signed_in = rules.is_authenticated & rules.is_active
 
 rules.add_perm("targets.view_plan", is_signed_in)
@@ -72,6 +95,11 @@ rules.add_perm(
 )
 rules.add_perm(
     "targets.read_report", is_signed_in & (report_is_published | reads_drafts_of_its_indicator)
+)
+# A ledger entry (台账) is read as the report it stands behind; so are its files.
+rules.add_perm(
+    "targets.read_ledger_entry",
+    is_signed_in & (reads_drafts_of_entry_indicator | entry_is_published),
 )
 rules.add_perm("targets.edit_report", is_admin | (is_section_staff & leads_indicator))
 rules.add_perm("targets.review_report", is_admin | is_reviewer)
