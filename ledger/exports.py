@@ -60,11 +60,15 @@ def ledger_rows(entries):
         )
 
 
-def ledger_table(plan, entries, what):
-    """The ledger of `entries`; `what` names the scope ("P3-04", "P3", the plan)."""
+def ledger_table(plan, entries, what=""):
+    """The ledger of `entries`; `what` names the scope ("P3-04", "P3"; "" the plan)."""
+    if what:
+        title = _("%(plan)s — ledger (台账) of %(what)s") % {"plan": plan.name, "what": what}
+    else:
+        title = _("%(plan)s — ledger (台账)") % {"plan": plan.name}
     return Table(
-        title=_("%(plan)s — ledger (台账) of %(what)s") % {"plan": plan.name, "what": what},
-        sheet_title=_("Ledger %(what)s") % {"what": what},
+        title=title,
+        sheet_title=(_("Ledger %(what)s") % {"what": what}) if what else _("Ledger"),
         columns=LEDGER_COLUMNS,
         rows=ledger_rows(entries),
     )

@@ -59,7 +59,10 @@ class EvidenceField(forms.Field):
 class EntryForm(forms.ModelForm):
     files = EvidenceField(label=gettext_lazy("Add evidence files"), required=False)
     remove_files = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Remove files"), coerce=int, required=False
+        label=gettext_lazy("Remove files"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     confirm_distinct = forms.BooleanField(
         label=gettext_lazy("Yes, this is a different item"), required=False
@@ -70,7 +73,7 @@ class EntryForm(forms.ModelForm):
         model = LedgerEntry
         fields = ["name", "date", "division", "document_number", "note"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "note": forms.Textarea(attrs={"rows": 1}),
         }
 
@@ -164,6 +167,11 @@ class BaseEntryFormSet(forms.BaseModelFormSet):
         )
         self.add_fields(form, None)
         return form
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this item from the ledger")
 
     def _kept(self):
         """The rows that stay (not removed), with a name."""

@@ -54,8 +54,8 @@ def _ledger_scope(request, year):
     """The entries `request.user` may export, narrowed by `?indicator=` or `?pillar=`
     (an unknown code is a 404), and the scope's name for the file and title."""
     scope = _export_scope(request, year)
-    indicators = scope.indicators.select_related("pillar")
-    what = str(scope.plan.year)
+    indicators = scope.indicators
+    what = ""
     if code := request.GET.get("indicator"):
         indicators = indicators.filter(code=code)
         what = code
@@ -76,7 +76,7 @@ def _ledger_scope(request, year):
 @never_cache
 def ledger_csv(request, year):
     plan, entries, what = _ledger_scope(request, year)
-    return _stream_csv(ledger_table(plan, entries, what), _file_name(plan, f"ledger-{what}", "csv"))
+    return _stream_csv(ledger_table(plan, entries, what), _file_name(plan, _named(what), "csv"))
 
 
 @login_required
@@ -87,4 +87,9 @@ def ledger_xlsx(request, year):
     response = HttpResponse(
         workbook_bytes(ledger_table(plan, entries, what)), content_type=XLSX_CONTENT_TYPE
     )
-    return _attach(response, _file_name(plan, f"ledger-{what}", "xlsx"))
+    return _attach(response, _file_name(plan, _named(what), "xlsx"))
+
+
+def _named(what):
+    """The file name's part: "ledger" for the plan, "ledger-P3" for a pillar."""
+    return f"ledger-{what}" if what else "ledger"
