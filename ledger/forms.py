@@ -201,7 +201,8 @@ class BaseEntryFormSet(forms.BaseModelFormSet):
         ]
         seen = []
         for form in kept:
-            normalised = normalise(form.cleaned_data["name"])
+            name = form.cleaned_data["name"]  # add_error() takes it out of cleaned_data
+            normalised = normalise(name)
             same = next((e for e in [*others, *seen] if e.normalized_name == normalised), None)
             if same is not None:
                 form.add_error("name", self._duplicate_message(same))
@@ -210,7 +211,7 @@ class BaseEntryFormSet(forms.BaseModelFormSet):
                 if near:
                     form.add_error("name", self._near_message(near))
                     form.add_error("confirm_distinct", _("Confirm that it is a different item."))
-            seen.append(_Named(form.cleaned_data["name"], normalised, self.quarter, None))
+            seen.append(_Named(name, normalised, self.quarter, None))
 
     def _link(self, entry):
         if entry.pk is None:

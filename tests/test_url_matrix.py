@@ -144,6 +144,7 @@ def _path(row):
     evidence = EvidenceFile.objects.filter(entry__indicator__code="P3-04", entry__quarter=1)
     return row.path.format(evidence=evidence.order_by("pk").first().pk)
 
+
 # Admin routes with regular expressions rather than converters: a path for each.
 ADMIN_PATHS = {
     "admin/^(?P<app_label>auth|axes|accounts|targets|ledger)/$": "/admin/targets/",
