@@ -15,6 +15,10 @@ class QuarterEntries:
     entries: list
 
     @property
+    def heading_id(self):
+        return f"ledger-q{self.quarter}"
+
+    @property
     def counts(self):
         """Whether these items are behind a figure that counts (submitted or approved)."""
         return self.report is not None and self.report.counts

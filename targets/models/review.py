@@ -173,6 +173,11 @@ class QueueItem:
     trail: ReviewTrail
     entries: list | None = None  # the quarter's ledger items, for an indicator with a ledger
 
+    @property
+    def heading_id(self):
+        """The id of the card's heading (review_queue.html), which names its items' table."""
+        return f"queue-{self.report.pk}"
+
 
 def review_queue(plan):
     """The plan's submitted reports, oldest quarter first, as `QueueItem`s.
