@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "targets",
+    "ledger",
 ]
 
 MIDDLEWARE = [
@@ -230,8 +231,36 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded evidence files (the ledger's 台账 files): stored through Django's storage API,
+# never served from a public URL (there is no MEDIA_URL route): the ledger's download
+# view applies the report's permission and streams them. MEDIA_ROOT lies outside the
+# static files. Several app servers share one S3-compatible bucket instead
+# (KPI_FILE_STORAGE=s3, django-storages; docs/deploy.md).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+KPI_FILE_STORAGE = env_choice("KPI_FILE_STORAGE", "local", ("local", "s3"))
+if KPI_FILE_STORAGE == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET", required=True),
+            "endpoint_url": env_str("S3_ENDPOINT_URL"),
+            "region_name": env_str("S3_REGION"),
+            "access_key": env_str("S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+            "location": env_str("S3_PREFIX", ""),
+            # Private objects, never overwritten; the app streams them itself.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _DEFAULT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -399,6 +428,18 @@ def env_date(name):
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), not {value!r}.") from None
 
+
+# Evidence files of the ledger: the types accepted (recognised from the content, not the
+# name: ledger/evidence.py) and the largest size, in megabytes.
+EVIDENCE_TYPES_KNOWN = ("pdf", "ofd", "jpeg", "png", "docx", "xlsx")
+KPI_EVIDENCE_TYPES = env_list("KPI_EVIDENCE_TYPES", EVIDENCE_TYPES_KNOWN)
+if not KPI_EVIDENCE_TYPES or not set(KPI_EVIDENCE_TYPES) <= set(EVIDENCE_TYPES_KNOWN):
+    raise ImproperlyConfigured(
+        f"KPI_EVIDENCE_TYPES must list some of {', '.join(EVIDENCE_TYPES_KNOWN)}."
+    )
+KPI_EVIDENCE_MAX_MB = env_int("KPI_EVIDENCE_MAX_MB", 20)
+if KPI_EVIDENCE_MAX_MB < 1:
+    raise ImproperlyConfigured("KPI_EVIDENCE_MAX_MB must be at least 1.")
 
 # Pins "today" (YYYY-MM-DD) for demos and tests; unset in production.
 KPI_TODAY = env_date("KPI_TODAY")

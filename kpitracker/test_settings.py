@@ -5,8 +5,11 @@ production checks in settings.py are exercised; only the values they require
 are supplied here.
 """
 
+import atexit
 import datetime
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -17,8 +20,14 @@ os.environ.setdefault("HTTPS", "0")
 # tests switch to it themselves.
 os.environ["CHARTJS_SOURCE"] = "vendored"
 
+# Evidence files go to a directory of this test run, never to the developer's media/.
+os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="kpitracker-test-media-")
+os.environ["KPI_FILE_STORAGE"] = "local"
+
 from .settings import *  # noqa: F403
 from .settings import STORAGES
+
+atexit.register(shutil.rmtree, os.environ["MEDIA_ROOT"], ignore_errors=True)
 
 # The manifest storage needs collectstatic first; tests of the manifest run it
 # themselves (test_static.py), the rest serve files as they are.

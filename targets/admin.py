@@ -39,8 +39,17 @@ class PlanElementAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name_zh", "kind", "comparison", "target", "unit", "lead_section"]
-    list_filter = ["plan", "pillar", "kind", "lead_section"]
+    list_display = [
+        "code",
+        "name_zh",
+        "kind",
+        "comparison",
+        "target",
+        "unit",
+        "lead_section",
+        "ledger",
+    ]
+    list_filter = ["plan", "pillar", "kind", "lead_section", "ledger"]
     list_select_related = ["plan", "pillar", "lead_section"]
     list_editable = ["lead_section"]
     search_fields = ["code", "name_zh", "name_en"]
@@ -59,6 +68,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
                     "target",
                     "last_year_value",
                     "lead_section",
+                    "ledger",
                 ]
             },
         ),

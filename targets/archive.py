@@ -2,7 +2,8 @@
 
 The file holds everything the plan's pages, exports and history are made from —
 its structure (plan, elements, results of the year before, indicators), reporting
-periods, reports, the history of all three, and the bureau's sections and users
+periods, reports, the history of all three, the ledger (places, items, evidence file
+records and their history), and the bureau's sections and users
 (without passwords: a restored user gets a new one from an administrator) — as
 Django's serialised objects with their primary keys, in one JSON document
 (gzip-compressed when the file name ends in ".gz").
@@ -63,8 +64,17 @@ class ArchiveError(Exception):
 
 
 def _querysets(plan):
-    """Everything of `plan`, parents before children."""
+    """Everything of `plan`, parents before children.
+
+    The ledger (台账) too: the places, the items and their evidence files' records,
+    with their history. The files' bytes live in the file storage (MEDIA_ROOT or the
+    bucket) and are backed up with it (docs/deploy.md).
+    """
+    from ledger.models import Division, EvidenceFile, LedgerEntry
+
     reports = QuarterlyReport.objects.filter(indicator__plan=plan)
+    entries = LedgerEntry.objects.filter(indicator__plan=plan)
+    entry_history = LedgerEntry.history.filter(indicator_id__in=plan.indicators.values("pk"))
     return [
         (Section.objects.all(), None),
         (User.objects.all(), USER_FIELDS),
@@ -77,6 +87,12 @@ def _querysets(plan):
         (ReportingPeriod.history.filter(plan=plan), None),
         (reports, None),
         (QuarterlyReport.history.filter(indicator_id__in=plan.indicators.values("pk")), None),
+        (Division.objects.all(), None),
+        (Division.history.all(), None),
+        (entries, None),
+        (entry_history, None),
+        (EvidenceFile.objects.filter(entry__in=entries), None),
+        (EvidenceFile.history.filter(entry_id__in=entry_history.values("id")), None),
     ]
 
 

@@ -1,4 +1,5 @@
-"""Demo data for a local run: illustrative sections, accounts and Q1–Q3 2024 reports.
+"""Demo data for a local run: illustrative sections, accounts and Q1–Q3 2024 reports
+(and, from ledger/demo.py, example ledger items behind P3-04's and P3-07's figures).
 
 Nothing here is from the source. The sections are invented (and flagged
 `is_illustrative`); the figures are chosen so that, as of Q3, every status
@@ -110,10 +111,13 @@ def setup_demo(stdout=None):
     Returns a dict of what was created.
     """
     ensure_demo_allowed()
+    from ledger import demo as ledger_demo
+
     plan = Plan.objects.get(year=DEMO_YEAR)
     sections = _sections(plan)
     users = _accounts(sections)
-    created_reports = _reports(plan, users)
+    ledger_demo.prepare(plan)  # Jilin City's divisions; P3-04, P3-07 count from ledgers
+    created_reports = _reports(plan, users, ledger_demo.edit_for)
     return {"accounts": users["_created"], "reports": created_reports}
 
 
@@ -160,7 +164,7 @@ def _author(indicator, users):
     )
 
 
-def _reports(plan, users):
+def _reports(plan, users, ledger_edit):
     created = 0
     indicators = {i.code: i for i in plan.indicators.select_related("lead_section")}
     for code, rows in REPORTS.items():
@@ -180,6 +184,11 @@ def _reports(plan, users):
                 report.done_on = done_on[0] if done_on else None
             elif figure is not None:
                 report.value = Decimal(figure)
-            report.save_by(report.entered_by, reason="演示数据 / demo data")
+            # A ledger indicator's figure is the number of its example items (示例).
+            report.save_by(
+                report.entered_by,
+                reason="演示数据 / demo data",
+                ledger=ledger_edit(indicator, quarter),
+            )
             created += 1
     return created

@@ -138,7 +138,11 @@ class ReportForm(forms.ModelForm):
             self.fields[name].help_text = _("At most %(limit)s characters.") % {
                 "limit": f"{NARRATIVE_MAX_LENGTH:,}"
             }
-        if indicator.has_figure:
+        if indicator.counts_from_ledger:
+            # Counted, not typed: the figure is the number of the quarter's ledger items.
+            del self.fields["value"], self.fields["confirm_large"]
+            del self.fields["milestone_state"], self.fields["done_on"]
+        elif indicator.has_figure:
             del self.fields["milestone_state"], self.fields["done_on"]
             if self.instance.value is not None and "value" not in given:
                 self.initial["value"] = f"{self.instance.value.normalize():f}"  # 4, not 4.00

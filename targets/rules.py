@@ -11,6 +11,9 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 | targets.read_drafts (obj: indicator) | its lead section's staff; leaders, reviewers, admins |
 | targets.read_report (obj: report) | submitted or approved: everyone signed in; a draft or |
 |   | a returned report: those who may read the drafts of its indicator |
+| targets.read_ledger_entry (obj: ledger entry) | as its quarter's report: published, |
+|   | everyone signed in; otherwise those who may read the drafts of its indicator. |
+|   | Its evidence files follow it (ledger.views.evidence) |
 | targets.edit_report (obj: indicator) | staff of the indicator's lead section; admins |
 | targets.review_report | reviewers (the planning office); admins |
 | targets.close_quarter | admins |
@@ -60,6 +63,26 @@ def reads_drafts_of_its_indicator(user, report):
     return report is not None and user.has_perm("targets.read_drafts", report.indicator)
 
 
+@rules.predicate
+def entry_is_published(user, entry):
+    """The report of the entry's quarter is submitted or approved (one query)."""
+    from .models import QuarterlyReport
+
+    return (
+        entry is not None
+        and QuarterlyReport.objects.filter(
+            indicator_id=entry.indicator_id,
+            quarter=entry.quarter,
+            state__in=QuarterlyReport.COUNTED_STATES,
+        ).exists()
+    )
+
+
+@rules.predicate
+def reads_drafts_of_entry_indicator(user, entry):
+    return entry is not None and user.has_perm("targets.read_drafts", entry.indicator)
+
+
 is_signed_in = rules.is_authenticated & rules.is_active
 
 rules.add_perm("targets.view_plan", is_signed_in)
@@ -74,13 +97,20 @@ rules.add_perm(
 rules.add_perm(
     "targets.read_report", is_signed_in & (report_is_published | reads_drafts_of_its_indicator)
 )
+# A ledger entry (台账) is read as the report it stands behind; so are its files.
+rules.add_perm(
+    "targets.read_ledger_entry",
+    is_signed_in & (reads_drafts_of_entry_indicator | entry_is_published),
+)
 rules.add_perm("targets.edit_report", is_admin | (is_section_staff & leads_indicator))
 
 
-def reports_readable_filter(user):
-    """`targets.read_report` over many reports at once, for querysets of reports or of
-    their historical rows: None when `user` may read them all, else the Q of those
-    they may (the published ones, and the drafts of their section's indicators).
+def reports_readable_filter(user, published=None):
+    """`targets.read_report` over many reports at once, for querysets of reports, of
+    their historical rows or of what belongs to a report (ledger entries): None when
+    `user` may read them all, else the Q of those they may (the published ones, and
+    the drafts of their section's indicators). `published`: how the queryset at hand
+    says "its report is submitted or approved" (by default, its own `state`).
     Written beside the permission so that the two cannot drift; tests/test_privacy.py
     checks that they agree for every user and report.
     """
@@ -90,10 +120,11 @@ def reports_readable_filter(user):
         return Q(pk__in=[])
     if is_admin(user) or is_leader(user) or is_reviewer(user):
         return None
-    published = Q(state__in=QuarterlyReport.COUNTED_STATES)
+    if published is None:
+        published = Q(state__in=QuarterlyReport.COUNTED_STATES)
     if is_section_staff(user):
         return published | Q(indicator__lead_section_id=user.section_id)
-    return published
+    return Q(published)
 
 
 rules.add_perm("targets.review_report", is_admin | is_reviewer)

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from accounts.models import Section, User
+from ledger.models import EvidenceFile, LedgerEntry
 from targets.demo import DEMO_YEAR, setup_demo
 from targets.models import Indicator, Plan, QuarterlyReport, ReportingPeriod
 
@@ -41,12 +42,15 @@ def _strip_demo():
     """Back to the plan exactly as its fixture loads it: no sections, accounts,
     reports or history. Inside the test's transaction, so it costs a few queries
     and is rolled back with the test."""
+    LedgerEntry.history.all().delete()
+    EvidenceFile.history.all().delete()
+    LedgerEntry.objects.all().delete()  # and their evidence files
     QuarterlyReport.history.all().delete()
     QuarterlyReport.objects.all().delete()
     ReportingPeriod.history.all().delete()
     ReportingPeriod.objects.all().delete()
     Indicator.history.all().delete()
-    Indicator.objects.update(lead_section=None)
+    Indicator.objects.update(lead_section=None, ledger=Indicator.Ledger.NONE)
     User.objects.all().delete()
     Section.objects.all().delete()
 

@@ -161,21 +161,22 @@ def test_history_csv_framing_and_file_name(leader_client):
 
 
 def test_history_lists_who_changed_what_from_what_to_what_and_why(leader_client, demo, users):
-    r = report(demo, "P3-04", 3)
-    r.value = Decimal(4)
+    # P6-04: a typed figure (P3-04's is now counted from its ledger, not typed).
+    r = report(demo, "P6-04", 3)
+    r.value = Decimal(5)
     r.state = QuarterlyReport.State.APPROVED
     r.save_by(users["reviewer"], reason="核对后更正")
     _text, _header, rows = history_of(leader_client)
-    mine = [row for row in rows if (row["code"], row["quarter"]) == ("P3-04", "3")]
+    mine = [row for row in rows if (row["code"], row["quarter"]) == ("P6-04", "3")]
     created = [row for row in mine if row["change"] == gettext("Created")]
     changed = [row for row in mine if row["change"] == gettext("Changed")]
     assert mine == created + changed  # per report, in time order
     assert {row["who"] for row in created} == {"staff"}
     assert {row["reason"] for row in created} == {"演示数据 / demo data"}
     figure = next(row for row in created if row["field"] == field("value"))
-    assert (figure["old"], figure["new"]) == ("", "3")
+    assert (figure["old"], figure["new"]) == ("", "4")
     assert [(row["field"], row["old"], row["new"]) for row in changed] == [
-        (field("value"), "3", "4"),
+        (field("value"), "4", "5"),
         (
             field("state"),
             str(QuarterlyReport.State.SUBMITTED.label),
@@ -189,7 +190,7 @@ def test_history_lists_who_changed_what_from_what_to_what_and_why(leader_client,
     assert changed[0]["when"] == timezone.localtime(latest.history_date).strftime(
         "%Y-%m-%d %H:%M:%S"
     )
-    assert changed[0]["indicator"] == "认定市级新型研发机构"
+    assert changed[0]["indicator"] == "组织科技领域银企对接专场活动"
 
 
 def test_history_keeps_a_save_without_change_and_a_deletion(leader_client, demo, users):

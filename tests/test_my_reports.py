@@ -49,8 +49,9 @@ def test_staff_query_count_does_not_grow(personas, demo, django_assert_num_queri
 def test_review_queue_lists_submitted_reports(personas, django_assert_num_queries):
     # 1 session, 2 user, 3 plan, 4 submitted reports (+indicator, plan, section, author),
     # 5 the reports of their indicators (the status each would make), 6 their history
-    # (what changed since first submitted; tests/test_review_trail.py)
-    with django_assert_num_queries(6):
+    # (what changed since first submitted; tests/test_review_trail.py); P3-04 Q3 keeps a
+    # ledger (台账): 7 the items of such quarters (+ their places), 8 their files
+    with django_assert_num_queries(8):
         response = personas["reviewer"].get("/reviews/")
     codes = {(r.indicator.code, r.quarter) for r in response.context["reports"]}
     assert ("P6-04", 3) in codes and ("P1-01", 3) not in codes

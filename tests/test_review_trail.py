@@ -72,8 +72,9 @@ def test_the_queue_shows_the_same_with_unit_target_and_year_to_date(
     personas, changed_p6_04, django_assert_num_queries
 ):
     # 1 session, 2 user, 3 plan, 4 submitted reports (+ indicator, plan, section,
-    # author), 5 the reports of their indicators, 6 the history of the submitted ones
-    with django_assert_num_queries(6):
+    # author), 5 the reports of their indicators, 6 the history of the submitted ones,
+    # 7 the ledger items of P3-04's Q3 (+ their places), 8 their files
+    with django_assert_num_queries(8):
         response = personas["reviewer"].get("/reviews/", **EN)
     content = response.content.decode()
     card = re.search(

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.urls import URLResolver, get_resolver
 
+from ledger.models import EvidenceFile
+
 PERSONAS = ("anonymous", "staff", "staff2", "leader", "reviewer", "admin")
 LOGIN = 302  # anonymous visitors go to the login page
 
@@ -120,11 +122,32 @@ PROJECT = {
     "plans/<int:year>/export/history.csv": Row(
         "/plans/2024/export/history.csv", every(200), every(405)
     ),
+    # The ledger (台账): an evidence file of P3-04's approved Q1 (the demo's first; its
+    # id is looked up, `_path`) is read by everyone signed in, as its report; the
+    # ledger's exports hold what each reader may read.
+    "plans/<int:year>/indicators/<code:code>/evidence/<int:pk>/": Row(
+        "/plans/2024/indicators/P3-04/evidence/{evidence}/", every(200), every(405)
+    ),
+    "plans/<int:year>/export/ledger.csv": Row(
+        "/plans/2024/export/ledger.csv", every(200), every(405)
+    ),
+    "plans/<int:year>/export/ledger.xlsx": Row(
+        "/plans/2024/export/ledger.xlsx?pillar=P3", every(200), every(405)
+    ),
 }
+
+
+def _path(row):
+    """The row's path, with the id of the demo's first evidence file of P3-04 filled in."""
+    if "{evidence}" not in row.path:
+        return row.path
+    evidence = EvidenceFile.objects.filter(entry__indicator__code="P3-04", entry__quarter=1)
+    return row.path.format(evidence=evidence.order_by("pk").first().pk)
+
 
 # Admin routes with regular expressions rather than converters: a path for each.
 ADMIN_PATHS = {
-    "admin/^(?P<app_label>auth|axes|accounts|targets)/$": "/admin/targets/",
+    "admin/^(?P<app_label>auth|axes|accounts|targets|ledger)/$": "/admin/targets/",
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
 }
 # The admin's login page is its only page for anonymous visitors.
@@ -173,10 +196,10 @@ def test_project_urls(personas):
             # GET first, then POST; admin last (its POSTs close a quarter, log out…).
             for method in ("get", "post"):
                 for persona, expected in zip(PERSONAS, getattr(row, method), strict=True):
-                    status = _request(personas[persona], method, row.path).status_code
+                    status = _request(personas[persona], method, _path(row)).status_code
                     if status != expected:
                         wrong.append(
-                            f"{method.upper()} {row.path} as {persona}: {status}, not {expected}"
+                            f"{method.upper()} {_path(row)} as {persona}: {status}, not {expected}"
                         )
             transaction.set_rollback(True)
     assert not wrong, "\n".join(wrong)

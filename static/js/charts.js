@@ -215,7 +215,38 @@
     });
   }
 
-  const DRAW = { "status-by-pillar": statusByPillar, progress };
+  // The ledger's items by county/district (ledger/charts.py): one bar per place.
+  function divisions(canvas, data) {
+    return new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.label_lines || data.labels,
+        datasets: [
+          {
+            label: data.series,
+            data: data.values,
+            backgroundColor: css("--chart-bar"),
+            borderColor: "#6b95bd",
+            borderWidth: 1,
+            plainColour: css("--chart-bar"),
+            inkColour: css("--ink"),
+          },
+        ],
+      },
+      options: {
+        indexAxis: "y", // place names read best on the left
+        maintainAspectRatio: false,
+        scales: {
+          x: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: data.axis } },
+          y: { ticks: { autoSkip: false } },
+        },
+        plugins: { legend: { display: false } },
+      },
+      plugins: [segmentCounts],
+    });
+  }
+
+  const DRAW = { "status-by-pillar": statusByPillar, progress, divisions };
 
   function drawAll() {
     const canvases = document.querySelectorAll("canvas[data-chart]");

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from ..models import Status
 from .rows import (
+    ITEMS_COLUMN,
     NUMBER,
     PERCENT,
     QUARTER_HEADERS,
@@ -81,16 +82,20 @@ class Meeting:
     legend: list  # (status value, label), in the order of `Status`
 
 
-def meeting(plan, overview, *, made_on, filters):
-    """The meeting workbook of `overview` (a `PlanOverview`, possibly a subset)."""
+def meeting(plan, overview, *, made_on, filters, items=None):
+    """The meeting workbook of `overview` (a `PlanOverview`, possibly a subset);
+    `items` adds the names behind each count as a last column (rows.ITEMS_COLUMN)."""
     quarter = overview.quarter
+    columns = MEETING_COLUMNS if items is None else (*MEETING_COLUMNS, ITEMS_COLUMN)
     return Meeting(
         title=_("%(plan)s — as of Q%(quarter)s") % {"plan": plan.name, "quarter": quarter},
         sheet_title=_("%(year)s Q%(quarter)s") % {"year": plan.year, "quarter": quarter},
         made_on=made_on,
         filters=filters,
         summary=Table(
-            title=_("Indicators"), columns=MEETING_COLUMNS, rows=list(_summary_rows(overview))
+            title=_("Indicators"),
+            columns=columns,
+            rows=list(_summary_rows(overview, columns, items or {})),
         ),
         pillars=Table(
             title=_("By pillar"), columns=PILLAR_COLUMNS, rows=list(_pillar_rows(overview))
@@ -99,7 +104,7 @@ def meeting(plan, overview, *, made_on, filters):
     )
 
 
-def _summary_rows(overview):
+def _summary_rows(overview, columns, items):
     labels = SummaryLabels()
     number = 0
     for pillar in overview.pillars:
@@ -108,13 +113,15 @@ def _summary_rows(overview):
             values = summary_values(standing, labels, number=number)
             values["pillar"] = pillar.pillar.short_name  # the code is in the indicator's
             values["quarter_change"] = standing.quarter_change
+            values["items"] = items.get(standing.indicator.pk, "")
             yield Row(
                 status=standing.status or "",
-                values=tuple(values[column.key] for column in MEETING_COLUMNS),
+                values=tuple(values[column.key] for column in columns),
             )
         count = len(pillar.standings)
         label = ngettext("Subtotal: %(count)s indicator", "Subtotal: %(count)s indicators", count)
         yield _sum_row(
+            columns,
             SUBTOTAL,
             pillar.status_counts,
             pillar.progress,
@@ -125,6 +132,7 @@ def _summary_rows(overview):
     count = len(overview.standings)
     label = ngettext("Total: %(count)s indicator", "Total: %(count)s indicators", count)
     yield _sum_row(
+        columns,
         TOTAL,
         overview.status_counts,
         overview.progress,
@@ -134,12 +142,12 @@ def _summary_rows(overview):
     )
 
 
-def _sum_row(kind, status_counts, progress, *, code, pillar, label):
+def _sum_row(columns, kind, status_counts, progress, *, code, pillar, label):
     """A pillar's subtotal (or the total): how many indicators, how many in each status
     (in words, under the label), and the group's completion against expected."""
     separator = pgettext("between the items of a list", ", ")
     counts = separator.join(f"{status.label} {n}" for status, n in status_counts if n)
-    values = dict.fromkeys((column.key for column in MEETING_COLUMNS), None)
+    values = dict.fromkeys((column.key for column in columns), None)
     values.update(
         code=code,
         pillar=pillar,
@@ -147,7 +155,7 @@ def _sum_row(kind, status_counts, progress, *, code, pillar, label):
         completion=_percent(progress.completion),
         expected=_percent(progress.expected),
     )
-    return Row(kind=kind, values=tuple(values[column.key] for column in MEETING_COLUMNS))
+    return Row(kind=kind, values=tuple(values[column.key] for column in columns))
 
 
 def _pillar_rows(overview):

@@ -92,28 +92,37 @@ SUMMARY_COLUMNS = (
 )
 
 
-def summary_table(plan, quarter, standings):
+# The option of carrying the names of the items behind each count (the ledger, 台账):
+# `?items=1` on the summary downloads adds this last column.
+ITEMS_COLUMN = Column("items", gettext_lazy("Items behind the figure (台账)"), width=40, wrap=True)
+
+
+def summary_table(plan, quarter, standings, items=None):
     """The meeting summary of `standings` (one per indicator, in the order given).
 
     `standings` come from `IndicatorQuerySet.standings(quarter)`, filtered as the
-    dashboard filters them (see views/exports.py).
+    dashboard filters them (see views/exports.py). `items`: {indicator id: the
+    names of the items behind its figure} (ledger.exports.item_names), to add them
+    as a last column; None leaves it out.
     """
+    columns = SUMMARY_COLUMNS if items is None else (*SUMMARY_COLUMNS, ITEMS_COLUMN)
     return Table(
         title=_("%(plan)s — as of Q%(quarter)s") % {"plan": plan.name, "quarter": quarter},
         sheet_title=_("%(year)s Q%(quarter)s") % {"year": plan.year, "quarter": quarter},
-        columns=SUMMARY_COLUMNS,
-        rows=summary_rows(standings),
+        columns=columns,
+        rows=summary_rows(standings, columns, items or {}),
     )
 
 
-def summary_rows(standings):
-    """One `Row` per standing, its values in the order of `SUMMARY_COLUMNS`."""
+def summary_rows(standings, columns=SUMMARY_COLUMNS, items=None):
+    """One `Row` per standing, its values in the order of `columns`."""
     labels = SummaryLabels()
     for number, standing in enumerate(standings, start=1):
         values = summary_values(standing, labels, number=number)
+        values["items"] = (items or {}).get(standing.indicator.pk, "")
         yield Row(
             status=standing.status or "",
-            values=tuple(values[column.key] for column in SUMMARY_COLUMNS),
+            values=tuple(values[column.key] for column in columns),
         )
 
 

@@ -2,10 +2,11 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -18,6 +19,30 @@ from .wording import figure_text
 # Units that count whole things: a figure in one of them is never a fraction
 # (3.5 次 is a typo). `Indicator.whole_number` is always on for them.
 WHOLE_UNITS = frozenset("次家人户个项件名所支场篇台套")
+
+
+class LedgerDisagrees(ValidationError):
+    """An indicator cannot count its figures from its ledger while a report's figure
+    differs from the number of its quarter's entries (nothing would say which is right)."""
+
+    def __init__(self, indicator, differences):
+        self.differences = differences
+        parts = [
+            gettext("Q%(q)s: the report says %(figure)s, the ledger has %(count)s")
+            % {"q": q, "figure": figure_text(value) if value is not None else "—", "count": n}
+            for q, value, n in differences
+        ]
+        super().__init__(
+            gettext(
+                "%(code)s cannot count its figures from its ledger yet: %(parts)s. Enter "
+                "the missing items in the ledger (kept beside the figure) until every "
+                "quarter agrees, then switch."
+            )
+            % {
+                "code": indicator.code,
+                "parts": pgettext("between the parts of a sentence", "; ").join(parts),
+            }
+        )
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -79,6 +104,11 @@ class Indicator(BilingualNameMixin, models.Model):
     class Measure(models.TextChoices):
         FLOW = "flow", _("Summed over the quarters")
         STOCK = "stock", _("Latest figure")
+
+    class Ledger(models.TextChoices):
+        NONE = "", _("No ledger")
+        KEPT = "kept", _("Kept beside the figure (the figure is typed)")
+        COUNTED = "counted", _("The figure is counted from the ledger")
 
     KINDS_WITH_TARGET = (Kind.COUNT, Kind.LEVEL)
     KINDS_WITH_FIGURE = (Kind.COUNT, Kind.LEVEL, Kind.MONITOR)
@@ -153,6 +183,18 @@ class Indicator(BilingualNameMixin, models.Model):
         _("due quarter"), null=True, blank=True, help_text=_("For a milestone: when it is due.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    ledger = models.CharField(
+        _("ledger (台账)"),
+        max_length=8,
+        choices=Ledger,
+        blank=True,
+        default=Ledger.NONE,
+        help_text=_(
+            "The named items behind the figure (the ledger app). Counted: a quarter's "
+            "figure is the number of items dated in it (sums over the quarters only); "
+            "switching to it is refused while a report's figure differs from its count."
+        ),
+    )
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = IndicatorManager()
@@ -201,6 +243,11 @@ class Indicator(BilingualNameMixin, models.Model):
                 ),
                 name="indicator_pacing_rises_within_100",
             ),
+            # Only a figure summed over the quarters can be a count of dated items.
+            models.CheckConstraint(
+                condition=~Q(ledger="counted") | Q(measure="flow"),
+                name="indicator_counted_ledger_sums",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(kind="milestone", due_quarter__gte=1, due_quarter__lte=4)
@@ -229,6 +276,9 @@ class Indicator(BilingualNameMixin, models.Model):
             self.comparison = ""
         if self.unit in WHOLE_UNITS:
             self.whole_number = True
+        if self.counts_from_ledger:
+            self.whole_number = True  # a number of items
+            self._refuse_counting_unless_figures_agree()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -321,3 +371,59 @@ class Indicator(BilingualNameMixin, models.Model):
     def standing(self, quarter):
         """How this indicator stands as of the end of `quarter` (see standing.py)."""
         return compute_standing(self, self.reports_list(), quarter)
+
+    def clean(self):
+        super().clean()
+        if self.counts_from_ledger:
+            if self.kind not in (self.Kind.COUNT, self.Kind.MONITOR) or (
+                self.kind == self.Kind.MONITOR and self.measure != self.Measure.FLOW
+            ):
+                raise ValidationError(
+                    {"ledger": _("Only a figure summed over the quarters can be counted.")}
+                )
+            try:
+                self._refuse_counting_unless_figures_agree()
+            except LedgerDisagrees as refusal:
+                raise ValidationError({"ledger": refusal.messages}) from None
+
+    # --- the ledger (台账): the named items behind the figure (the ledger app) ---
+
+    @property
+    def keeps_ledger(self):
+        return self.ledger != self.Ledger.NONE
+
+    @property
+    def counts_from_ledger(self):
+        """A quarter's figure is the number of its ledger entries dated in that quarter."""
+        return self.ledger == self.Ledger.COUNTED
+
+    def ledger_count(self, quarter):
+        """The number of ledger entries dated in `quarter` (one query)."""
+        return self.ledger_entries.filter(quarter=quarter).count()
+
+    def ledger_disagreements(self):
+        """(quarter, reported figure, number of entries) of each report whose figure is not
+        its quarter's count: switching to a counted ledger would change it. Two queries."""
+        from django.db.models import Count
+
+        counts = dict(
+            self.ledger_entries.values("quarter")
+            .annotate(n=Count("pk"))
+            .values_list("quarter", "n")
+        )
+        return [
+            (quarter, value, counts.get(quarter, 0))
+            for quarter, value in self.reports.order_by("quarter").values_list("quarter", "value")
+            if (value or 0) != counts.get(quarter, 0)
+        ]
+
+    def _refuse_counting_unless_figures_agree(self):
+        """Switching an indicator with reports to "counted" must not change a figure."""
+        if self.pk is None:
+            return
+        stored = Indicator.objects.filter(pk=self.pk).values_list("ledger", flat=True).first()
+        if stored == self.Ledger.COUNTED:
+            return
+        differences = self.ledger_disagreements()
+        if differences:
+            raise LedgerDisagrees(self, differences)

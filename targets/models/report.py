@@ -1,5 +1,7 @@
 """Quarterly reports: the figures and narratives bureau staff enter."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F, Q
@@ -175,8 +177,31 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
         return f"{self.indicator.code} Q{self.quarter}"
 
     def save(self, *args, **kwargs):
+        if self.indicator.counts_from_ledger:
+            # Counted, not typed: the figure is the number of the quarter's ledger
+            # entries, stored here so every page, export and the status rule read
+            # `value` and agree with the ledger by construction.
+            self.value = Decimal(self.indicator.ledger_count(self.quarter))
         self._refuse_if_locked()
         super().save(*args, **kwargs)
+
+    def save_by(self, user, reason="", *, ledger=None, **kwargs):
+        """Save with who and why; `ledger` (a `ledger.models.LedgerEdit`) changes the
+        quarter's ledger entries in the same transaction, before the figure is counted.
+
+        Entries change only this way, with their report: its lock, its version, its
+        closed quarter and its history apply to them (ledger/models/entry.py).
+        """
+        if ledger is None or not ledger:
+            super().save_by(user, reason, **kwargs)
+            return
+        try:
+            with transaction.atomic():
+                ledger.apply(self, by=user, reason=reason)
+                super().save_by(user, reason, **kwargs)
+        except BaseException:
+            ledger.discard_stored_files()  # nothing was written: no orphan files either
+            raise
 
     def delete(self, *args, **kwargs):
         self._refuse_if_locked()
@@ -219,8 +244,9 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
     def is_approved(self):
         return self.state == self.State.APPROVED
 
-    def record_entry(self, *, by, submit, reason="", expected_version=None):
-        """Save what a user entered (already set on this instance).
+    def record_entry(self, *, by, submit, reason="", expected_version=None, ledger=None):
+        """Save what a user entered (already set on this instance), with the changes of
+        the quarter's ledger entries (`ledger`, a `LedgerEdit`) when it keeps one.
 
         Optimistic locking: `expected_version` is the version the user's form
         started from; if someone saved in between, EditConflict carries their
@@ -233,7 +259,7 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
             raise ReportLocked("A submitted report can only be resubmitted.")
         self.state = self.State.SUBMITTED if submit else self.State.DRAFT
         self.entered_by = by
-        self._write_checked(by, reason, expected_version)
+        self._write_checked(by, reason, expected_version, ledger=ledger)
 
     def approve(self, *, by, expected_version=None, comment=""):
         if self.state != self.State.SUBMITTED:
@@ -257,7 +283,7 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
             by, comment, self.version if expected_version is None else expected_version
         )
 
-    def _write_checked(self, by, reason, expected_version):
+    def _write_checked(self, by, reason, expected_version, ledger=None):
         from .plan import Plan
 
         try:
@@ -279,7 +305,7 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
                     if not claimed:
                         raise EditConflict(self._current())
                     self.version = expected_version + 1
-                self.save_by(by, reason)
+                self.save_by(by, reason, ledger=ledger)
         except IntegrityError:
             # Two people created the same quarter's report at once.
             raise EditConflict(self._current()) from None

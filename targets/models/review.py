@@ -171,6 +171,12 @@ class QueueItem:
     report: object
     standing: object
     trail: ReviewTrail
+    entries: list | None = None  # the quarter's ledger items, for an indicator with a ledger
+
+    @property
+    def heading_id(self):
+        """The id of the card's heading (review_queue.html), which names its items' table."""
+        return f"queue-{self.report.pk}"
 
 
 def review_queue(plan):
@@ -178,7 +184,8 @@ def review_queue(plan):
 
     Three queries whatever their number: the reports (with indicator, lead section
     and author), the reports of their indicators (for the standings) and their
-    history (for the trails).
+    history (for the trails); two more when some keep a ledger (台账): the items of
+    those quarters (with their places) and their files.
     """
     from django.db.models import Prefetch
 
@@ -195,11 +202,32 @@ def review_queue(plan):
         .order_by("quarter", "indicator__order", "indicator__code")
     )
     trails = review_trails(reports)
+    entries = _ledger_entries([r for r in reports if r.indicator.keeps_ledger])
     return [
         QueueItem(
             report=report,
             standing=report.indicator.standing(report.quarter),
             trail=trails.get(report.pk, ReviewTrail()),
+            entries=entries.get((report.indicator_id, report.quarter), [])
+            if report.indicator.keeps_ledger
+            else None,
         )
         for report in reports
     ]
+
+
+def _ledger_entries(reports):
+    """{(indicator id, quarter): [entries]} of `reports`; no query without any."""
+    from ledger.models import LedgerEntry
+
+    if not reports:
+        return {}
+    wanted = {(r.indicator_id, r.quarter) for r in reports}
+    found = {}
+    rows = LedgerEntry.objects.filter(
+        indicator_id__in={i for i, _q in wanted}, quarter__in={q for _i, q in wanted}
+    ).with_files()
+    for entry in rows.order_by("date", "pk"):
+        if (entry.indicator_id, entry.quarter) in wanted:
+            found.setdefault((entry.indicator_id, entry.quarter), []).append(entry)
+    return found

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from ledger.exports import item_names
+
 from .. import charts, clock
 from ..exports.csvfile import csv_chunks
 from ..exports.meeting import meeting
@@ -74,7 +76,8 @@ def _export_scope(request, year):
 def export_summary_csv(request, year):
     scope = _export_scope(request, year)
     filterset, quarter = _filtered(request, scope)
-    table = summary_table(scope.plan, quarter, filterset.qs.standings(quarter))
+    standings = filterset.qs.standings(quarter)
+    table = summary_table(scope.plan, quarter, standings, _items(request, filterset, quarter))
     response = HttpResponse(b"".join(csv_chunks(table)), content_type=CSV_CONTENT_TYPE)
     return _attach(response, _file_name(scope.plan, _what(quarter, filterset), "csv"))
 
@@ -92,6 +95,7 @@ def export_summary_xlsx(request, year):
         _filtered_overview(scope.plan, quarter, filterset),
         made_on=clock.today(),
         filters=filterset.applied(),
+        items=_items(request, filterset, quarter),
     )
     response = HttpResponse(meeting_workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
     return _attach(response, _file_name(scope.plan, _what(quarter, filterset), "xlsx"))
@@ -153,6 +157,14 @@ def _filtered(request, scope):
     if not filterset.is_valid():
         raise Http404(_("Unknown filter: %(errors)s") % {"errors": filterset.errors.as_text()})
     return filterset, quarter
+
+
+def _items(request, filterset, quarter):
+    """With `?items=1`: {indicator id: the names of the ledger items behind its counted
+    figures up to `quarter`} (one query); otherwise None, and no such column."""
+    if request.GET.get("items") != "1":
+        return None
+    return item_names(filterset.qs, quarter)
 
 
 def _filtered_overview(plan, quarter, filterset):

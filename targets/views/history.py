@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from ledger.history import ledger_changes
+
 from ..models.history import history_records, iter_changes
 from ..models.report import readable_by
 from .common import get_indicator, get_plan
@@ -19,8 +21,15 @@ def indicator_history(request, year, code):
     records = readable_by(history_records(indicator=indicator), request.user)
     changes = list(iter_changes(records))
     changes.sort(key=lambda change: change.when, reverse=True)  # newest first
+    # The ledger's own changes (台账) for those who may read its drafts: a change made
+    # while the quarter was a draft is work in progress too.
+    ledger = (
+        ledger_changes(indicator)
+        if indicator.keeps_ledger and request.user.has_perm("targets.read_drafts", indicator)
+        else None
+    )
     return render(
         request,
         "targets/indicator_history.html",
-        {"plan": plan, "indicator": indicator, "changes": changes},
+        {"plan": plan, "indicator": indicator, "changes": changes, "ledger_changes": ledger},
     )

@@ -10,6 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
+from ledger.charts import by_division
+from ledger.models import IndicatorLedger
+
 from .. import charts, clock
 from ..filters import IndicatorFilter, PillarIndicatorFilter
 from ..models import Plan
@@ -125,6 +128,13 @@ def indicator_detail(request, year, code):
     quarter = as_of_quarter(request, plan)
     today = clock.today()
     standing = indicator.standing(quarter)
+    # The items behind the figure (台账), by quarter and by place: two more queries,
+    # only for an indicator that keeps a ledger.
+    ledger = (
+        IndicatorLedger.for_page(indicator, request.user, quarter)
+        if indicator.keeps_ledger
+        else None
+    )
     return render(
         request,
         "targets/indicator_detail.html",
@@ -143,6 +153,8 @@ def indicator_detail(request, year, code):
             if request.user.has_perm("targets.edit_report", indicator)
             else [],
             "chart": charts.indicator_progress(standing),
+            "ledger": ledger,
+            "ledger_chart": by_division(ledger) if ledger else None,
         },
     )
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Section
+from ledger.forms import entry_formset
+from ledger.models import entries_of
 
 from .. import clock
 from ..forms import ReportForm, ReviewForm
@@ -78,6 +80,11 @@ def _page_context(request, plan, indicator, report, quarter, can_edit, can_revie
         "can_review": can_review and not closed and report.pk,
         # What changed since the report was first submitted, with the reasons given.
         "trail": review_trail(report) if report.pk else None,
+        # The quarter's ledger items (台账), read-only: the reviewer opens their files
+        # before approving. The form shows them as rows to edit instead.
+        "quarter_entries": list(entries_of(indicator, quarter))
+        if indicator.keeps_ledger and not (can_edit and not refusal)
+        else None,
     }
 
 
@@ -90,9 +97,9 @@ def report_form(request, year, code, quarter):
     context = _page_context(request, plan, indicator, report, quarter, can_edit, can_review)
     form_kwargs = {"indicator": indicator, "plan": plan, "quarter": quarter, "today": clock.today()}
     if request.method != "POST":
-        context["form"] = (
-            ReportForm(instance=report, **form_kwargs) if context["can_edit"] else None
-        )
+        editing = context["can_edit"]
+        context["form"] = ReportForm(instance=report, **form_kwargs) if editing else None
+        context["entry_formset"] = _entries(None, None, form_kwargs) if editing else None
         return _render(request, context)
     if context["refusal"]:
         status = 400 if context["future"] else 403
@@ -103,8 +110,11 @@ def report_form(request, year, code, quarter):
         context.update(_conflict_context(request, report, form_kwargs))
         return _render(request, context, status=409)
     form = ReportForm(request.POST, instance=report, **form_kwargs)
-    context["form"] = form
-    if not form.is_valid():
+    entries = _entries(request.POST, request.FILES, form_kwargs)
+    context["form"], context["entry_formset"] = form, entries
+    # Both validated, so every error shows at once; a refused form stores no file.
+    if not all([form.is_valid(), entries is None or entries.is_valid()]):
+        context["files_dropped"] = bool(request.FILES)
         return _render(request, context)
     try:
         report.record_entry(
@@ -112,6 +122,7 @@ def report_form(request, year, code, quarter):
             submit=request.POST.get("action") == "submit",
             reason=form.cleaned_data.get("reason", ""),
             expected_version=form.cleaned_data.get("version") or 0,
+            ledger=entries.edit() if entries is not None else None,
         )
     except EditConflict as conflict:
         context.update(_conflict_context(request, conflict.current, form_kwargs))
@@ -138,6 +149,13 @@ BUSY_MESSAGE = gettext_lazy(
 )
 
 
+def _entries(data, files, form_kwargs):
+    """The quarter's ledger entries as rows of the form, or None without a ledger."""
+    if not form_kwargs["indicator"].keeps_ledger:
+        return None
+    return entry_formset(data, files, **form_kwargs)
+
+
 def _current_report(indicator, quarter):
     return indicator.reports.select_related("entered_by").filter(quarter=quarter).first()
 
@@ -155,6 +173,9 @@ def _refused(request, context, report, form_kwargs, reason, status):
             "refusal": reason,
             "report": report,
             "form": _kept_form(request, report, form_kwargs),
+            "entry_formset": _entries(request.POST, None, form_kwargs),
+            "files_dropped": bool(request.FILES),
+            "quarter_entries": None,
             "input_kept": True,
             "can_save": context.get("busy", False),
         }
@@ -188,6 +209,9 @@ def _conflict_context(request, current, form_kwargs):
         "conflict": current,
         "report": current,
         "form": _kept_form(request, current, form_kwargs),
+        # The items as this user typed them, over the entries stored now.
+        "entry_formset": _entries(request.POST, None, form_kwargs),
+        "files_dropped": bool(request.FILES),
     }
 
 
@@ -250,6 +274,7 @@ def _review_refused(request, plan, indicator, report, quarter, form, message, st
             "today": clock.today(),
         }
         context["form"] = ReportForm(instance=report, **form_kwargs)
+        context["entry_formset"] = _entries(None, None, form_kwargs)
     return _render(request, context, status=status)
 
 

@@ -37,6 +37,7 @@ PAGES = {
         ("plan", "/plans/2024/"),
         ("pillar", "/plans/2024/pillars/P5/"),
         ("indicator", "/plans/2024/indicators/P5-04/"),
+        ("indicator with its ledger", "/plans/2024/indicators/P3-04/"),
         ("missing reports", "/plans/2024/missing/"),
         ("print view", "/plans/2024/export/print/?quarter=3"),
         ("not found", "/plans/2024/indicators/P9-99/"),
@@ -45,12 +46,14 @@ PAGES = {
     "reviewer": [
         ("review queue", "/reviews/"),
         ("review page", FORM),
+        ("review page with a ledger", "/plans/2024/indicators/P3-04/report/3/"),
         ("history", "/plans/2024/indicators/P6-04/history/"),
     ],
     "staff": [
         ("my reports", "/reports/"),
         ("report form with errors", FORM),
         ("indicator", "/plans/2024/indicators/P6-04/"),
+        ("report form with a ledger", "/plans/2024/indicators/P3-04/report/3/"),
     ],
     "admin": [
         ("quarters", "/plans/2024/quarters/"),

@@ -91,11 +91,14 @@ def test_leader_reads_the_dashboards(page, problems, site):
     assert problems == []
     page.screenshot(path=screenshot_path("pillar-desktop.png"), full_page=True)
 
-    # An indicator: figures, year to date, pace and target in one chart.
+    # An indicator: figures, year to date, pace and target in one chart (and, as P3-04
+    # counts from its ledger, a second chart of its items by county or district).
     page.click(".indicator-card a[href*='/indicators/P3-04/']")
     expect(page).to_have_url(re.compile(r"/plans/2024/indicators/P3-04/\?quarter=3$"))
-    assert_drawn(page, colours=[FIGURE_BLUE, TARGET_PURPLE])
-    expect(page.locator(".chart-table tbody tr")).to_have_count(4)
+    progress = "section[aria-labelledby=chart-heading]"
+    assert_drawn(page, f"{progress} canvas", colours=[FIGURE_BLUE, TARGET_PURPLE])
+    assert_drawn(page, "canvas[data-chart=chart-ledger-divisions]", colours=[FIGURE_BLUE])
+    expect(page.locator(f"{progress} .chart-table tbody tr")).to_have_count(4)
     expect(page.locator(".projection")).to_contain_text("9")  # 7 by Q3 at 75 %: 9 of 10
     assert problems == []
     page.screenshot(path=screenshot_path("indicator-desktop.png"), full_page=True)
