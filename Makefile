@@ -57,7 +57,7 @@ messages: $(VENV)/.installed-test
 
 # Benchmarks, run by hand (numbers in the README and the closing notes), not by `make test`.
 bench: $(VENV)/.installed-test
-	$(PY) bench/pages.py
+	$(PY) bench/run.py
 
 bench-exports: $(VENV)/.installed-test
 	$(PY) bench/export_bench.py

@@ -283,6 +283,32 @@ def _reset_peak_rss():
     Path("/proc/self/clear_refs").write_text("5")
 
 
+BENCH_URL = "postgres://postgres@127.0.0.1:5432/kpi_exports_bench"
+
+
+def run_for_bench(database_url=BENCH_URL, indicators=250_000, history=1):
+    """For bench/run.py: 1,000,000 reports and 1,000,000 history rows on PostgreSQL;
+    each export beside PostgreSQL's own COPY of the rows it reads, in fresh processes."""
+    ensure_database(database_url)
+    command = [sys.executable, __file__, "--database-url", database_url]
+    subprocess.run(
+        [*command, "--indicators", str(indicators), "--history", str(history), "--build-only"],
+        check=True,
+    )
+    results = []
+    for name in URLS:
+        anchor_run = subprocess.run(
+            [*command, "--anchor", name], check=True, capture_output=True, text=True
+        )
+        measured = subprocess.run(
+            [*command, "--measure", name], check=True, capture_output=True, text=True
+        )
+        result = json.loads(measured.stdout.strip().splitlines()[-1])
+        result["anchor_s"] = json.loads(anchor_run.stdout.strip().splitlines()[-1])["total_s"]
+        results.append(result)
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_SQLITE)
@@ -292,16 +318,24 @@ def main():
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument("--measure", choices=sorted(URLS), help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--anchor", choices=sorted(URLS), help=argparse.SUPPRESS)
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.measure:  # the child process: one export, one measurement
         setup_django(args.database_url)
         print(json.dumps(measure(args.measure, args.trace)))
         return
+    if args.anchor:  # the child process: PostgreSQL's COPY of the same rows
+        setup_django(args.database_url)
+        print(json.dumps(anchor(args.anchor)))
+        return
 
     ensure_database(args.database_url)
     setup_django(args.database_url)
     build(args.indicators, args.history, args.rebuild)
+    if args.build_only:
+        return
     from django.db import connection
 
     results = []

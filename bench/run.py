@@ -1,0 +1,386 @@
+"""`make bench`: the speed goals of the project, measured in one run, in one table.
+
+Run by hand, not by the test suite (timings are not tests). Needs the local
+PostgreSQL server (127.0.0.1:5432) and, for the throughput, Debian's `wrk`:
+
+    make bench                                   # everything (the first run builds the data)
+    .venv/bin/python bench/run.py --only pages   # or: exports, throughput
+    .venv/bin/python bench/run.py --rebuild      # build the databases again
+
+What it does:
+
+1. **Data.** One PostgreSQL database per size, `kpi_bench_<n>`: the real 2024 plan
+   with the demo accounts and reports, grown with synthetic copies of its 29
+   indicators (bench/data.py, seed 2024; labelled "（基准合成）") to 29, 1,015,
+   4,988 and 19,981 indicators, each copy with four quarters of reports and their
+   history. Built once, reused until `--rebuild`.
+2. **Pages**, in-process with Django's test client and DEBUG off (the server's own
+   time, no network): the plan dashboard, a pillar page and an indicator page as a
+   leader, "my reports" as an administrator (every section), the meeting summary
+   as CSV and XLSX; the median of `--rounds` requests after a warm-up, the queries
+   each ran, and the login page timed the same way as the anchor.
+3. **Exports** against PostgreSQL's own COPY of the same rows: reports.csv and
+   history.csv of 1,000,000 reports and 1,000,000 history rows (bench/export_bench.py;
+   first byte, total, memory).
+4. **Throughput** under gunicorn (2 sync workers, loopback) with wrk: the plan
+   dashboard of the real plan against a trivial view (a redirect) of the same server
+   in the same run.
+
+It prints one table: each figure, its anchor from the same run, the ratio, the goal
+and whether it is met; the rows also go to bench/results/bench.json.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_URL = "postgres://postgres@127.0.0.1:5432"
+SIZES = (29, 1015, 4988, 19981)  # 29 × (1 + copies)
+SEED = 2024
+PAGES = {
+    "plan dashboard": ("leader", "/plans/2024/?quarter=3"),
+    "pillar page": ("leader", "/plans/2024/pillars/P3/?quarter=3"),
+    "indicator page": ("leader", "/plans/2024/indicators/P6-04/?quarter=3"),
+    "my reports (admin, every section)": ("admin", "/reports/"),
+    "summary CSV": ("leader", "/plans/2024/export/summary.csv?quarter=3"),
+    "summary XLSX": ("leader", "/plans/2024/export/summary.xlsx?quarter=3"),
+}
+ANCHOR_PAGE = ("anonymous", "/accounts/login/")
+# The goals of issue 10, in milliseconds of server time.
+PAGE_GOALS = {
+    ("plan dashboard", 19981): 100,
+    ("pillar page", 19981): 100,
+    ("indicator page", 19981): 100,
+    ("summary CSV", 1015): 300,
+    ("summary XLSX", 1015): 1000,
+}
+
+
+def setup_django(database_url):
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = database_url
+    # Production settings (DEBUG off) with test-only secrets and plain static files.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpitracker.test_settings")
+    import django
+
+    django.setup()
+
+
+def database_url(size):
+    return f"{BASE_URL}/kpi_bench_{size}"
+
+
+# -- 1. Data ------------------------------------------------------------------------
+
+
+def build(size, rebuild):
+    """Create (or reuse) the database of `size` indicators; runs in a child process."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import data
+
+    from accounts.models import User
+    from targets.demo import setup_demo
+    from targets.models import Indicator, Plan
+
+    if rebuild:
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0, stdout=StringIO())
+    if Plan.objects.filter(year=2024).exists():
+        return Indicator.objects.count()
+    call_command("load_plan", "2024", verbosity=0, stdout=StringIO())
+    with override_settings(DEBUG=True):
+        setup_demo()
+    plan = Plan.objects.get(year=2024)
+    copies = size // 29 - 1
+    if copies:
+        data.grow(plan, copies, SEED, author=User.objects.get(username="admin"))
+    data.finish()
+    return Indicator.objects.count()
+
+
+def ensure_database(url):
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url):
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- 2. Pages -------------------------------------------------------------------------
+
+
+def measure_pages(rounds):
+    """Time every page and the anchor in this process; runs in a child process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from accounts.models import User
+    from targets.models import Indicator
+
+    setup_test_environment()
+    clients = {"anonymous": Client()}
+    for username in ("leader", "admin"):
+        clients[username] = Client()
+        clients[username].force_login(User.objects.get(username=username))
+    results = {"indicators": Indicator.objects.count()}
+    for name, (who, url) in {**PAGES, "anchor: login page": ANCHOR_PAGE}.items():
+        client = clients[who]
+        response = client.get(url)  # warm-up
+        assert response.status_code == 200, (url, response.status_code)
+        timings = []
+        for _ in range(rounds):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                body = b"".join(response) if not response.streaming else b""
+                timings.append((time.perf_counter() - started) * 1000)
+        results[name] = {
+            "median_ms": round(statistics.median(timings), 1),
+            "queries": len(queries),
+            "kilobytes": round(len(body) / 1024, 1),
+        }
+    return results
+
+
+def session_cookie(username):
+    """A signed-in session of `username`, for wrk (child process)."""
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client.cookies["sessionid"].value
+
+
+# -- 4. Throughput ----------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def throughput(size, seconds):
+    """Requests per second of the plan dashboard and of a trivial view (a redirect) on
+    one gunicorn (2 sync workers), measured by wrk on loopback in the same run."""
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    url = database_url(size)
+    cookie = child("--session", "leader", url=url)["cookie"]
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "kpitracker.test_settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "kpitracker.wsgi",
+            "--workers=2",
+            "--worker-class=sync",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        _wait_for(port)
+        base = f"http://127.0.0.1:{port}"
+        rates = {}
+        for name, path, headers in (
+            ("trivial view (redirect)", "/favicon.ico", []),
+            ("plan dashboard", "/plans/2024/?quarter=3", ["-H", f"Cookie: sessionid={cookie}"]),
+        ):
+            subprocess.run(
+                ["wrk", "-t2", "-c4", "-d2s", *headers, base + path],
+                check=True,
+                capture_output=True,
+            )  # warm-up
+            out = subprocess.run(
+                ["wrk", "-t2", "-c4", f"-d{seconds}s", "--latency", *headers, base + path],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            rates[name] = {
+                "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+                "non_2xx_3xx": int(m.group(1))
+                if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out))
+                else 0,
+                "p50": re.search(r"50%\s+(\S+)", out).group(1),
+            }
+        return rates
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _wait_for(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not start on port {port}")
+
+
+# -- The run ------------------------------------------------------------------------
+
+
+def child(*args, url):
+    """Run this script in a child process against `url` and return its JSON."""
+    command = [sys.executable, __file__, "--child", "--url", url, *args]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def run_child(args):
+    setup_django(args.url)
+    if args.build:
+        print(json.dumps({"indicators": build(args.build, args.rebuild)}))
+    elif args.session:
+        print(json.dumps({"cookie": session_cookie(args.session)}))
+    else:
+        print(json.dumps(measure_pages(args.rounds)))
+
+
+def table(rows):
+    headers = ("measure", "size", "figure", "anchor", "ratio", "goal", "met")
+    widths = [max(len(str(r[i])) for r in (headers, *rows)) for i in range(len(headers))]
+    lines = [" | ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("-|-".join("-" * w for w in widths))
+    lines += [" | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=("pages", "exports", "throughput"))
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration")
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--session", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return run_child(args)
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows, raw = [], {}
+    if args.only in (None, "pages", "throughput"):
+        for size in sizes if args.only != "throughput" else [29]:
+            url = database_url(size)
+            if args.rebuild:
+                drop_database(url)
+            ensure_database(url)
+            started = time.perf_counter()
+            built = child("--build", str(size), url=url)
+            print(
+                f"database of {built['indicators']:,} indicators ready "
+                f"({time.perf_counter() - started:.0f} s)",
+                flush=True,
+            )
+    if args.only in (None, "pages"):
+        for size in sizes:
+            result = child("--rounds", str(args.rounds), url=database_url(size))
+            raw[f"pages-{size}"] = result
+            anchor = result["anchor: login page"]["median_ms"]
+            for name in PAGES:
+                figure = result[name]["median_ms"]
+                goal = PAGE_GOALS.get((name, size))
+                rows.append(
+                    (
+                        f"{name} ({result[name]['queries']} queries)",
+                        f"{result['indicators']:,}",
+                        f"{figure} ms",
+                        f"{anchor} ms login page",
+                        f"{figure / anchor:.1f}x",
+                        f"< {goal} ms" if goal else "",
+                        ("yes" if figure < goal else "NO") if goal else "",
+                    )
+                )
+            print(table(rows), flush=True)
+    if args.only in (None, "throughput"):
+        rates = throughput(29, args.seconds)
+        raw["throughput"] = rates
+        trivial = rates["trivial view (redirect)"]["requests_per_s"]
+        plan = rates["plan dashboard"]["requests_per_s"]
+        share = plan / trivial
+        rows.append(
+            (
+                f"plan dashboard under gunicorn, p50 {rates['plan dashboard']['p50']}",
+                "29",
+                f"{plan:.0f} req/s",
+                f"{trivial:.0f} req/s trivial view",
+                f"{share:.1%}",
+                ">= 10%",
+                "yes" if share >= 0.10 else "NO",
+            )
+        )
+    if args.only in (None, "exports"):
+        sys.path.insert(0, str(ROOT / "bench"))
+        import export_bench
+
+        for result in export_bench.run_for_bench():
+            raw[f"export-{result['export']}"] = result
+            rows.append(
+                (
+                    f"{result['export']}.csv, 1st byte {result['first_byte_s']} s, "
+                    f"+{result['rss_growth_mb']} MB",
+                    f"{result['lines']:,} lines",
+                    f"{result['total_s']} s",
+                    f"{result['anchor_s']} s COPY",
+                    f"{result['total_s'] / result['anchor_s']:.1f}x",
+                    "<= 2x, < 50 MB, < 0.5 s",
+                    "yes"
+                    if result["total_s"] <= 2 * result["anchor_s"]
+                    and result["rss_growth_mb"] < 50
+                    and result["first_byte_s"] < 0.5
+                    else "NO",
+                )
+            )
+    print()
+    print(table(rows))
+    out = ROOT / "bench" / "results" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"rows": rows, "raw": raw}, indent=2, ensure_ascii=False))
+    print(f"\nwritten to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
