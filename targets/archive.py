@@ -1,12 +1,16 @@
 """One plan in one file, and back: `manage.py backup_plan` / `manage.py restore_plan`.
 
 The file holds everything the plan's pages, exports and history are made from —
-its structure (plan, elements, results of the year before, indicators), reporting
-periods, reports, the history of all three, the ledger (places, items, evidence file
-records and their history), and the bureau's sections and users
-(without passwords: a restored user gets a new one from an administrator) — as
-Django's serialised objects with their primary keys, in one JSON document
-(gzip-compressed when the file name ends in ".gz").
+its structure (plan, elements, results of the year before, indicators), its target
+revisions, reporting periods, reports, the history of plan, indicators, periods and
+reports, the ledger (places, items, evidence file records and their history), and the
+bureau's sections and users (without passwords: a restored user gets a new one from an
+administrator) — as Django's serialised objects with their primary keys, in one JSON
+document (gzip-compressed when the file name ends in ".gz").
+
+With it go the earlier plans its indicators continue (and those they continue, …),
+so the restored plan keeps its line across years; `backup_plan all` writes every
+plan.
 
 It is restored into an empty database (after `migrate`), on SQLite or PostgreSQL
 alike, and then shows the same figures, exports and history. For a whole
@@ -27,10 +31,21 @@ from django.db import connection, transaction
 
 from accounts.models import Section, User
 
-from .models import BaselineResult, Indicator, Plan, PlanElement, QuarterlyReport, ReportingPeriod
+from .models import (
+    BaselineResult,
+    Indicator,
+    Plan,
+    PlanElement,
+    QuarterlyReport,
+    ReportingPeriod,
+    TargetRevision,
+)
 
 FORMAT = "kpitracker-plan"
-VERSION = 1
+# 2: plans have a state, indicators continue earlier ones, targets have revisions.
+# A file of version 1 (one plan, before plans had a state) is read as an active plan.
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 # What a user row keeps: everything but the password and Django's group permissions
 # (what a user may do follows from `role` and `section`).
@@ -63,8 +78,28 @@ class ArchiveError(Exception):
     """The file is not a plan archive, or the database is not empty."""
 
 
-def _querysets(plan):
-    """Everything of `plan`, parents before children.
+def plans_with_their_past(plan):
+    """`plan` and the earlier plans its indicators (or the plan itself) continue, and so
+    on back: what the file must hold for every link of the plan to resolve."""
+    keys, todo = set(), {plan.pk}
+    while todo:
+        keys |= todo
+        linked = set(
+            Indicator.objects.filter(plan__in=todo, continues__isnull=False).values_list(
+                "continues__plan", flat=True
+            )
+        )
+        linked |= set(
+            Plan.objects.filter(pk__in=todo, continues__isnull=False).values_list(
+                "continues", flat=True
+            )
+        )
+        todo = linked - keys
+    return Plan.objects.filter(pk__in=keys)
+
+
+def _querysets(plans):
+    """Everything of `plans`, parents before children.
 
     The ledger (台账) too: the places, the items and their evidence files' records,
     with their history. The files' bytes live in the file storage (MEDIA_ROOT or the
@@ -72,21 +107,23 @@ def _querysets(plan):
     """
     from ledger.models import Division, EvidenceFile, LedgerEntry
 
-    reports = QuarterlyReport.objects.filter(indicator__plan=plan)
-    entries = LedgerEntry.objects.filter(indicator__plan=plan)
-    entry_history = LedgerEntry.history.filter(indicator_id__in=plan.indicators.values("pk"))
+    indicators = Indicator.objects.filter(plan__in=plans)
+    entries = LedgerEntry.objects.filter(indicator__in=indicators)
+    entry_history = LedgerEntry.history.filter(indicator_id__in=indicators.values("pk"))
     return [
         (Section.objects.all(), None),
         (User.objects.all(), USER_FIELDS),
-        (Plan.objects.filter(pk=plan.pk), None),
-        (PlanElement.objects.filter(plan=plan), None),
-        (BaselineResult.objects.filter(plan=plan), None),
-        (Indicator.objects.filter(plan=plan), None),
-        (Indicator.history.filter(plan=plan), None),
-        (ReportingPeriod.objects.filter(plan=plan), None),
-        (ReportingPeriod.history.filter(plan=plan), None),
-        (reports, None),
-        (QuarterlyReport.history.filter(indicator_id__in=plan.indicators.values("pk")), None),
+        (plans, None),
+        (Plan.history.filter(id__in=plans.values("pk")), None),
+        (PlanElement.objects.filter(plan__in=plans), None),
+        (BaselineResult.objects.filter(plan__in=plans), None),
+        (indicators, None),
+        (Indicator.history.filter(plan__in=plans), None),
+        (TargetRevision.objects.filter(indicator__in=indicators), None),
+        (ReportingPeriod.objects.filter(plan__in=plans), None),
+        (ReportingPeriod.history.filter(plan__in=plans), None),
+        (QuarterlyReport.objects.filter(indicator__in=indicators), None),
+        (QuarterlyReport.history.filter(indicator_id__in=indicators.values("pk")), None),
         (Division.objects.all(), None),
         (Division.history.all(), None),
         (entries, None),
@@ -96,15 +133,23 @@ def _querysets(plan):
     ]
 
 
-def dump_plan(plan, path):
-    """Write `plan` to `path`; returns the number of objects written."""
+def dump_plan(plan, path, *, every_plan=False):
+    """Write `plan` (with the earlier plans it continues; every plan with
+    `every_plan`) to `path`; returns the number of objects written."""
+    plans = Plan.objects.all() if every_plan else plans_with_their_past(plan)
     objects = list(
         chain.from_iterable(
             serializers.serialize("python", queryset.order_by("pk"), fields=fields)
-            for queryset, fields in _querysets(plan)
+            for queryset, fields in _querysets(plans)
         )
     )
-    document = {"format": FORMAT, "version": VERSION, "year": plan.year, "objects": objects}
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "year": plan.year,
+        "years": sorted(plans.values_list("year", flat=True)),
+        "objects": objects,
+    }
     with _open(path, "wt") as stream:
         json.dump(document, stream, cls=ExactJSONEncoder, ensure_ascii=False, indent=1)
     return len(objects)
@@ -117,7 +162,7 @@ def restore_plan(path):
             document = json.load(stream)
         except ValueError as error:
             raise ArchiveError(f"{path} is not a plan archive: {error}") from None
-    if document.get("format") != FORMAT or document.get("version") != VERSION:
+    if document.get("format") != FORMAT or document.get("version") not in READABLE_VERSIONS:
         raise ArchiveError(f"{path} is not a {FORMAT} file of version {VERSION}.")
     with transaction.atomic():
         _refuse_unless_empty()
@@ -130,6 +175,8 @@ def restore_plan(path):
                 models.add(type(item.object))
         connection.check_constraints()
         _reset_sequences(models)
+        if document["version"] == 1:
+            Plan.objects.update(state=Plan.State.ACTIVE)  # reported on before states existed
     return Plan.objects.get(year=document["year"])
 
 

@@ -120,9 +120,10 @@ def indicator_progress(standing):
     values = standing.quarter_values  # counted figures up to the as-of quarter
     quarterly = [values.get(q) for q in QUARTERS]
     to_date = [_to_date(values, q) if flow and q <= standing.quarter else None for q in QUARTERS]
+    # Measured against the target in force as of the chart's quarter (the status's).
+    target = standing.target
     expected = [
-        indicator.target * indicator.expected_share(q) if indicator.has_target else None
-        for q in QUARTERS
+        target * indicator.expected_share(q) if indicator.has_target else None for q in QUARTERS
     ]
     series = {
         "quarterly": {
@@ -138,8 +139,16 @@ def indicator_progress(standing):
         series["expected"] = {"label": _("Expected pace"), "data": [_number(v) for v in expected]}
         columns.append(series["expected"]["label"])
         reference = {
-            "label": _("Annual target %(target)s") % {"target": indicator.target_display},
-            "value": _number(indicator.target),
+            "label": (
+                _("Revised target %(target)s (originally %(original)s)")
+                % {
+                    "target": standing.target_display,
+                    "original": indicator.target_display,
+                }
+                if standing.revision is not None
+                else _("Annual target %(target)s") % {"target": standing.target_display}
+            ),
+            "value": _number(target),
         }
         what = (
             _(
@@ -180,7 +189,7 @@ def indicator_progress(standing):
         "label": what
         % {
             "indicator": f"{indicator.code} {indicator.name}",
-            "target": indicator.target_display,
+            "target": standing.target_display,
             "last_year": figure(indicator.last_year_value),
             "unit": indicator.unit_display,
             "quarter": standing.quarter,

@@ -1,10 +1,17 @@
 """Demo data for a local run: illustrative sections, accounts and Q1–Q3 2024 reports
-(and, from ledger/demo.py, example ledger items behind P3-04's and P3-07's figures).
+(and, from ledger/demo.py, example ledger items behind P3-04's and P3-07's figures),
+a target revision and a 2025 draft started from 2024.
 
 Nothing here is from the source. The sections are invented (and flagged
 `is_illustrative`); the figures are chosen so that, as of Q3, every status
 appears at least once. Only P2-01 and P6-01 follow the source: both documents
 were read out at the conference on 26 March 2024, so they are done in Q1.
+
+Across years (marked 示例 like the rest): one revision of a 2024 target, taking
+effect on 2024-10-01 (so Q1–Q3 keep the plan's target), and the 2025 plan made
+from 2024 by the rollover an administrator uses: a draft, its targets copied and to
+be confirmed, its last-year figures computed from the demo's 2024 reports. It has no
+reports: on the demo's today (2024-10-08) its year has not begun.
 """
 
 import datetime
@@ -17,9 +24,26 @@ from django.db import transaction
 from accounts.models import Section, User
 
 from .models import Indicator, Plan, QuarterlyReport
+from .models.rollover import roll_over
 
 DEMO_PASSWORD = "kpi-demo-2024"
 DEMO_YEAR = 2024
+NEXT_YEAR = 2025
+
+# The demo's revision: (code, revised target, effective from, reason).
+REVISION = (
+    "P1-02",
+    Decimal(14),
+    datetime.date(2024, 10, 1),
+    "（示例）三季度调度会研究：部分碳纤维项目推迟至2025年实施，四季度起年度目标调整为14项。",
+)
+EXAMPLE_MARK = "（示例）"
+NEXT_YEAR_SOURCE = (
+    "示例：由2024年计划结转生成的草稿，目标沿用2024年（待确认），上年数值由2024年示例报告计算，"
+    "并非吉林市2025年的真实计划。/ Example: a draft carried over from the 2024 plan; its "
+    "targets are 2024's (to be confirmed) and its last-year figures come from the demo's "
+    "2024 reports. Not the city's real 2025 plan."
+)
 
 # code, Chinese name, English name, the pillars whose indicators it leads
 SECTIONS = [
@@ -118,7 +142,30 @@ def setup_demo(stdout=None):
     users = _accounts(sections)
     ledger_demo.prepare(plan)  # Jilin City's divisions; P3-04, P3-07 count from ledgers
     created_reports = _reports(plan, users, ledger_demo.edit_for)
+    _revision(plan, users["admin"])
+    _next_year(plan, users["admin"])
     return {"accounts": users["_created"], "reports": created_reports}
+
+
+def _revision(plan, admin):
+    code, target, effective_from, reason = REVISION
+    indicator = plan.indicators.get(code=code)
+    if not indicator.revisions.exists():
+        indicator.revise_target(
+            target=target, effective_from=effective_from, reason=reason, by=admin
+        )
+
+
+def _next_year(plan, admin):
+    """The 2025 draft, made by the same rollover an administrator starts on the plan's
+    set-up page, then marked as an example."""
+    if Plan.objects.filter(year=NEXT_YEAR).exists():
+        return
+    draft = roll_over(plan, by=admin)
+    draft.name_zh += EXAMPLE_MARK
+    draft.name_en += " (example)"
+    draft.source = NEXT_YEAR_SOURCE
+    draft.save_by(admin, "演示数据 / demo data", update_fields=["name_zh", "name_en", "source"])
 
 
 def _sections(plan):

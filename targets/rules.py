@@ -5,7 +5,11 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 
 | permission | who |
 |---|---|
-| targets.view_plan | every signed-in user (leaders read everything) |
+| targets.view_plan (obj: plan, optional) | every signed-in user (leaders read everything); |
+|   | a draft plan: only those who may see drafts |
+| targets.view_draft_plans | administrators and reviewers (the planning office) |
+| targets.manage_plans | admins: start next year's plan, upload one, open, close, reopen |
+| targets.revise_target (obj: indicator, optional) | admins |
 | targets.read_all_reports | leaders, reviewers, admins (every section's reports) |
 | targets.report | those who report: staff of a section, admins ("my reports") |
 | targets.read_drafts (obj: indicator) | its lead section's staff; leaders, reviewers, admins |
@@ -83,9 +87,19 @@ def reads_drafts_of_entry_indicator(user, entry):
     return entry is not None and user.has_perm("targets.read_drafts", entry.indicator)
 
 
+@rules.predicate
+def plan_is_not_draft(user, plan):
+    """Without a plan (may this user read plans at all?) the answer is yes."""
+    return plan is None or plan.state != "draft"
+
+
 is_signed_in = rules.is_authenticated & rules.is_active
 
-rules.add_perm("targets.view_plan", is_signed_in)
+# A draft plan (being set up) is seen by those who set it up and check it.
+rules.add_perm("targets.view_draft_plans", is_admin | is_reviewer)
+rules.add_perm("targets.view_plan", is_signed_in & (plan_is_not_draft | is_admin | is_reviewer))
+rules.add_perm("targets.manage_plans", is_admin)
+rules.add_perm("targets.revise_target", is_admin)
 rules.add_perm("targets.read_all_reports", is_admin | is_leader | is_reviewer)
 rules.add_perm("targets.report", is_admin | is_section_staff)
 # Work in progress (a draft, or a returned report being reworked) stays with its

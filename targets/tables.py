@@ -39,8 +39,9 @@ class StandingTable(tables.Table):
     actual = tables.Column(
         _("Figure to date"), accessor="actual", empty_values=(), attrs=_cells("actual", num=True)
     )
+    # The target in force as of the page's quarter (a revised one says so).
     target = tables.Column(
-        _("Target"), accessor="indicator", orderable=False, attrs=_cells("target", num=True)
+        _("Target"), accessor="in_force", orderable=False, attrs=_cells("target", num=True)
     )
     completion = tables.Column(
         _("Completion"), accessor="completion", attrs=_cells("completion", num=True)
@@ -92,13 +93,20 @@ class StandingTable(tables.Table):
             '<a href="{}{}">{}</a>', record.indicator.get_absolute_url(), self.query, value
         )
 
-    def render_target(self, value):
-        if value.has_target:
-            return value.target_with_unit
-        if value.is_milestone:
-            return gettext("due Q%(quarter)s") % {"quarter": value.due_quarter}
-        if value.last_year_value is not None:
-            return gettext("last year %(figure)s") % {"figure": figure(value.last_year_value)}
+    def render_target(self, record):
+        indicator = record.indicator
+        if indicator.has_target:
+            if record.revision is not None:
+                return format_html(
+                    '{}<span class="revised-target">{}</span>',
+                    record.target_with_unit,
+                    record.revision_text,
+                )
+            return record.target_with_unit
+        if indicator.is_milestone:
+            return gettext("due Q%(quarter)s") % {"quarter": indicator.due_quarter}
+        if indicator.last_year_value is not None:
+            return gettext("last year %(figure)s") % {"figure": figure(indicator.last_year_value)}
         return "—"
 
     def render_actual(self, value, record):

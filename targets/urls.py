@@ -28,7 +28,14 @@ urlpatterns = [
     path("reports/", views.my_reports, name="my_reports"),
     path("reviews/", views.review_queue, name="review_queue"),
     path("latest/<slug:page>/", views.latest, name="latest"),
+    # Plans across years: the list, a plan from a spreadsheet, a plan's setup, and
+    # next year's plan started from this one.
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/import/", views.plan_import, name="plan_import"),
+    path("plans/import/template.xlsx", views.plan_template, name="plan_template"),
     path("plans/<int:year>/", views.plan_detail, name="plan"),
+    path("plans/<int:year>/setup/", views.plan_setup, name="plan_setup"),
+    path("plans/<int:year>/next-year/", views.start_next_year, name="start_next_year"),
     path("plans/<int:year>/pillars/<code:code>/", views.pillar_detail, name="pillar"),
     path("plans/<int:year>/missing/", views.missing, name="missing_reports"),
     path("plans/<int:year>/quarters/", views.quarters, name="quarters"),
@@ -45,6 +52,11 @@ urlpatterns = [
         "plans/<int:year>/indicators/<code:code>/history/",
         views.indicator_history,
         name="indicator_history",
+    ),
+    path(
+        "plans/<int:year>/indicators/<code:code>/revise/",
+        views.revise_target,
+        name="revise_target",
     ),
     path(
         "plans/<int:year>/indicators/<code:code>/report/<int:quarter>/",

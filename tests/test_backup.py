@@ -1,9 +1,11 @@
 """A plan survives backup and restore into an empty database, on either database.
 
-`backup_plan` writes the plan (structure, periods, reports, history, sections and
-users without passwords) to one file; the database is emptied; `restore_plan`
-reads it back. The dashboard figures, the exports and the history are then the
-same, byte for byte (the XLSX: every part but its creation time).
+`backup_plan` writes the plan (structure, target revisions, periods, reports,
+history, sections and users without passwords) to one file, with the earlier plans
+it continues; the database is emptied; `restore_plan` reads it back. The dashboard
+figures, the exports and the history are then the same, byte for byte (the XLSX:
+every part but its creation time), and so are the plans' states and links across
+years.
 """
 
 import io
@@ -15,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.models import Section, User
-from targets.models import Indicator, Plan, QuarterlyReport, ReportingPeriod
+from targets.models import Indicator, Plan, QuarterlyReport, ReportingPeriod, TargetRevision
 
 from .reporting_helpers import review_url
 
@@ -64,7 +66,20 @@ def _everything(client):
         ]
         for code in HISTORY_PAGES
     }
+    years = {
+        "plans": list(Plan.objects.values_list("year", "state", "continues__year")),
+        "continues": list(
+            Indicator.objects.filter(plan__year=2025).values_list("code", "continues__code")
+        ),
+        "revisions": list(
+            TargetRevision.objects.values_list(
+                "indicator__code", "target", "effective_from", "reason", "revised_by__username"
+            )
+        ),
+        "plan_history": list(Plan.history.values_list("year", "state", "history_change_reason")),
+    }
     return {
+        "years": years,
         "figures": figures,
         "csv": {url: _body(client.get(url)) for url in CSV_EXPORTS},
         "xlsx": _xlsx_parts(_body(client.get(XLSX))),
@@ -77,11 +92,12 @@ def _empty_the_database():
     """Inside the test's transaction: rolled back when the test ends."""
     QuarterlyReport.objects.all().delete()
     ReportingPeriod.objects.all().delete()
-    Indicator.objects.all().delete()  # first: they protect their pillars
+    Indicator.objects.all().delete()  # first: they protect their pillars (revisions go too)
     Plan.objects.all().delete()  # elements and results go with it
     QuarterlyReport.history.all().delete()
     ReportingPeriod.history.all().delete()
     Indicator.history.all().delete()
+    Plan.history.all().delete()
     User.objects.all().delete()
     Section.objects.all().delete()
 
@@ -102,19 +118,24 @@ def richer_demo(personas, demo, users):
 
 def test_restore_into_an_empty_database_gives_the_same_plan(personas, richer_demo, tmp_path):
     before = _everything(personas["admin"])
-    path = tmp_path / "plan-2024.json.gz"  # compressed; plain JSON below
-    call_command("backup_plan", "2024", str(path), stdout=StringIO())
+    assert before["years"]["revisions"]  # the demo's revision of P1-02
+    path = tmp_path / "plan-2025.json.gz"  # compressed; plain JSON below
+    # The 2025 draft, with the 2024 plan it continues (its line across years).
+    call_command("backup_plan", "2025", str(path), stdout=StringIO())
     assert b"md5$" not in path.read_bytes() and b"pbkdf2" not in path.read_bytes()
 
     _empty_the_database()
     assert not Plan.objects.exists() and not User.objects.exists()
     out = StringIO()
     call_command("restore_plan", str(path), stdout=out)
-    assert "Plan 2024 restored: 29 indicators" in out.getvalue()
+    assert "Plan 2025 restored: 29 indicators, 0 reports (with the plans of 2024)" in (
+        out.getvalue()
+    )
 
     admin = Client()
     admin.force_login(User.objects.get(username="admin"))
     after = _everything(admin)
+    assert after["years"] == before["years"]
     assert after["figures"] == before["figures"]
     assert after["history"] == before["history"]
     assert after["closed"] == before["closed"] == {1}
@@ -124,7 +145,9 @@ def test_restore_into_an_empty_database_gives_the_same_plan(personas, richer_dem
     # Users come back without a password; an administrator sets new ones.
     assert not any(u.has_usable_password() for u in User.objects.all())
     # New rows continue after the restored ones (PostgreSQL's sequences were reset).
-    report = QuarterlyReport(indicator=Indicator.objects.get(code="P5-05"), quarter=3)
+    report = QuarterlyReport(
+        indicator=Indicator.objects.get(plan__year=2024, code="P5-05"), quarter=3
+    )
     report.save_by(User.objects.get(username="staff2"), "after the restore")
     assert report.pk > max(r.pk for r in QuarterlyReport.objects.exclude(pk=report.pk))
 

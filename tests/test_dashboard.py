@@ -366,51 +366,55 @@ def _both_sizes(client, demo, url, queries, django_assert_num_queries):
 
 
 def test_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # 1 session, 2 user, 3 plan, 4 plan elements, 5 indicators (+ plan, pillar, section),
-    # 6 their reports, 7 keys of the filtered indicators, 8 pillar choices of the
-    # filter form, 9 section choices of the filter form. The headline tiles, the
+    # 1 session, 2 user, 3 plans (the page's, and the others for the year switcher),
+    # 4 plan elements, 5 indicators (+ plan, pillar, section), 6 their reports, 7 their
+    # target revisions, 8 keys of the filtered indicators, 9 pillar choices of the
+    # filter form, 10 section choices of the filter form. The headline tiles, the
     # attention list and the changes since the quarter before add none: they read the
-    # standings (and the reports prefetched with them) of queries 5 and 6.
+    # standings (and the reports and revisions prefetched with them) of queries 5–7.
     small, large = _both_sizes(
-        leader_client, demo, PLAN + "?quarter=3", 9, django_assert_num_queries
+        leader_client, demo, PLAN + "?quarter=3", 10, django_assert_num_queries
     )
     assert len(large.context["overview"].standings) == 31 * len(small.context["overview"].standings)
 
 
 def test_plan_page_default_quarter_costs_no_query(leader_client, demo, django_assert_num_queries):
-    # The 9 above: the default quarter is the latest ended one, known from the date alone.
-    _both_sizes(leader_client, demo, PLAN, 9, django_assert_num_queries)
+    # The 10 above: the default quarter is the latest ended one, known from the date alone.
+    _both_sizes(leader_client, demo, PLAN, 10, django_assert_num_queries)
 
 
 def test_filtered_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # The 9 above, plus: 10 the chosen pillar (the filter validates it), and the
-    # status filter's own pass over 11 the indicators and 12 their reports.
+    # The 10 above, plus: 11 the chosen pillar (the filter validates it), and the
+    # status filter's own pass over 12 the indicators, 13 their reports and 14 their
+    # target revisions.
     _both_sizes(
         leader_client,
         demo,
         PLAN + "?quarter=3&pillar=P5&status=behind&sort=-completion&page=1",
-        12,
+        14,
         django_assert_num_queries,
     )
 
 
 def test_pillar_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # 1 session, 2 user, 3 plan, 4 pillar, 5 its indicators (+ plan, pillar, section),
-    # 6 their reports, 7 keys of the filtered indicators, 8 section choices of the form
-    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 8, django_assert_num_queries)
+    # 1 session, 2 user, 3 plans, 4 the pillar (and its code in the other years), 5 its
+    # indicators (+ plan, pillar, section), 6 their reports, 7 their target revisions,
+    # 8 keys of the filtered indicators, 9 section choices of the form
+    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 9, django_assert_num_queries)
 
 
 def test_indicator_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # 1 session, 2 user, 3 plan, 4 indicator (+ plan, pillar, section), 5 its reports;
-    # P3-04 counts its figures from its ledger (台账, the ledger app): 6 its items (+
-    # their places), 7 their evidence files (tests/test_ledger_pages.py: an indicator
-    # without a ledger stays at 5, and a long ledger at 7).
-    _both_sizes(leader_client, demo, INDICATOR + "?quarter=3", 7, django_assert_num_queries)
+    # 1 session, 2 user, 3 plans, 4 the keys and links of those plans' indicators
+    # (its line across years), 5 the line's indicators (+ plan, pillar, section), 6 their
+    # reports, 7 their target revisions; P3-04 counts its figures from its ledger (台账,
+    # the ledger app): 8 its items (+ their places), 9 their evidence files
+    # (tests/test_ledger_pages.py: an indicator without a ledger has no such queries)
+    _both_sizes(leader_client, demo, INDICATOR + "?quarter=3", 9, django_assert_num_queries)
 
 
-def test_pillar_overview_alone_takes_two_queries(demo, django_assert_num_queries):
+def test_pillar_overview_alone_takes_three_queries(demo, django_assert_num_queries):
     pillar = PlanElement.objects.get(plan=demo, code="P3")
-    with django_assert_num_queries(2):  # indicators (+ joins), reports
+    with django_assert_num_queries(3):  # indicators (+ joins), reports, target revisions
         overview = pillar.overview(3)
         assert overview.progress.measured == 5
 

@@ -133,7 +133,7 @@ def test_reports_of_another_plan_are_not_exported(leader_client, demo):
 
 
 def _other_plan():
-    plan = Plan.objects.create(year=2023, name_zh="2023年计划")
+    plan = Plan.objects.create(year=2023, name_zh="2023年计划", state="active")
     pillar = PlanElement.objects.create(plan=plan, code="P1", level="pillar", name_zh="支柱")
     indicator = Indicator.objects.create(
         plan=plan, pillar=pillar, code="X2023", name_zh="指标", kind="count", target=5

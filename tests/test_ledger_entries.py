@@ -224,7 +224,9 @@ def test_a_path_in_a_file_name_never_reaches_storage(personas):
 def test_chinese_file_names_come_back_and_outsiders_get_403_without_the_bytes(personas, users):
     # A Q4 draft of P3-04 (early: Q4 began on 2024-10-01) with one item and its file.
     name = "认定通知（第3批）.pdf"
-    report = QuarterlyReport(indicator=Indicator.objects.get(code="P3-04"), quarter=4)
+    report = QuarterlyReport(
+        indicator=Indicator.objects.get(plan__year=2024, code="P3-04"), quarter=4
+    )
     data = ledger_form(
         report, new=[{"name": "示例·草稿中心", "date": "2024-10-02", "files": [files.pdf(name)]}]
     )
@@ -256,7 +258,7 @@ def test_chinese_file_names_come_back_and_outsiders_get_403_without_the_bytes(pe
 
 
 def test_switching_to_counted_is_refused_while_figures_differ(demo):
-    p604 = Indicator.objects.get(code="P6-04")  # typed 3, 4, 4 and no items
+    p604 = Indicator.objects.get(plan__year=2024, code="P6-04")  # typed 3, 4, 4 and no items
     p604.ledger = Indicator.Ledger.COUNTED
     with translation.override("en"), pytest.raises(ValidationError) as error:
         p604.full_clean()
@@ -267,10 +269,10 @@ def test_switching_to_counted_is_refused_while_figures_differ(demo):
     with pytest.raises(CommandError, match="P6-04"):
         call_command("count_from_ledger", "2024", "P6-04", stdout=StringIO())
     # P3-04 kept beside its figure, then counted again: every quarter agrees.
-    p304 = Indicator.objects.get(code="P3-04")
+    p304 = Indicator.objects.get(plan__year=2024, code="P3-04")
     p304.ledger = Indicator.Ledger.KEPT
     p304.save()
     out = StringIO()
     call_command("count_from_ledger", "2024", "P3-04", stdout=out)
     assert "every figure agreed" in out.getvalue()
-    assert Indicator.objects.get(code="P3-04").counts_from_ledger
+    assert Indicator.objects.get(plan__year=2024, code="P3-04").counts_from_ledger

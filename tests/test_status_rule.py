@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from targets.models import Indicator, QuarterlyReport
-from targets.models.standing import Status, compute_standing
+from targets.models.standing import Status, compute_standing, target_in_force
 
 MET, ON_TRACK, AT_RISK, BEHIND, NOT_REPORTED = (
     Status.MET,
@@ -419,3 +419,99 @@ def test_milestone_has_no_quarter_change():
     ind = indicator(kind="milestone", target=None, due=4)
     result = standing(ind, milestone_reports("in_progress", "in_progress"), 2)
     assert result.quarter_change is None
+
+
+# -- A target revised during the year: the target in force at the quarter's end ----
+
+
+class Revision:
+    """What `target_in_force` reads of a revision (no database needed)."""
+
+    def __init__(self, effective_from, target, recorded=0):
+        self.effective_from = datetime.date.fromisoformat(effective_from)
+        self.target = Decimal(target)
+        self.recorded = recorded
+
+
+# (description, revisions as (effective from, target, recorded order), day, target in force)
+IN_FORCE = [
+    ("no revision: the original", [], "2024-09-30", "16"),
+    ("a revision after the day does not apply yet", [("2024-10-01", "14", 1)], "2024-09-30", "16"),
+    ("a revision applies on its own date", [("2024-10-01", "14", 1)], "2024-10-01", "14"),
+    ("and every day after", [("2024-07-01", "14", 1)], "2024-12-31", "14"),
+    (
+        "the latest effective by the day wins",
+        [("2024-04-01", "12", 1), ("2024-07-01", "14", 2), ("2024-11-01", "20", 3)],
+        "2024-09-30",
+        "14",
+    ),
+    (
+        "recorded earlier but effective later still wins by its date",
+        [("2024-07-01", "14", 2), ("2024-08-01", "13", 1)],
+        "2024-09-30",
+        "13",
+    ),
+    (
+        "same date: the one recorded later (a correction) wins",
+        [("2024-07-01", "15", 2), ("2024-07-01", "14", 1)],
+        "2024-09-30",
+        "15",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("revisions", "day", "target"), [case[1:] for case in IN_FORCE], ids=[c[0] for c in IN_FORCE]
+)
+def test_target_in_force(revisions, day, target):
+    revised = [Revision(date, value, recorded) for date, value, recorded in revisions]
+    in_force = target_in_force(Decimal(16), revised, datetime.date.fromisoformat(day))
+    assert in_force.target == Decimal(target)
+    assert in_force.original == Decimal(16)
+    assert in_force.is_revised == (target != "16")
+
+
+# The demo's P1-02 (≥ 16 项; 3, 4, 3 reported), revised to 14 from a date: each
+# quarter is measured against the target in force on its last day.
+# (description, effective from, as-of quarter, status, completion, target)
+REVISED = [
+    ("Q3 before a revision from Q4 keeps the original", "2024-10-01", 3, BEHIND, "0.625", "16"),
+    ("Q3 with a revision from 1 July uses it", "2024-07-01", 3, AT_RISK, "0.7142857", "14"),
+    (
+        "a mid-quarter date applies to the whole quarter",
+        "2024-09-30",
+        3,
+        AT_RISK,
+        "0.7142857",
+        "14",
+    ),
+    (
+        "an earlier quarter is unchanged by a later revision",
+        "2024-07-01",
+        2,
+        AT_RISK,
+        "0.4375",
+        "16",
+    ),
+    ("Q1 likewise", "2024-07-01", 1, AT_RISK, "0.1875", "16"),
+]
+
+
+@pytest.mark.parametrize(
+    ("effective_from", "quarter", "status", "completion", "target"),
+    [case[1:] for case in REVISED],
+    ids=[c[0] for c in REVISED],
+)
+def test_status_against_the_target_in_force(effective_from, quarter, status, completion, target):
+    from targets.models import Plan
+
+    ind = indicator(target="16")
+    ind.plan = Plan(year=2024)
+    ind.prefetched_revisions = [Revision(effective_from, "14", 1)]
+    s = compute_standing(
+        ind, reports(3, 4, 3), quarter, tolerance=TOLERANCE, in_force=ind.target_in_force(quarter)
+    )
+    assert s.status == status
+    assert s.target == Decimal(target)
+    assert round(s.completion, 7) == round(Decimal(completion), 7)
+    assert (s.revision is not None) == (target == "14")

@@ -72,6 +72,25 @@ PROJECT = {
     "reports/": Row("/reports/", only(200, 403, {"staff", "staff2", "admin"}), every(405)),
     "reviews/": Row("/reviews/", only(200, 403, {"reviewer", "admin"}), every(405)),
     "latest/<slug:page>/": Row("/latest/missing_reports/", every(302), every(405)),
+    "plans/": Row("/plans/", every(200), every(405)),
+    # Plans are set up by administrators; an empty upload or set-up form is the form
+    # again with its errors (400).
+    "plans/import/": Row("/plans/import/", only(200, 403, {"admin"}), only(400, 403, {"admin"})),
+    "plans/import/template.xlsx": Row(
+        "/plans/import/template.xlsx", only(200, 403, {"admin"}), every(405)
+    ),
+    "plans/<int:year>/setup/": Row(
+        "/plans/2024/setup/", only(200, 403, {"admin"}), only(400, 403, {"admin"})
+    ),
+    # The demo's 2025 plan was started from 2024 already: a second time is refused (400).
+    "plans/<int:year>/next-year/": Row(
+        "/plans/2024/next-year/", every(405), only(400, 403, {"admin"})
+    ),
+    "plans/<int:year>/indicators/<code:code>/revise/": Row(
+        "/plans/2024/indicators/P6-04/revise/",
+        only(200, 403, {"admin"}),
+        only(400, 403, {"admin"}),
+    ),
     "plans/<int:year>/": Row("/plans/2024/", every(200), every(405)),
     "plans/<int:year>/pillars/<code:code>/": Row("/plans/2024/pillars/P6/", every(200), every(405)),
     "plans/<int:year>/missing/": Row("/plans/2024/missing/", every(200), every(405)),

@@ -292,7 +292,7 @@ def _appendix(book, standings):
                 [
                     indicator.code,
                     indicator.name,
-                    book.target_cell(indicator),
+                    book.target_cell(s),
                     to_date,
                     percent(s.completion) or "—",
                     percent(s.expected) or "—",

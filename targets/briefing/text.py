@@ -180,24 +180,40 @@ class Chinese(Phrasebook):
                 f"截至{q}末尚未完成（当前状态：{s.milestone_state_label}）。"
             )
         actual = f"{figure(s.actual or 0)}{unit}"
-        target = f"{indicator.target_display.replace(' ', '')}{unit}"
         done = f"累计完成{actual}" if indicator.measure == "flow" else f"为{actual}"
         if indicator.higher_is_better:
-            sentence = f"年度目标{target}，截至{q}末{done}，完成率{percent(s.completion)}，"
+            target = self._target(s, "年度目标")
+            sentence = f"{target}，截至{q}末{done}，完成率{percent(s.completion)}，"
             sentence += self._pace(s, behind="落后")
             if s.shortfall:
                 sentence += f"，距年度目标尚差{figure(s.shortfall)}{unit}"
             return sentence + "。"
         if indicator.measure == "flow":
-            sentence = f"年度上限{target}，截至{q}末{done}，已用上限的{percent(s.completion)}，"
+            target = self._target(s, "年度上限")
+            sentence = f"{target}，截至{q}末{done}，已用上限的{percent(s.completion)}，"
             sentence += self._pace(s, behind="超过")
             if s.overrun:
                 sentence += f"，已超出上限{figure(s.overrun)}{unit}"
             return sentence + "。"
-        sentence = f"目标{target}，截至{q}末{done}"
+        sentence = f"{self._target(s, '目标')}，截至{q}末{done}"
         if s.overrun:
             sentence += f"，超出目标{figure(s.overrun)}{unit}"
         return sentence + "。"
+
+    def _target(self, s, word):
+        """ "年度目标≥16项", or for a revised target "调整后年度目标≥14项（原目标≥16项，
+        2024年7月1日起调整：……）": the target in force as of the briefing's quarter."""
+        unit = s.indicator.unit
+        target = f"{word}{s.target_display.replace(' ', '')}{unit}"
+        revision = s.revision
+        if revision is None:
+            return target
+        original = f"{s.indicator.target_display.replace(' ', '')}{unit}"
+        day = revision.effective_from
+        return (
+            f"调整后{target}（原目标{original}，{day.year}年{day.month}月{day.day}日起调整："
+            f"{revision.reason}）"
+        )
 
     def _pace(self, s, *, behind):
         if s.pace_gap is None or s.pace_gap >= 0:
@@ -265,10 +281,15 @@ class Chinese(Phrasebook):
         "percent": "完成率（%）",
     }
 
-    def target_cell(self, indicator):
+    def target_cell(self, standing):
+        indicator = standing.indicator
         if not indicator.has_target:
             return "—"
-        return f"{indicator.target_display.replace(' ', '')}{indicator.unit}"
+        cell = f"{standing.target_display.replace(' ', '')}{indicator.unit}"
+        if standing.revision is not None:
+            original = f"{indicator.target_display.replace(' ', '')}{indicator.unit}"
+            cell += f"（调整后，原{original}）"
+        return cell
 
     def figure_cell(self, standing):
         return f"{figure(standing.actual)}{standing.indicator.unit}"
@@ -282,7 +303,7 @@ class Chinese(Phrasebook):
     def bar_label(self, s):
         """The words at the end of a lagging indicator's bar: status, completion, figures."""
         indicator = s.indicator
-        figures = f"{figure(s.actual or 0)}/{figure(indicator.target)}{indicator.unit}"
+        figures = f"{figure(s.actual or 0)}/{figure(s.target)}{indicator.unit}"
         return f"{s.status_label} {percent(s.completion)}（{figures}）"
 
 
@@ -419,12 +440,12 @@ class English(Phrasebook):
                 f"({str(s.milestone_state_label).lower()})."
             )
         actual = figure(s.actual or 0)
-        target = indicator.target_display
+        target = s.target_display + self._revised(s)
         if indicator.higher_is_better:
             so_far = "so far" if indicator.measure == "flow" else "at the end of " + q
+            annual = "a revised annual target" if s.revision else "an annual target"
             sentence = (
-                f"{actual} {so_far} against an annual target of {target}, "
-                f"{percent(s.completion)} done, "
+                f"{actual} {so_far} against {annual} of {target}, {percent(s.completion)} done, "
             )
             sentence += self._pace(s, behind="behind")
             if s.shortfall:
@@ -529,8 +550,22 @@ class English(Phrasebook):
         "percent": "Completion (%)",
     }
 
-    def target_cell(self, indicator):
-        return indicator.target_display if indicator.has_target else "—"
+    def _revised(self, s):
+        """ " (originally ≥ 16; revised from 2024-07-01: reason)" for a revised target."""
+        if s.revision is None:
+            return ""
+        return (
+            f" (originally {s.indicator.target_display}; revised from "
+            f"{s.revision.effective_from.isoformat()}: {s.revision.reason})"
+        )
+
+    def target_cell(self, standing):
+        indicator = standing.indicator
+        if not indicator.has_target:
+            return "—"
+        if standing.revision is not None:
+            return f"{standing.target_display} (revised; originally {indicator.target_display})"
+        return standing.target_display
 
     def figure_cell(self, standing):
         return figure(standing.actual)
@@ -541,7 +576,7 @@ class English(Phrasebook):
         return str(standing.milestone_state_label)
 
     def bar_label(self, s):
-        figures = f"{figure(s.actual or 0)} of {figure(s.indicator.target)}"
+        figures = f"{figure(s.actual or 0)} of {figure(s.target)}"
         return f"{s.status_label} {percent(s.completion)} ({figures})"
 
 

@@ -114,6 +114,9 @@ def _summary_rows(overview, columns, items):
             values["pillar"] = pillar.pillar.short_name  # the code is in the indicator's
             values["quarter_change"] = standing.quarter_change
             values["items"] = items.get(standing.indicator.pk, "")
+            if standing.revision is not None:
+                # A revised target is said under the name: the sheet keeps its A4 width.
+                values["indicator"] = f"{values['indicator']}\n{standing.revision_text}"
             yield Row(
                 status=standing.status or "",
                 values=tuple(values[column.key] for column in columns),

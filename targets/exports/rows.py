@@ -79,6 +79,8 @@ SUMMARY_COLUMNS = (
     Column("unit", gettext_lazy("Unit"), width=6),
     Column("comparison", gettext_lazy("Comparison"), width=10),
     Column("target", gettext_lazy("Annual target"), NUMBER, width=9),
+    # Empty unless the target was revised: then "Revised target (originally ≥ 16 …)".
+    Column("target_note", gettext_lazy("Target revision"), width=24, wrap=True),
     *(Column(f"q{q}", header, NUMBER, width=10) for q, header in QUARTER_HEADERS.items()),
     Column("year_to_date", gettext_lazy("Year to date"), NUMBER, width=13, wrap=True),
     Column("completion", gettext_lazy("Completion (%)"), PERCENT, width=10),
@@ -141,6 +143,8 @@ def summary_values(standing, labels, *, number):
       approved), or for a milestone its state; later quarters are empty.
     - Year to date is `Standing.actual` (the sum for a count, the latest figure for
       a level); for a milestone its current state, with the date it was done.
+    - The target is the one in force at the quarter's end; when it was revised,
+      `target_note` says so ("调整后目标（原目标 ≥ 16 项，2024-07-01 起调整：…）").
     - The narrative is that of the as-of quarter's report, if it counts: a draft
       or a returned report is not shown to the meeting, but its approval state is.
     """
@@ -168,7 +172,9 @@ def summary_values(standing, labels, *, number):
         "indicator": indicator.name,
         "unit": indicator.unit,
         "comparison": COMPARISON_SYMBOLS.get(indicator.comparison, ""),
-        "target": indicator.target,
+        # The target in force as of the quarter, as the status uses it.
+        "target": standing.target,
+        "target_note": standing.revision_text,
         **{f"q{q}": value for q, value in zip(QUARTER_HEADERS, quarters, strict=True)},
         "year_to_date": year_to_date,
         "completion": standing.completion_percent,

@@ -6,12 +6,16 @@
 - period.py: ReportingPeriod, a quarter an administrator has closed
 - history.py: the changes of reports, field by field, from their history
 - standing.py: the status rule — how reports turn into "how is this indicator doing"
+  (against the target in force at the quarter's end)
+- revision.py: TargetRevision, a target changed during the year (the original kept)
+- rollover.py: next year's plan from this one; years.py: plans across years
 """
 
 from .indicator import Indicator, IndicatorQuerySet
 from .period import ReportingPeriod
 from .plan import BaselineResult, Plan, PlanElement
 from .report import QuarterlyReport
+from .revision import TargetRevision
 from .standing import Standing, Status
 
 __all__ = [
@@ -24,4 +28,5 @@ __all__ = [
     "ReportingPeriod",
     "Standing",
     "Status",
+    "TargetRevision",
 ]

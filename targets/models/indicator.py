@@ -13,8 +13,9 @@ from simple_history.models import HistoricalRecords
 from accounts.models import BilingualNameMixin, Section
 
 from .plan import Plan, PlanElement
-from .standing import compute_standing
-from .wording import figure_text
+from .recorded import RecordedSaveMixin
+from .standing import TargetInForce, compute_standing, quarter_end, target_in_force
+from .wording import figure_text, target_display
 
 # Units that count whole things: a figure in one of them is never a fraction
 # (3.5 次 is a typo). `Indicator.whole_number` is always on for them.
@@ -45,7 +46,30 @@ class LedgerDisagrees(ValidationError):
         )
 
 
+class TargetLocked(Exception):
+    """The target of an active plan changes only through a revision; nothing of a
+    closed plan changes."""
+
+
 class IndicatorQuerySet(models.QuerySet):
+    def with_revisions(self):
+        """The target revisions too (one query), so each standing can pick the target
+        in force at its quarter's end without a query per indicator."""
+        from .revision import TargetRevision
+
+        return self.prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=TargetRevision.objects.select_related("revised_by"),
+                to_attr="prefetched_revisions",
+            )
+        )
+
+    def for_standings(self):
+        """Everything the status rule needs: `with_reports` and `with_revisions`
+        (four queries whatever the size)."""
+        return self.with_reports().with_revisions()
+
     def with_reports(self):
         """Everything the status rule needs, in three queries whatever the size:
         the indicators (joined with pillar and lead section) and their reports.
@@ -77,9 +101,9 @@ class IndicatorQuerySet(models.QuerySet):
         """Evaluate and return one `Standing` per indicator as of `quarter`.
 
         Pages and exports build on this so they all apply the same rule; it runs
-        the two queries of `with_reports` (plus none per indicator).
+        the queries of `for_standings` (plus none per indicator).
         """
-        return [indicator.standing(quarter) for indicator in self.with_reports()]
+        return [indicator.standing(quarter) for indicator in self.for_standings()]
 
 
 class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
@@ -87,7 +111,7 @@ class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
         return self.get(plan__year=year, code=code)
 
 
-class Indicator(BilingualNameMixin, models.Model):
+class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
     class Kind(models.TextChoices):
         COUNT = "count", _("Count (summed over the quarters)")
         LEVEL = "level", _("Level (latest figure counts)")
@@ -195,6 +219,31 @@ class Indicator(BilingualNameMixin, models.Model):
             "switching to it is refused while a report's figure differs from its count."
         ),
     )
+    # Across years: the indicator of the previous year's plan this one continues
+    # (codes may change), and where last year's figure came from.
+    continues = models.ForeignKey(
+        "self",
+        verbose_name=_("continues"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        help_text=_("The indicator of an earlier year's plan this one carries on."),
+    )
+    last_year_quarter = models.PositiveSmallIntegerField(
+        _("last year's figure computed as of"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when last year's figure was computed from the previous plan's reports: "
+            "the quarter it counts up to (4: the year end). Empty: entered by hand."
+        ),
+    )
+    target_to_confirm = models.BooleanField(
+        _("target to be confirmed"),
+        default=False,
+        help_text=_("Copied from last year's plan; the plan opens only once it is confirmed."),
+    )
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = IndicatorManager()
@@ -204,7 +253,11 @@ class Indicator(BilingualNameMixin, models.Model):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique_in_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                name="indicator_code_unique_in_plan",
+                violation_error_message=_("Another indicator of this plan has this code."),
+            ),
             # Counts and levels are measured against a target with a comparison;
             # the other kinds have neither.
             models.CheckConstraint(
@@ -217,10 +270,17 @@ class Indicator(BilingualNameMixin, models.Model):
                     | (~Q(kind__in=["count", "level"]) & Q(target__isnull=True, comparison=""))
                 ),
                 name="indicator_target_iff_measured_kind",
+                violation_error_code="indicator_target_iff_measured_kind",
+                violation_error_message=_(
+                    "A count or a level needs a comparison and a target; a milestone, a "
+                    "qualitative or a monitored indicator has neither."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(target__isnull=True) | Q(target__gte=0),
                 name="indicator_target_not_negative",
+                violation_error_code="indicator_target_not_negative",
+                violation_error_message=_("A target cannot be negative."),
             ),
             # A count sums its quarters, a level keeps the latest; a monitored figure
             # says which; milestones and qualitative indicators have no figure.
@@ -232,6 +292,11 @@ class Indicator(BilingualNameMixin, models.Model):
                     | Q(kind__in=["milestone", "qualitative"], measure="")
                 ),
                 name="indicator_measure_fits_kind",
+                violation_error_code="indicator_measure_fits_kind",
+                violation_error_message=_(
+                    "A monitored figure says how its quarterly figures combine: summed "
+                    "or the latest."
+                ),
             ),
             models.CheckConstraint(
                 condition=(
@@ -242,6 +307,11 @@ class Indicator(BilingualNameMixin, models.Model):
                     & Q(pace_q4__lte=100)
                 ),
                 name="indicator_pacing_rises_within_100",
+                violation_error_code="indicator_pacing_rises_within_100",
+                violation_error_message=_(
+                    "The pacing (in per cent) must not fall from one quarter to the next "
+                    "and must stay between 0 and 100."
+                ),
             ),
             # Only a figure summed over the quarters can be a count of dated items.
             models.CheckConstraint(
@@ -254,6 +324,29 @@ class Indicator(BilingualNameMixin, models.Model):
                     | (~Q(kind="milestone") & Q(due_quarter__isnull=True))
                 ),
                 name="indicator_due_quarter_for_milestones",
+                violation_error_code="indicator_due_quarter_for_milestones",
+                violation_error_message=_(
+                    "A milestone is due in a quarter from 1 to 4; other kinds have no due quarter."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(last_year_quarter__isnull=True)
+                | Q(
+                    last_year_quarter__gte=1,
+                    last_year_quarter__lte=4,
+                    last_year_value__isnull=False,
+                ),
+                name="indicator_last_year_quarter_with_figure",
+                violation_error_code="indicator_last_year_quarter_with_figure",
+                violation_error_message=_(
+                    "A computed last-year figure names the quarter (1 to 4) it counts up to."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_to_confirm=False) | Q(kind__in=["count", "level"]),
+                name="indicator_only_a_target_to_confirm",
+                violation_error_code="indicator_only_a_target_to_confirm",
+                violation_error_message=_("Only a count or a level has a target to confirm."),
             ),
         ]
         indexes = [
@@ -265,6 +358,17 @@ class Indicator(BilingualNameMixin, models.Model):
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs):
+        self.normalise()
+        self._refuse_locked_change(kwargs.get("update_fields"))
+        if self.counts_from_ledger:
+            self._refuse_counting_unless_figures_agree()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("targets:indicator", kwargs={"year": self.plan.year, "code": self.code})
+
+    def normalise(self):
+        """What follows from the kind and the unit, set before saving or validating."""
         # The measure follows from the kind except for monitored figures.
         if self.kind == self.Kind.COUNT:
             self.measure = self.Measure.FLOW
@@ -278,11 +382,26 @@ class Indicator(BilingualNameMixin, models.Model):
             self.whole_number = True
         if self.counts_from_ledger:
             self.whole_number = True  # a number of items
-            self._refuse_counting_unless_figures_agree()
-        super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse("targets:indicator", kwargs={"year": self.plan.year, "code": self.code})
+    def _refuse_locked_change(self, update_fields):
+        """The last line of defence, whatever route saves the indicator: an active
+        plan's target changes only by a revision (targets/models/revision.py), and
+        nothing of a closed plan changes. One query."""
+        if self.pk is None:
+            return
+        stored = (
+            Indicator.objects.filter(pk=self.pk)
+            .values("target", "comparison", "plan__state")
+            .first()
+        )
+        if stored is None or stored["plan__state"] == Plan.State.DRAFT:
+            return
+        if stored["plan__state"] == Plan.State.CLOSED:
+            raise TargetLocked(f"{self.code}: the plan is closed (read only).")
+        touched = update_fields is None or {"target", "comparison"} & set(update_fields)
+        changed = (stored["target"], stored["comparison"]) != (self.target, self.comparison)
+        if touched and changed:
+            raise TargetLocked(f"{self.code}: the target of an open plan changes by a revision.")
 
     @property
     def history_url(self):
@@ -298,16 +417,25 @@ class Indicator(BilingualNameMixin, models.Model):
 
     @property
     def target_display(self):
-        """The comparison and target as leaders read them: "≥ 10", "> 100"."""
-        if self.target is None:
-            return ""
-        symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[self.comparison]
-        return f"{symbol} {self.target.normalize():f}"
+        """The plan's own (original) target as leaders read it: "≥ 10", "> 100". Pages
+        show a standing's target instead: the one in force as of their quarter."""
+        return target_display(self.comparison, self.target)
 
     @property
     def target_with_unit(self):
         """The target with its unit: "≥ 10 家", "> 100 people"."""
         return f"{self.target_display} {self.unit_display}".strip() if self.has_target else ""
+
+    @property
+    def last_year_note(self):
+        """Where last year's figure comes from, when it was computed (not entered)."""
+        if self.last_year_quarter is None:
+            return ""
+        if self.last_year_quarter == 4:
+            return _("computed from last year's reports: the year's figure")
+        return _("computed from last year's reports up to Q%(quarter)s") % {
+            "quarter": self.last_year_quarter
+        }
 
     @property
     def unit_display(self):
@@ -368,9 +496,29 @@ class Indicator(BilingualNameMixin, models.Model):
             done_since = (done_since or report.quarter) if report.is_done else None
         return done_since
 
+    def revisions_list(self):
+        """Its target revisions; uses the prefetch of `with_revisions` when present."""
+        if hasattr(self, "prefetched_revisions"):
+            return self.prefetched_revisions
+        return list(self.revisions.select_related("revised_by"))
+
+    def target_in_force_on(self, day):
+        """The target in force on `day` (a `TargetInForce`): see standing.target_in_force."""
+        revisions = self.revisions_list() if self.has_target else []
+        return target_in_force(self.target, revisions, day)
+
+    def target_in_force(self, quarter):
+        """The target in force at the end of `quarter` of the plan's year."""
+        if not self.has_target or not self.revisions_list():
+            return TargetInForce(target=self.target, original=self.target)
+        return self.target_in_force_on(quarter_end(self.plan.year, quarter))
+
     def standing(self, quarter):
-        """How this indicator stands as of the end of `quarter` (see standing.py)."""
-        return compute_standing(self, self.reports_list(), quarter)
+        """How this indicator stands as of the end of `quarter` (see standing.py),
+        measured against the target in force on that quarter's last day."""
+        return compute_standing(
+            self, self.reports_list(), quarter, in_force=self.target_in_force(quarter)
+        )
 
     def clean(self):
         super().clean()
@@ -427,3 +575,17 @@ class Indicator(BilingualNameMixin, models.Model):
         differences = self.ledger_disagreements()
         if differences:
             raise LedgerDisagrees(self, differences)
+
+    def revise_target(self, *, target, effective_from, reason, by):
+        """Record a revision of this indicator's target (the original is kept).
+
+        Validated by the model (targets/models/revision.py): an active plan, a date in
+        its year after every closed quarter, a reason, a different target. Raises
+        ValidationError with the messages by field.
+        """
+        from .revision import TargetRevision
+
+        revision = TargetRevision(
+            indicator=self, target=target, effective_from=effective_from, reason=reason
+        )
+        return revision.save_checked(by=by)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from .standing import ONE, Status
+from .standing import ONE, ZERO, Status
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,11 @@ class Progress:
         milestones = [s for s in standings if s.indicator.is_milestone]
         completion = expected = None
         if measured:
-            completion = sum(min(s.completion or 0, ONE) for s in measured) / len(measured)
+            # Decimal throughout: with nothing reported yet the sum is Decimal 0, not int
+            # 0 (whose division would give a float that no Decimal can be taken from).
+            completion = sum((min(s.completion or ZERO, ONE) for s in measured), ZERO) / len(
+                measured
+            )
             expected = sum(s.expected for s in measured) / len(measured)
         return cls(
             completion=completion,

@@ -6,10 +6,13 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from accounts.models import BilingualNameMixin
 
 from .. import clock
+from .recorded import RecordedSaveMixin
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -22,7 +25,36 @@ class QuarterNotEnded(Exception):
         self.plan, self.quarter = plan, quarter
 
 
-class PlanManager(models.Manager):
+class PlanStateError(Exception):
+    """A plan cannot move to the state asked for; the message says why, in words."""
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The plans `user` may see: a draft only for those who may see drafts
+        (`targets.view_draft_plans` in targets/rules.py: administrators, reviewers)."""
+        if user.has_perm("targets.view_draft_plans"):
+            return self
+        return self.exclude(state=Plan.State.DRAFT)
+
+
+def current_plan(plans, today):
+    """Of `plans` (those a user may see), the one the navigation and "my reports" open.
+
+    The latest active plan whose year has begun by `today` (a plan opened ahead of its
+    year does not take over while last year's reports are still due), else the latest
+    active one, else the latest closed one. Never a draft: a draft is reached from
+    the plans page only, so nobody lands on one by accident. None without any. No query
+    beyond reading `plans`.
+    """
+    plans = sorted(plans, key=lambda p: p.year, reverse=True)
+    active = [p for p in plans if p.state == Plan.State.ACTIVE]
+    begun = [p for p in active if p.year <= today.year]
+    closed = [p for p in plans if p.state == Plan.State.CLOSED]
+    return next(iter(begun or active or closed), None)
+
+
+class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
     def get_by_natural_key(self, year):
         return self.get(year=year)
 
@@ -41,20 +73,53 @@ class PlanManager(models.Manager):
         list(self.select_for_update(of=("self",)).filter(**where).values_list("pk"))
 
 
-class Plan(BilingualNameMixin, models.Model):
-    """One year's action plan (e.g. 2024 "126")."""
+class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
+    """One year's action plan (e.g. 2024 "126").
+
+    Its life: a **draft** (structure and targets are set up; only administrators and
+    reviewers see it; nobody reports), **active** (reporting is open; a target changes
+    only by a revision that keeps the original), **closed** (read only, kept for
+    comparison). Every change of state is kept with who, when and why.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("plan state", "Draft")
+        ACTIVE = "active", pgettext_lazy("plan state", "Active")
+        CLOSED = "closed", pgettext_lazy("plan state", "Closed")
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     source = models.TextField(_("source"), blank=True, help_text=_("Where the plan comes from."))
+    state = models.CharField(_("state"), max_length=6, choices=State, default=State.DRAFT)
+    continues = models.ForeignKey(
+        "self",
+        verbose_name=_("made from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        help_text=_("The plan of an earlier year this one was started from."),
+    )
 
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = PlanManager()
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["draft", "active", "closed"]),
+                name="plan_state_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100),
+                name="plan_year_2000_to_2100",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.year} {self.name}"
@@ -64,6 +129,103 @@ class Plan(BilingualNameMixin, models.Model):
 
     def natural_key(self):
         return (self.year,)
+
+    # --- its life: draft, active, closed ------------------------------------------
+
+    @property
+    def is_draft(self):
+        return self.state == self.State.DRAFT
+
+    @property
+    def is_active(self):
+        return self.state == self.State.ACTIVE
+
+    @property
+    def is_closed(self):
+        return self.state == self.State.CLOSED
+
+    def refusal_to_report(self):
+        """Why nobody reports on this plan now, or "" (an active plan takes reports)."""
+        if self.is_closed:
+            return _("The %(year)s plan is closed: its reports can no longer change.") % {
+                "year": self.year
+            }
+        if self.is_draft:
+            return _(
+                "The %(year)s plan is a draft: reporting opens when an administrator opens it."
+            ) % {"year": self.year}
+        return ""
+
+    def refusal_to_revise(self):
+        """Why this plan's targets cannot be revised, or "" (an active plan's can)."""
+        if self.is_closed:
+            return _("The %(year)s plan is closed: its targets can no longer change.") % {
+                "year": self.year
+            }
+        if self.is_draft:
+            return _(
+                "The %(year)s plan is a draft: set its targets directly (Administration), "
+                "no revision is needed."
+            ) % {"year": self.year}
+        return ""
+
+    def final_quarter(self, today):
+        """The quarter of the plan's final (closed) or current (active) standing."""
+        return 4 if self.is_closed else self.default_quarter(today)
+
+    def targets_to_confirm(self):
+        """The indicators whose target was copied from last year and is not confirmed."""
+        return self.indicators.filter(target_to_confirm=True).order_by("order", "code")
+
+    def open_for_reporting(self, *, by):
+        """Draft → active. Refused while a target is still to be confirmed."""
+        if not self.is_draft:
+            raise PlanStateError(_("Only a draft can be opened for reporting."))
+        pending = list(self.targets_to_confirm().values_list("code", flat=True))
+        if pending:
+            raise PlanStateError(
+                _("Confirm these targets first (copied from last year): %(codes)s.")
+                % {"codes": ", ".join(pending)}
+            )
+        if not self.indicators.exists():
+            raise PlanStateError(_("A plan without indicators cannot be opened."))
+        self._set_state(self.State.ACTIVE, by=by, reason=_("opened for reporting"))
+
+    def close(self, *, by, reason="", today=None):
+        """Active → closed: reports and targets become read only. Only once its last
+        quarter has ended (a year closed early would lock out Q4's reports)."""
+        if not self.is_active:
+            raise PlanStateError(_("Only an active plan can be closed."))
+        if not self.has_ended(4, today or clock.today()):
+            raise PlanStateError(
+                _("The %(year)s plan cannot be closed before its year has ended (%(end)s).")
+                % {"year": self.year, "end": self.quarter_end(4).isoformat()}
+            )
+        self._set_state(self.State.CLOSED, by=by, reason=reason.strip() or _("closed"))
+
+    def reopen(self, *, by, reason):
+        """Closed → active again; the reason is required and kept in the history."""
+        if not self.is_closed:
+            raise PlanStateError(_("Only a closed plan can be reopened."))
+        if not reason.strip():
+            raise ValueError("Reopening a plan needs a reason.")
+        self._set_state(self.State.ACTIVE, by=by, reason=reason)
+
+    @transaction.atomic
+    def _set_state(self, state, *, by, reason):
+        # Waits for a report or a revision being saved (they take the same lock).
+        Plan.objects.lock_for_writing(pk=self.pk)
+        self.state = state
+        self.save_by(by, str(reason), update_fields=["state"])
+
+    @transaction.atomic
+    def delete_draft(self):
+        """Delete a draft and everything in it (a rollover or an upload to do again).
+        Its indicators go first: they protect their pillars."""
+        if not self.is_draft:
+            raise PlanStateError(_("Only a draft can be deleted."))
+        self.indicators.all().delete()
+        self.delete()
 
     def quarter_start(self, quarter):
         return datetime.date(self.year, quarter * 3 - 2, 1)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
@@ -210,11 +210,25 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
     def _refuse_if_locked(self):
         """The last line of defence: no route (form, admin, shell) changes a locked report."""
         from .period import ReportingPeriod
+        from .plan import Plan
 
-        # Through the indicator's id: no need to load the indicator on every save.
-        if ReportingPeriod.objects.filter(
-            plan__indicators=self.indicator_id, quarter=self.quarter, is_closed=True
-        ).exists():
+        # Through the indicator's id, in one query: the plan's state and whether the
+        # quarter is closed (no need to load the indicator on every save).
+        state, closed = (
+            Plan.objects.filter(indicators=self.indicator_id)
+            .annotate(
+                quarter_closed=Exists(
+                    ReportingPeriod.objects.filter(
+                        plan=OuterRef("pk"), quarter=self.quarter, is_closed=True
+                    )
+                )
+            )
+            .values_list("state", "quarter_closed")
+            .get()
+        )
+        if state != Plan.State.ACTIVE:
+            raise ReportLocked(f"The plan is {state}: reporting is not open.")
+        if closed:
             raise ReportLocked(f"Q{self.quarter} is closed.")
         if self.pk is None:
             return

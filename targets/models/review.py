@@ -182,12 +182,14 @@ class QueueItem:
 def review_queue(plan):
     """The plan's submitted reports, oldest quarter first, as `QueueItem`s.
 
-    Three queries whatever their number: the reports (with indicator, lead section
-    and author), the reports of their indicators (for the standings) and their
-    history (for the trails); two more when some keep a ledger (台账): the items of
-    those quarters (with their places) and their files.
+    Four queries whatever their number: the reports (with indicator, lead section
+    and author), the reports and the target revisions of their indicators (for the
+    standings) and their history (for the trails); two more when some keep a ledger
+    (台账): the items of those quarters (with their places) and their files.
     """
     from django.db.models import Prefetch
+
+    from .revision import TargetRevision
 
     reports = list(
         QuarterlyReport.objects.filter(indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED)
@@ -197,7 +199,13 @@ def review_queue(plan):
                 "indicator__reports",
                 queryset=QuarterlyReport.objects.order_by("quarter"),
                 to_attr="prefetched_reports",
-            )
+            ),
+            # The target in force at each report's quarter (revisions, one query).
+            Prefetch(
+                "indicator__revisions",
+                queryset=TargetRevision.objects.select_related("revised_by"),
+                to_attr="prefetched_revisions",
+            ),
         )
         .order_by("quarter", "indicator__order", "indicator__code")
     )

@@ -3,8 +3,13 @@
 Every page, export and test goes through `compute_standing` (via
 `Indicator.standing(quarter)`), so the rule lives in one place. The README
 ("How status is computed") explains each case with a worked example.
+
+A target revised during the year: the status as of a quarter is measured against
+the target in force on that quarter's last day (`target_in_force`), so a revision
+never changes the status of a quarter that ended before it took effect.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
@@ -36,12 +41,62 @@ _SEVERITY = {
 }
 
 
+@dataclass(frozen=True)
+class TargetInForce:
+    """The target an indicator is measured against as of one day.
+
+    `target` is the original (`Indicator.target`) unless a revision took effect by
+    then; `revision` is that revision (None: the original is in force), and
+    `original` the plan's target, always kept.
+    """
+
+    target: Decimal | None
+    original: Decimal | None = None
+    revision: object = None  # a TargetRevision
+
+    @property
+    def is_revised(self):
+        return self.revision is not None
+
+
+def target_in_force(original, revisions, on):
+    """The target in force on `on` (a date): the latest revision effective by that
+    day — of two with the same effective date, the one recorded later — else the
+    original.
+
+    `revisions`: objects with `effective_from` (a date), `recorded` (a sort key
+    saying which came later) and `target`, in any order. Pure: no query.
+    """
+    latest = None
+    for revision in revisions:
+        if revision.effective_from > on:
+            continue
+        if latest is None or (revision.effective_from, revision.recorded) > (
+            latest.effective_from,
+            latest.recorded,
+        ):
+            latest = revision
+    if latest is None:
+        return TargetInForce(target=original, original=original)
+    return TargetInForce(target=latest.target, original=original, revision=latest)
+
+
+def quarter_end(year, quarter):
+    """The last day of `quarter` of `year` (the day whose target in force counts)."""
+    if quarter == 4:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, quarter * 3 + 1, 1) - datetime.timedelta(days=1)
+
+
 @dataclass
 class Standing:
     """An indicator as of the end of one quarter (all fractions, not percent)."""
 
     indicator: object
     quarter: int
+    # The target it is measured against (the one in force at the quarter's end);
+    # see `compute_standing`. Read the target from here, never from the indicator.
+    in_force: TargetInForce = field(default_factory=lambda: TargetInForce(None))
     status: str | None = None
     actual: Decimal | None = None  # year-to-date (count) or latest figure (level)
     completion: Decimal | None = None  # actual / target; see `_ratio` for <= and <
@@ -57,6 +112,41 @@ class Standing:
     @property
     def status_label(self):
         return Status(self.status).label if self.status else ""
+
+    @property
+    def target(self):
+        """The target in force as of the quarter (the revised one, if revised)."""
+        return self.in_force.target
+
+    @property
+    def revision(self):
+        """The revision in force as of the quarter, or None (the original target)."""
+        return self.in_force.revision
+
+    @property
+    def target_display(self):
+        """ "≥ 14": the comparison and the target in force."""
+        return wording.target_display(self.indicator.comparison, self.target)
+
+    @property
+    def target_with_unit(self):
+        """ "≥ 14 项": the target in force with its unit ("" without a target)."""
+        return wording.target_with_unit(self.indicator, self.target)
+
+    @property
+    def revision_note(self):
+        """ "原目标 ≥ 16 项，2024-07-01 起调整：reason" for a revised target, else ""."""
+        return wording.revision_note(self)
+
+    @property
+    def revision_text(self):
+        """ "调整后目标（原目标 ≥ 16 项，2024-07-01 起调整：reason）", or ""."""
+        return wording.revision_text(self)
+
+    @property
+    def target_label(self):
+        """ "Annual target" (年度目标), or "Revised target" (调整后目标) when revised."""
+        return wording.target_label(self)
 
     @property
     def milestone_state_label(self):
@@ -129,8 +219,7 @@ class Standing:
         if share == 0:
             return None
         whole = all(
-            v == v.to_integral_value()
-            for v in (*self.quarter_values.values(), self.indicator.target)
+            v == v.to_integral_value() for v in (*self.quarter_values.values(), self.target)
         )
         step = ONE if whole else Decimal("0.1")
         return (self.actual / share).quantize(step, rounding=ROUND_FLOOR)
@@ -140,7 +229,7 @@ class Standing:
         """Whether the projection (as shown, rounded) satisfies the target's comparison."""
         if self.projection is None:
             return None
-        return satisfies(self.projection, self.indicator.comparison, self.indicator.target)
+        return satisfies(self.projection, self.indicator.comparison, self.target)
 
     # --- In words (wording.py): the same sentences on every page and export -----
 
@@ -209,18 +298,22 @@ def _ratio(actual, target, higher_is_better):
     return actual / target
 
 
-def compute_standing(indicator, reports, quarter, tolerance=None):
+def compute_standing(indicator, reports, quarter, tolerance=None, in_force=None):
     """Apply the status rule to `indicator` as of the end of `quarter`.
 
     `reports` are the indicator's reports (any state); only submitted and
-    approved ones count.
+    approved ones count. `in_force`: the target in force at the quarter's end
+    (`target_in_force`); None: the indicator's own target, never revised.
     """
     if tolerance is None:
         tolerance = settings.KPI_AT_RISK_TOLERANCE / Decimal(100)
+    if in_force is None:
+        in_force = TargetInForce(target=indicator.target, original=indicator.target)
     counted = {r.quarter: r for r in reports if r.counts and r.quarter <= quarter}
     standing = Standing(
         indicator=indicator,
         quarter=quarter,
+        in_force=in_force,
         report=next((r for r in reports if r.quarter == quarter), None),
         pending_approval=any(r.state == "submitted" for r in counted.values()),
         problems=next(
@@ -254,7 +347,7 @@ def compute_standing(indicator, reports, quarter, tolerance=None):
     standing.expected = indicator.expected_share(quarter)
     reported = quarter in values
     if standing.actual is not None:
-        standing.completion = _ratio(standing.actual, indicator.target, indicator.higher_is_better)
+        standing.completion = _ratio(standing.actual, standing.target, indicator.higher_is_better)
     if indicator.higher_is_better:
         standing.status = _status_higher_is_better(indicator, standing, reported, tolerance)
     else:
@@ -263,7 +356,7 @@ def compute_standing(indicator, reports, quarter, tolerance=None):
 
 
 def _status_higher_is_better(indicator, s, reported, tolerance):
-    met = s.actual is not None and satisfies(s.actual, indicator.comparison, indicator.target)
+    met = s.actual is not None and satisfies(s.actual, indicator.comparison, s.target)
     if not reported:
         # Quarterly counts never go down, so a count that has reached its target
         # stays met even before this quarter's figure arrives; a level may fall.
@@ -279,7 +372,7 @@ def _status_higher_is_better(indicator, s, reported, tolerance):
 
 
 def _status_lower_is_better(indicator, s, reported, tolerance):
-    within = s.actual is not None and satisfies(s.actual, indicator.comparison, indicator.target)
+    within = s.actual is not None and satisfies(s.actual, indicator.comparison, s.target)
     if indicator.measure == "flow":
         # A ceiling on a sum: once crossed it cannot be undone (figures are >= 0).
         if s.actual is not None and not within:
@@ -299,7 +392,7 @@ def _status_lower_is_better(indicator, s, reported, tolerance):
     if within:
         return Status.MET
     # How close the level is to the ceiling: target / actual, against the pace.
-    s.completion = indicator.target / s.actual if s.actual else ONE
+    s.completion = s.target / s.actual if s.actual else ONE
     shortfall = s.expected - s.completion
     if shortfall <= 0 and s.expected < ONE:
         return Status.ON_TRACK

@@ -35,6 +35,50 @@ def actual_label(indicator):
     return _("Year to date")
 
 
+COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+def target_display(comparison, target):
+    """The comparison and a target as leaders read them: "≥ 10", "> 100"; "" without."""
+    if target is None or not comparison:
+        return ""
+    return f"{COMPARISON_SYMBOLS[comparison]} {figure_text(target)}"
+
+
+def target_with_unit(indicator, target):
+    """ "≥ 10 家", "> 100 people"; "" for an indicator without a target."""
+    if not indicator.has_target or target is None:
+        return ""
+    return f"{target_display(indicator.comparison, target)} {indicator.unit_display}".strip()
+
+
+def target_label(standing):
+    """What the target of a standing is: the annual target, or the revised one."""
+    if standing.revision is not None:
+        return _("Revised target")
+    return _("Annual target")
+
+
+def revision_note(standing):
+    """What a revised target replaced, from when and why, in one line:
+    "原目标 ≥ 16 项，2024-07-01 起调整：reason"; "" when the original is in force."""
+    revision = standing.revision
+    if revision is None:
+        return ""
+    return _("originally %(original)s; revised from %(date)s: %(reason)s") % {
+        "original": target_with_unit(standing.indicator, standing.in_force.original),
+        "date": revision.effective_from.isoformat(),
+        "reason": revision.reason,
+    }
+
+
+def revision_text(standing):
+    """The marker of a revised target, as every page, export and the briefing write it:
+    "调整后目标（原目标 ≥ 16 项，2024-07-01 起调整：reason）"; "" for the original."""
+    note = revision_note(standing)
+    return _("Revised target (%(note)s)") % {"note": note} if note else ""
+
+
 def shortfall(standing):
     """How much is still missing to meet the target, or None (met, no target, no figure).
 
@@ -46,7 +90,7 @@ def shortfall(standing):
     indicator, actual = standing.indicator, standing.actual
     if not indicator.has_target or actual is None or not indicator.higher_is_better:
         return None
-    target = indicator.target
+    target = standing.target
     if indicator.comparison == indicator.Comparison.MORE_THAN:
         needed = target + 1 if indicator.whole_number else target
         if actual > target:
@@ -60,7 +104,7 @@ def overrun(standing):
     indicator, actual = standing.indicator, standing.actual
     if not indicator.has_target or indicator.higher_is_better or actual is None:
         return None
-    target = indicator.target
+    target = standing.target
     crossed = actual > target if indicator.comparison == "<=" else actual >= target
     return actual - target if crossed else None
 
@@ -132,7 +176,7 @@ def target_text(standing):
                 "now": now,
                 "over": indicator.with_unit(over),
             }
-    return _("%(target)s: %(verdict)s") % {"target": indicator.target_with_unit, "verdict": verdict}
+    return _("%(target)s: %(verdict)s") % {"target": standing.target_with_unit, "verdict": verdict}
 
 
 def last_year_text(standing):
@@ -180,13 +224,13 @@ def _now_text(standing):
 def _short_text(standing, missing):
     indicator = standing.indicator
     if missing == 0:  # "> x" without whole numbers, at exactly x
-        return _("not yet above %(target)s") % {"target": indicator.with_unit(indicator.target)}
+        return _("not yet above %(target)s") % {"target": indicator.with_unit(standing.target)}
     return _("%(missing)s short") % {"missing": indicator.with_unit(missing)}
 
 
 def _met_text(standing):
     indicator = standing.indicator
-    extra = standing.actual - indicator.target
+    extra = standing.actual - standing.target
     if extra > 0:
         return _("met, %(extra)s above the target") % {"extra": indicator.with_unit(extra)}
     return _("met")

@@ -61,6 +61,15 @@ def signed_points(value):
 
 
 @register.filter
+@_empty_as("")
+def signed_figure(value):
+    """A change with its sign: 3 -> "+3", -2.5 -> "−2.5", 0 -> "0"."""
+    if value == 0:
+        return "0"
+    return f"{'+' if value > 0 else '−'}{figure_text(abs(value))}"
+
+
+@register.filter
 def cell(value):
     """An export cell on a page: numbers without trailing zeros, dates as ISO, no "None"."""
     if value is None:

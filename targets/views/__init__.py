@@ -6,6 +6,8 @@
 - history.py: the change history of an indicator
 - exports.py: the meeting downloads (CSV, XLSX)
 - briefing.py: the meeting briefing (Word, PDF)
+- years.py: the list of plans, a plan's setup, next year's plan from this one
+- plan_import.py: a plan from a spreadsheet; revisions.py: revising a target
 """
 
 from .briefing import briefing_docx, briefing_pdf
@@ -19,7 +21,10 @@ from .exports import (
 from .history import indicator_history
 from .periods import close_quarter, missing, quarters, reopen_quarter
 from .plan import home, indicator_detail, latest, pillar_detail, plan_detail
+from .plan_import import plan_import, plan_template
 from .reporting import my_reports, report_form, review_queue, review_report
+from .revisions import revise_target
+from .years import plan_list, plan_setup, start_next_year
 
 __all__ = [
     "briefing_docx",
@@ -37,10 +42,16 @@ __all__ = [
     "my_reports",
     "pillar_detail",
     "plan_detail",
+    "plan_import",
+    "plan_list",
+    "plan_setup",
+    "plan_template",
     "print_summary",
     "quarters",
     "reopen_quarter",
     "report_form",
     "review_queue",
     "review_report",
+    "revise_target",
+    "start_next_year",
 ]

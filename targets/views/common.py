@@ -4,26 +4,68 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import clock
 from ..models import Indicator, Plan, PlanElement
-from ..models.plan import QUARTERS
+from ..models.plan import QUARTERS, current_plan
 
 # Filters a link to another dashboard page carries along; the pillar is not one of
 # them because the pillar page has it in its path.
 KEPT_FILTERS = ("lead_section", "kind", "status")
 
 
-def get_plan(year):
-    return get_object_or_404(Plan, year=year)
+def visible_plans(user):
+    """Every plan `user` may see, newest first: one query, from which a page takes its
+    own plan and the year switcher its links (drafts only for those who may see them,
+    targets/rules.py)."""
+    return list(Plan.objects.visible_to(user).select_related("continues"))
 
 
-def latest_plan_or_404():
-    plan = Plan.objects.first()  # newest year first
+def get_plan(request, year):
+    """The plan of `year` if `request.user` may see it (else 404), with `all_years`:
+    the plans they may see, for the year switcher. One query."""
+    plans = visible_plans(request.user)
+    plan = next((p for p in plans if p.year == year), None)
     if plan is None:
-        raise Http404(_("No plan has been set up yet."))
+        raise Http404(_("There is no plan for %(year)s.") % {"year": year})
+    plan.all_years = plans
     return plan
+
+
+def current_plan_or_404(request):
+    """The plan the navigation and "my reports" open (`current_plan`: the latest active
+    plan whose year has begun; never a draft). One query."""
+    plans = visible_plans(request.user)
+    plan = current_plan(plans, clock.today())
+    if plan is None:
+        raise Http404(_("No plan is open yet."))
+    plan.all_years = plans
+    return plan
+
+
+def year_links(plan, url_name, codes=None, **kwargs):
+    """The year switcher of a page of `plan`: the same page in each year the user may
+    see, from `plan.all_years` (no query).
+
+    `codes` ({year: code}) names the page's indicator or pillar in each year for pages
+    of one indicator or pillar (codes may change from year to year); a year without
+    it links to that year's plan page instead.
+    """
+    links = []
+    for other in sorted(plan.all_years, key=lambda p: p.year):
+        if codes is None:
+            url = reverse(f"targets:{url_name}", kwargs={"year": other.year, **kwargs})
+        elif other.year in codes:
+            url = reverse(
+                f"targets:{url_name}",
+                kwargs={"year": other.year, "code": codes[other.year], **kwargs},
+            )
+        else:
+            url = other.get_absolute_url()
+        links.append({"plan": other, "url": url, "current": other.pk == plan.pk})
+    return links
 
 
 def get_indicator(plan, code):
@@ -92,8 +134,19 @@ def export_query(request, quarter, pillar=None):
 
 
 def get_pillar(plan, code):
-    # Through the plan's manager, so `pillar.plan` is the plan already fetched.
-    return get_object_or_404(plan.elements, level=PlanElement.Level.PILLAR, code=code)
+    """The plan's pillar `code`, with `codes`: the years whose plans have a pillar of
+    that code, for the year switcher. One query for both."""
+    pillars = PlanElement.objects.filter(
+        plan__in=[p.pk for p in plan.all_years], level=PlanElement.Level.PILLAR, code=code
+    )
+    years = {p.pk: p.year for p in plan.all_years}
+    found = {years[pillar.plan_id]: pillar for pillar in pillars}
+    pillar = found.get(plan.year)
+    if pillar is None:
+        raise Http404(_("No pillar %(code)s in this plan.") % {"code": code})
+    pillar.plan = plan  # the plan already fetched
+    pillar.codes = dict.fromkeys(found, code)
+    return pillar
 
 
 def get_indicator_with_reports(plan, code):

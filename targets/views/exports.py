@@ -66,7 +66,7 @@ def _export_scope(request, year):
     """
     if not request.user.has_perm("targets.view_plan"):
         raise PermissionDenied
-    plan = get_plan(year)
+    plan = get_plan(request, year)  # a draft only for those who may see drafts
     return ExportScope(plan=plan, indicators=plan.indicators.all(), user=request.user)
 
 

@@ -10,13 +10,14 @@ from ledger.history import ledger_changes
 
 from ..models.history import history_records, iter_changes
 from ..models.report import readable_by
-from .common import get_indicator, get_plan
+from ..models.years import codes_by_year
+from .common import get_indicator, get_plan, year_links
 
 
 @login_required
 @require_safe
 def indicator_history(request, year, code):
-    plan = get_plan(year)
+    plan = get_plan(request, year)
     indicator = get_indicator(plan, code)
     records = readable_by(history_records(indicator=indicator), request.user)
     changes = list(iter_changes(records))
@@ -31,5 +32,13 @@ def indicator_history(request, year, code):
     return render(
         request,
         "targets/indicator_history.html",
-        {"plan": plan, "indicator": indicator, "changes": changes, "ledger_changes": ledger},
+        {
+            "plan": plan,
+            "indicator": indicator,
+            "changes": changes,
+            "ledger_changes": ledger,
+            # Every revision of its target, with who, when and why (oldest first).
+            "revisions": indicator.revisions_list(),
+            "years": year_links(plan, "indicator_history", codes=codes_by_year(plan, code)),
+        },
     )

@@ -11,13 +11,13 @@ from .. import clock
 from ..forms import ReopenForm
 from ..models.plan import QUARTERS, QuarterNotEnded
 from ..models.worklist import missing_reports
-from .common import as_of_quarter, get_plan, quarter_or_404, quarter_picker
+from .common import as_of_quarter, get_plan, quarter_or_404, quarter_picker, year_links
 
 
 @login_required
 @require_safe
 def missing(request, year):
-    plan = get_plan(year)
+    plan = get_plan(request, year)
     today = clock.today()
     quarter = as_of_quarter(request, plan)
     return render(
@@ -29,6 +29,7 @@ def missing(request, year):
             "quarters": quarter_picker(plan),
             "due": plan.report_due(quarter),
             "sections": missing_reports(plan, quarter, today),
+            "years": year_links(plan, "missing_reports"),
         },
     )
 
@@ -36,7 +37,7 @@ def missing(request, year):
 def _admin_plan(request, year):
     if not request.user.has_perm("targets.close_quarter"):
         raise PermissionDenied(_("Only administrators close and reopen quarters."))
-    return get_plan(year)
+    return get_plan(request, year)
 
 
 def _render_quarters(request, plan, form, status=200, reopening=None):
@@ -59,6 +60,7 @@ def _render_quarters(request, plan, form, status=200, reopening=None):
         "reopen_form": form,
         "reopening": reopening,
         "history": history.order_by("-history_date"),
+        "years": year_links(plan, "quarters"),
     }
     return render(request, "targets/quarters.html", context, status=status)
 

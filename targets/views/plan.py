@@ -15,18 +15,19 @@ from ledger.models import IndicatorLedger
 
 from .. import charts, clock
 from ..filters import IndicatorFilter, PillarIndicatorFilter
-from ..models import Plan
-from ..models.plan import QUARTERS
+from ..models.plan import QUARTERS, current_plan
+from ..models.years import continuation, find_in_graph, indicator_graph
 from ..tables import StandingTable
 from .common import (
     as_of_quarter,
+    current_plan_or_404,
     export_query,
-    get_indicator_with_reports,
     get_pillar,
     get_plan,
     kept_query,
-    latest_plan_or_404,
     quarter_picker,
+    visible_plans,
+    year_links,
 )
 
 # Pages of a plan that the navigation links to without knowing the year.
@@ -41,9 +42,13 @@ PILLAR_TABLE_ROWS = 25
 @login_required
 @require_safe
 def home(request):
-    """Staff land on their reports; leaders, reviewers and admins on the plan."""
-    plan = Plan.objects.first()  # plans are ordered newest year first
+    """Staff land on their reports; leaders, reviewers and admins on the current plan
+    (`current_plan`: never a draft; with only drafts, the list of plans)."""
+    plans = visible_plans(request.user)
+    plan = current_plan(plans, clock.today())
     if plan is None:
+        if plans:
+            return redirect("targets:plans")
         return render(request, "targets/no_plan.html")
     if plan.indicators.editable_by(request.user).exists() and not request.user.has_perm(
         "targets.read_all_reports"
@@ -71,7 +76,7 @@ def _dashboard_context(request, quarter, overview, filterset, per_page, **table_
 @login_required
 @require_safe
 def plan_detail(request, year):
-    plan = get_plan(year)
+    plan = get_plan(request, year)
     quarter = as_of_quarter(request, plan)
     overview = plan.overview(quarter)
     indicators = IndicatorFilter(request.GET, plan.indicators.all(), plan=plan, quarter=quarter)
@@ -88,6 +93,10 @@ def plan_detail(request, year):
             "due": plan.report_due(quarter),
             "quarter_end": plan.quarter_end(quarter),
             "quarter_running": not plan.has_ended(quarter, clock.today()),
+            "years": year_links(plan, "plan"),
+            "to_confirm": [
+                s.indicator for s in overview.standings if s.indicator.target_to_confirm
+            ],
         },
     )
 
@@ -95,7 +104,7 @@ def plan_detail(request, year):
 @login_required
 @require_safe
 def pillar_detail(request, year, code):
-    plan = get_plan(year)
+    plan = get_plan(request, year)
     pillar = get_pillar(plan, code)
     quarter = as_of_quarter(request, plan)
     overview = pillar.overview(quarter)
@@ -116,6 +125,7 @@ def pillar_detail(request, year, code):
             "briefing_ready": plan.has_ended(quarter, clock.today()),
             # The cards follow the table: same rows, same order, same page.
             "cards": charts.indicator_cards(context["table"].page_records()),
+            "years": year_links(plan, "pillar", codes=pillar.codes),
         },
     )
 
@@ -123,10 +133,15 @@ def pillar_detail(request, year, code):
 @login_required
 @require_safe
 def indicator_detail(request, year, code):
-    plan = get_plan(year)
-    indicator = get_indicator_with_reports(plan, code)
-    quarter = as_of_quarter(request, plan)
+    plan = get_plan(request, year)
+    graph = indicator_graph(plan.all_years)
+    start = find_in_graph(graph, plan, code)
+    if start is None:
+        raise Http404(code)
     today = clock.today()
+    line = continuation(graph, start, today)
+    indicator = line.indicator
+    quarter = as_of_quarter(request, plan)
     standing = indicator.standing(quarter)
     # The items behind the figure (台账), by quarter and by place: two more queries,
     # only for an indicator that keeps a ledger.
@@ -135,6 +150,7 @@ def indicator_detail(request, year, code):
         if indicator.keeps_ledger
         else None
     )
+    user = request.user
     return render(
         request,
         "targets/indicator_detail.html",
@@ -145,16 +161,22 @@ def indicator_detail(request, year, code):
             "quarters": quarter_picker(plan),
             "query": kept_query(request, quarter),
             "standing": standing,
-            "reports": indicator.reports_readable_by(request.user),
+            "reports": indicator.reports_readable_by(user),
             # A report of a quarter not ended yet is shown as entered early.
             "ended_quarters": plan.ended_quarters(today),
             # Its lead section reports here too, the running quarter early.
             "report_quarters": [q for q in QUARTERS if not plan.is_future(q, today)]
-            if request.user.has_perm("targets.edit_report", indicator)
+            if user.has_perm("targets.edit_report", indicator) and plan.is_active
             else [],
             "chart": charts.indicator_progress(standing),
             "ledger": ledger,
             "ledger_chart": by_division(ledger) if ledger else None,
+            "line": line,
+            "years": year_links(plan, "indicator", codes=line.code_in()),
+            "revisions": indicator.revisions_list(),
+            "can_revise": plan.is_active
+            and indicator.has_target
+            and user.has_perm("targets.revise_target", indicator),
         },
     )
 
@@ -165,4 +187,4 @@ def latest(request, page):
     """Redirect to `page` of the newest plan (the navigation does not know the year)."""
     if page not in LATEST_PAGES:
         raise Http404(page)
-    return redirect(f"targets:{page}", year=latest_plan_or_404().year)
+    return redirect(f"targets:{page}", year=current_plan_or_404(request).year)

@@ -20,7 +20,8 @@ from ..models.report import DatabaseBusy, EditConflict, ReportLocked
 from ..models.review import review_queue as review_queue_items
 from ..models.review import review_trail
 from ..models.worklist import worklist
-from .common import get_indicator, get_plan, latest_plan_or_404, quarter_or_404
+from ..models.years import codes_by_year
+from .common import current_plan_or_404, get_indicator, get_plan, quarter_or_404, year_links
 
 
 def _report_page(request, year, code, quarter):
@@ -29,7 +30,7 @@ def _report_page(request, year, code, quarter):
     Editors may open any quarter of their indicators; reviewers and leaders read;
     everyone else (staff of another section) is refused.
     """
-    plan = get_plan(year)
+    plan = get_plan(request, year)
     indicator = get_indicator(plan, code)
     quarter_or_404(quarter)
     user = request.user
@@ -44,6 +45,8 @@ def _report_page(request, year, code, quarter):
 
 def _refusal(plan, report, *, future, closed):
     """Why this report cannot be entered now, or "" when it can."""
+    if plan.refusal_to_report():
+        return plan.refusal_to_report()
     if future:
         return _("Q%(q)s %(year)s has not begun; it can be reported from %(date)s.") % {
             "q": report.quarter,
@@ -77,7 +80,7 @@ def _page_context(request, plan, indicator, report, quarter, can_edit, can_revie
         "future": future,
         "can_edit": can_edit and not refusal,
         "review_form": ReviewForm(initial={"version": report.version}) if can_review else None,
-        "can_review": can_review and not closed and report.pk,
+        "can_review": can_review and not closed and plan.is_active and report.pk,
         # What changed since the report was first submitted, with the reasons given.
         "trail": review_trail(report) if report.pk else None,
         # The quarter's ledger items (台账), read-only: the reviewer opens their files
@@ -85,6 +88,10 @@ def _page_context(request, plan, indicator, report, quarter, can_edit, can_revie
         "quarter_entries": list(entries_of(indicator, quarter))
         if indicator.keeps_ledger and not (can_edit and not refusal)
         else None,
+        # The same quarter's report of this indicator in the other years.
+        "years": year_links(
+            plan, "report", codes=codes_by_year(plan, indicator.code), quarter=quarter
+        ),
     }
 
 
@@ -224,6 +231,9 @@ def review_report(request, year, code, quarter):
     if report.pk is None:
         raise Http404(_("There is no report to review."))
     form = ReviewForm(request.POST)
+    if plan.refusal_to_report():
+        message = plan.refusal_to_report()
+        return _review_refused(request, plan, indicator, report, quarter, form, message, 403)
     if plan.is_quarter_closed(quarter):
         message = _("Q%(q)s is closed: its reports can no longer change.") % {"q": quarter}
         return _review_refused(request, plan, indicator, report, quarter, form, message, 403)
@@ -287,7 +297,7 @@ def my_reports(request):
         raise PermissionDenied(
             _("My reports is for the sections that report; the plan's pages show every report.")
         )
-    plan = latest_plan_or_404()
+    plan = _reporting_plan(request)
     today = clock.today()
     quarter = plan.reporting_quarter(today)
     sections, section = None, None
@@ -308,8 +318,33 @@ def my_reports(request):
             "sections": worklist(plan, indicators, range(quarter, 0, -1), today),
             "section_choices": sections,
             "section": section,
+            "other_plans": _other_active(plan),
         },
     )
+
+
+def _reporting_plan(request):
+    """The plan of `?year=` if it is active and visible, else the current plan: when
+    two years are open at once (last year's last reports, this year's first), each
+    has its own list."""
+    year = request.GET.get("year")
+    if not year:
+        return current_plan_or_404(request)
+    plan = get_plan(request, year_or_404(year))
+    if not plan.is_active:
+        raise Http404(plan.refusal_to_report())
+    return plan
+
+
+def year_or_404(value):
+    if not value.isdigit() or len(value) != 4:
+        raise Http404(_("Unknown year."))
+    return int(value)
+
+
+def _other_active(plan):
+    """The other plans open for reporting (no query: read from the plans fetched)."""
+    return [p for p in plan.all_years if p.is_active and p.pk != plan.pk]
 
 
 def _picked_section(request, sections):
@@ -328,7 +363,7 @@ def _picked_section(request, sections):
 def review_queue(request):
     if not request.user.has_perm("targets.review_report"):
         raise PermissionDenied(_("Only reviewers approve or return reports."))
-    plan = latest_plan_or_404()
+    plan = _reporting_plan(request)
     items = review_queue_items(plan)
     return render(
         request,
@@ -338,5 +373,6 @@ def review_queue(request):
             "items": items,
             "reports": [item.report for item in items],
             "review_form": ReviewForm(),
+            "other_plans": _other_active(plan),
         },
     )

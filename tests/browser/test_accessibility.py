@@ -58,6 +58,8 @@ PAGES = {
     "admin": [
         ("quarters", "/plans/2024/quarters/"),
         ("my reports, a section picked", "/reports/?section=demo-platform"),
+        # Its line across years (2024, the 2025 draft) and the demo's target revision.
+        ("indicator across years", "/plans/2024/indicators/P1-02/"),
     ],
 }
 

@@ -19,16 +19,38 @@ class Command(BaseCommand):
     help = "E-mail each section's members the list of their missing reports."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, help="Plan year (default: the newest plan).")
+        parser.add_argument(
+            "--year",
+            type=int,
+            help="Plan year (default: every active plan whose reporting quarter has ended).",
+        )
         parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4])
         parser.add_argument("--dry-run", action="store_true", help="List, do not send.")
 
     def handle(self, *, year, quarter, dry_run, **options):
-        plan = Plan.objects.filter(year=year).first() if year else Plan.objects.first()
-        if plan is None:
-            raise CommandError("No such plan.")
         today = clock.today()
-        quarter = quarter or plan.reporting_quarter(today)
+        if year:
+            plan = Plan.objects.filter(year=year).first()
+            if plan is None:
+                raise CommandError("No such plan.")
+            if not plan.is_active:
+                raise CommandError(f"The {year} plan is {plan.state}: it takes no reports.")
+            plans = [plan]
+        else:
+            # Last year's plan may still be open for its Q4 while this year's Q1 runs:
+            # each active plan whose reporting quarter has ended gets its reminders.
+            plans = [
+                p
+                for p in Plan.objects.filter(state=Plan.State.ACTIVE).order_by("year")
+                if quarter or p.has_ended(p.reporting_quarter(today), today)
+            ]
+            if not plans:
+                self.stdout.write("No active plan has reports due.")
+                return
+        for plan in plans:
+            self._remind(plan, quarter or plan.reporting_quarter(today), today, dry_run)
+
+    def _remind(self, plan, quarter, today, dry_run):
         messages = []
         with translation.override("zh-hans"):
             for group in missing_reports(plan, quarter, today):

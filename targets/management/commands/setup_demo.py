@@ -6,7 +6,8 @@ from ...demo import DEMO_PASSWORD, setup_demo
 
 class Command(BaseCommand):
     help = (
-        "Create the demo sections, accounts and 2024 reports (DJANGO_DEBUG only). Safe to repeat."
+        "Create the demo sections, accounts, 2024 reports, a target revision and the 2025 "
+        "draft started from 2024 (DJANGO_DEBUG only). Safe to repeat."
     )
 
     def handle(self, **options):

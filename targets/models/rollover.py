@@ -1,0 +1,155 @@
+"""Next year's plan from this one (结转): a draft with the same structure and indicators.
+
+`roll_over(plan, by=…)` copies, into a new draft for the next year:
+- the plan's elements (goal, focuses, pillars), codes and names unchanged;
+- every indicator: kind, measure, unit (and `unit_en`, whole numbers), comparison,
+  pacing, due quarter, lead section and order, each linked to the one it continues
+  (`Indicator.continues`);
+- its target as in force at the end of the old year (a revision counts), marked
+  **to be confirmed**: the database requires a target on a count or a level, and
+  the draft cannot be opened until an administrator has confirmed or changed each;
+- last year's figure, computed from the old plan's counted reports (submitted or
+  approved): the sum of the year for a sum (count, monitored flow), the latest
+  figure for a stock (level, monitored stock) — `Standing.actual` as of Q4 — with
+  the quarter it counts up to (`last_year_quarter`), so a figure computed before
+  the year's last reports came in says so and can be refreshed
+  (`refresh_last_year`).
+
+The results of the year before (`BaselineResult`) are not copied: they are the old
+plan's own "year before". Nothing of the old plan changes; doing it twice is refused.
+"""
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from .indicator import Indicator
+from .plan import Plan, PlanElement, PlanStateError
+
+# Fields of an indicator copied as they are.
+COPIED_FIELDS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "unit",
+    "unit_en",
+    "whole_number",
+    "kind",
+    "measure",
+    "comparison",
+    "lead_section_id",
+    "pace_q1",
+    "pace_q2",
+    "pace_q3",
+    "pace_q4",
+    "due_quarter",
+    "order",
+)
+
+
+def next_name(name, year):
+    """The plan's name with its year moved on ("2024年“126”行动计划" → "2025年…")."""
+    return re.sub(rf"(?<!\d){year}(?!\d)", str(year + 1), name) if name else name
+
+
+def last_year_figures(plan):
+    """{indicator pk: (figure, the quarter it counts up to)} for `plan`'s indicators that
+    have a figure: what its reports add up to by the end of the year (four queries)."""
+    figures = {}
+    for standing in plan.indicators.all().standings(4):
+        if standing.indicator.has_figure and standing.actual is not None:
+            figures[standing.indicator.pk] = (standing.actual, max(standing.quarter_values))
+    return figures
+
+
+def roll_over(plan, *, by):
+    """Start next year's plan from `plan`: a new draft (see the module's docstring).
+
+    Raises PlanStateError when the next year's plan exists already or `plan` is a
+    draft itself. One transaction: all of it or nothing.
+    """
+    year = plan.year + 1
+    if plan.is_draft:
+        raise PlanStateError(_("A draft cannot be carried over: open it first."))
+    existing = Plan.objects.filter(year=year).first()
+    if existing is not None:
+        raise PlanStateError(
+            _("The %(year)s plan exists already (%(state)s): it is not made twice.")
+            % {"year": year, "state": existing.get_state_display()}
+        )
+    figures = last_year_figures(plan)
+    try:
+        with transaction.atomic():
+            return _copy(plan, year, figures, by)
+    except IntegrityError:
+        # Someone else started it at the same moment (the year is unique).
+        raise PlanStateError(
+            _("The %(year)s plan exists already: it is not made twice.") % {"year": year}
+        ) from None
+
+
+def _copy(plan, year, figures, by):
+    reason = f"结转自{plan.year}年计划 / carried over from the {plan.year} plan"
+    new = Plan(
+        year=year,
+        name_zh=next_name(plan.name_zh, plan.year),
+        name_en=next_name(plan.name_en, plan.year),
+        source=f"由{plan.year}年计划结转（{plan.name_zh}）/ Carried over from the {plan.year} plan",
+        state=Plan.State.DRAFT,
+        continues=plan,
+    )
+    new.save_by(by, reason)
+    pillars = {}
+    for element in plan.elements.all():
+        copy = PlanElement.objects.create(
+            plan=new,
+            code=element.code,
+            level=element.level,
+            name_zh=element.name_zh,
+            name_en=element.name_en,
+            order=element.order,
+        )
+        pillars[element.pk] = copy
+    indicators = plan.indicators.all().with_revisions().order_by("order", "code")
+    for old in indicators:
+        indicator = Indicator(
+            plan=new,
+            pillar=pillars[old.pillar_id],
+            continues=old,
+            **{name: getattr(old, name) for name in COPIED_FIELDS},
+        )
+        if old.has_target:
+            indicator.target = old.target_in_force(4).target
+            indicator.target_to_confirm = True
+        if old.pk in figures:
+            indicator.last_year_value, indicator.last_year_quarter = figures[old.pk]
+        indicator.save_by(by, reason)
+    return new
+
+
+@transaction.atomic
+def refresh_last_year(plan, *, by):
+    """Compute the draft's last-year figures again from the plan it continues (after
+    that year's last reports came in). Figures entered by hand are kept: only those
+    computed before (`last_year_quarter` set) or still empty change. Returns how many
+    changed."""
+    if not plan.is_draft:
+        raise PlanStateError(_("Only a draft's last-year figures are computed again."))
+    changed = 0
+    figures = {}
+    for old_plan in Plan.objects.filter(indicators__continued_by__plan=plan).distinct():
+        figures.update(last_year_figures(old_plan))
+    for indicator in plan.indicators.exclude(continues=None):
+        if indicator.last_year_value is not None and indicator.last_year_quarter is None:
+            continue  # entered by hand
+        value, quarter = figures.get(indicator.continues_id, (None, None))
+        if (indicator.last_year_value, indicator.last_year_quarter) != (value, quarter):
+            indicator.last_year_value, indicator.last_year_quarter = value, quarter
+            indicator.save_by(
+                by,
+                "重新计算上年数值 / last year's figure computed again",
+                update_fields=["last_year_value", "last_year_quarter"],
+            )
+            changed += 1
+    return changed

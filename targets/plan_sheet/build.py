@@ -1,0 +1,386 @@
+"""The rows of an upload turned into a plan: checked first, saved all at once.
+
+`build(rows)` makes unsaved `Plan`, `PlanElement`, `Indicator` and `BaselineResult`
+objects and checks each with the model's own validation — `full_clean()`: its
+fields, and the database's check constraints with their messages ("The pacing must
+not fall …", "A count or a level needs a comparison and a target …") — plus what
+only the sheet can know (a code twice, a pillar not in the structure, a section or
+last year's code that does not exist). Every problem is kept with its sheet, row and
+column; nothing is saved unless there are none (`save`).
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Section
+
+from ..models import BaselineResult, Indicator, Plan, PlanElement
+from .columns import BASELINES, INDICATORS, PLAN, PLAN_FIELDS, STRUCTURE
+from .reader import Problem
+
+DEFAULT_PACE = {"pace_q1": 25, "pace_q2": 50, "pace_q3": 75, "pace_q4": 100}
+
+# Where a constraint's message goes: the column that most likely holds the mistake.
+CONSTRAINT_COLUMNS = {
+    "indicator_target_iff_measured_kind": "target",
+    "indicator_target_not_negative": "target",
+    "indicator_measure_fits_kind": "measure",
+    "indicator_pacing_rises_within_100": "pace_q1",
+    "indicator_due_quarter_for_milestones": "due_quarter",
+    "indicator_only_a_target_to_confirm": "target",
+    "indicator_last_year_quarter_with_figure": "last_year",
+}
+# Model fields whose errors belong to another column of the sheet.
+FIELD_COLUMNS = {"last_year_value": "last_year"}
+
+COMPARISONS = {">=": ">=", "≥": ">=", ">": ">", "<=": "<=", "≤": "<=", "<": "<"}
+YES = {"yes", "y", "true", "1", "是", "√", "✓"}
+NO = {"no", "n", "false", "0", "否"}
+
+# Words a sheet may use for a choice, besides the value and its labels (both languages).
+ALIASES = {
+    "kind": {
+        "累计": "count",
+        "累计型": "count",
+        "存量": "level",
+        "存量型": "level",
+        "节点": "milestone",
+        "节点型": "milestone",
+        "里程碑": "milestone",
+        "定性": "qualitative",
+        "定性型": "qualitative",
+        "监测": "monitor",
+        "监测型": "monitor",
+        "monitored": "monitor",
+    },
+    "level": {"overall goal": "goal", "重点": "focus"},
+    "measure": {
+        "累计": "flow",
+        "summed": "flow",
+        "存量": "stock",
+        "latest": "stock",
+        "最新": "stock",
+    },
+}
+
+
+def _choice_words(choices, aliases):
+    """{word: value} for a TextChoices: its values, labels in English and Chinese, aliases."""
+    words = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            for value, label in choices.choices:
+                words[str(label).lower()] = value
+    words.update({value: value for value in choices.values})
+    words.update(aliases)
+    return words
+
+
+def _word(text, words):
+    """The value a cell names: "pillar (6)" and "overall goal (1)" as the plan document
+    writes them count too (a trailing count in brackets is dropped)."""
+    text = " ".join(text.split()).lower()
+    if text in words:
+        return words[text]
+    head = text.split("(")[0].strip()
+    return words.get(head)
+
+
+@dataclass
+class Draft:
+    """What an upload makes: unsaved objects and every problem found."""
+
+    plan: Plan | None = None
+    elements: list = field(default_factory=list)  # PlanElement
+    indicators: list = field(default_factory=list)  # (Indicator, pillar code)
+    baselines: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.problems and self.plan is not None
+
+
+class _Checker:
+    def __init__(self, draft, sheet):
+        self.draft, self.sheet = draft, sheet
+        self.said = set()  # (row, column key) already given a problem
+
+    def problem(self, row, key, message):
+        self.said.add((row, key))
+        header = self.sheet.column(key).header if key else ""
+        self.draft.problems.append(
+            Problem(str(message), sheet=self.sheet.title, row=row, column=header)
+        )
+
+    def model_errors(self, row, obj, exclude, column=None):
+        """`obj.full_clean()`; each message to its column: a field's to that field's
+        column, a constraint's by its code (`CONSTRAINT_COLUMNS`). `column`: put every
+        message in that one column instead (the plan sheet's values)."""
+        try:
+            obj.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as errors:
+            for name, messages in errors.error_dict.items():
+                for error in messages:
+                    if column is not None:
+                        key = column
+                    elif name == NON_FIELD_ERRORS:
+                        key = CONSTRAINT_COLUMNS.get(error.code, "")
+                    else:
+                        key = FIELD_COLUMNS.get(name, name)
+                    if (row, key) in self.said and key:
+                        continue  # the cell's own problem says it better ("ten" is no number)
+                    self.problem(row, key, " ".join(error.messages))
+
+    def number(self, row, key, text, *, whole=False):
+        if not text:
+            return None
+        try:
+            value = Decimal(text.replace(",", "").replace("%", "").strip())
+        except InvalidOperation:
+            self.problem(row, key, _("“%(text)s” is not a number.") % {"text": text})
+            return None
+        if not value.is_finite() or (whole and value != value.to_integral_value()):
+            self.problem(row, key, _("“%(text)s” is not a whole number.") % {"text": text})
+            return None
+        if value != value.quantize(Decimal("0.01")):
+            self.problem(row, key, _("At most two decimals: “%(text)s”.") % {"text": text})
+            return None
+        return value
+
+
+def build(rows):
+    """A `Draft` from the reader's rows ({sheet key: Rows})."""
+    draft = Draft()
+    _plan(draft, rows["plan"].rows)
+    pillars = _structure(draft, rows["structure"].rows)
+    _indicators(draft, rows["indicators"].rows, pillars)
+    _baselines(draft, rows["baselines"].rows)
+    return draft
+
+
+def _plan(draft, rows):
+    check = _Checker(draft, PLAN)
+    words = {}
+    for key, zh, en, _required in PLAN_FIELDS:
+        words.update({key: key, zh.lower(): key, en.lower(): key, f"{zh} {en}".lower(): key})
+    values = {}
+    for number, texts in rows:
+        key = _word(texts.get("field", ""), words)
+        if key is None:
+            check.problem(
+                number, "field", _("Unknown field “%(text)s”.") % {"text": texts.get("field", "")}
+            )
+            continue
+        values[key] = (number, texts.get("value", ""))
+    for key, zh, en, required in PLAN_FIELDS:
+        if required and not values.get(key, (None, ""))[1]:
+            check.problem(None, "value", _("“%(field)s” is missing.") % {"field": f"{zh} {en}"})
+    year_row, year_text = values.get("year", (None, ""))
+    year = check.number(year_row, "value", year_text, whole=True)
+    plan = Plan(
+        year=int(year) if year is not None else None,
+        name_zh=values.get("name_zh", (None, ""))[1],
+        name_en=values.get("name_en", (None, ""))[1],
+        source=values.get("source", (None, ""))[1],
+        state=Plan.State.DRAFT,
+    )
+    draft.plan = plan
+    if plan.year is None:
+        return
+    if Plan.objects.filter(year=plan.year).exists():
+        check.problem(
+            year_row, "value", _("A plan for %(year)s exists already.") % {"year": plan.year}
+        )
+    check.model_errors(year_row, plan, exclude=["continues"], column="value")
+    plan.continues = Plan.objects.filter(year=plan.year - 1).first()
+
+
+def _structure(draft, rows):
+    check = _Checker(draft, STRUCTURE)
+    words = _choice_words(PlanElement.Level, ALIASES["level"])
+    seen, pillars = {}, {}
+    for order, (number, texts) in enumerate(rows, start=1):
+        code = texts.get("code", "")
+        level = _word(texts.get("level", ""), words) if texts.get("level") else ""
+        if texts.get("level") and level is None:
+            check.problem(
+                number,
+                "level",
+                _("Unknown level “%(text)s”: goal, focus or pillar.") % {"text": texts["level"]},
+            )
+        if code in seen:
+            check.problem(
+                number,
+                "code",
+                _("Code %(code)s is used twice (row %(row)s too).")
+                % {"code": code, "row": seen[code]},
+            )
+        seen.setdefault(code, number)
+        element = PlanElement(
+            code=code,
+            level=level or "",
+            name_zh=texts.get("name_zh", ""),
+            name_en=texts.get("name_en", ""),
+            order=order,
+        )
+        check.model_errors(number, element, exclude=["plan"])
+        draft.elements.append(element)
+        if level == PlanElement.Level.PILLAR and code:
+            pillars[code] = element
+    if not pillars:
+        check.problem(None, "level", _("The structure has no pillar."))
+    return pillars
+
+
+def _indicators(draft, rows, pillars):
+    check = _Checker(draft, INDICATORS)
+    kinds = _choice_words(Indicator.Kind, ALIASES["kind"])
+    measures = _choice_words(Indicator.Measure, ALIASES["measure"])
+    sections = {}
+    for section in Section.objects.all():
+        for word in (section.code, section.name_zh, section.name_en):
+            if word:
+                sections[word.lower()] = section
+    plan = draft.plan
+    previous = {}
+    if plan is not None and plan.continues is not None:
+        previous = {i.code: i for i in plan.continues.indicators.all()}
+    seen = {}
+    for order, (number, texts) in enumerate(rows, start=1):
+        code = texts.get("code", "")
+        if code in seen:
+            check.problem(
+                number,
+                "code",
+                _("Code %(code)s is used twice (row %(row)s too).")
+                % {"code": code, "row": seen[code]},
+            )
+        seen.setdefault(code, number)
+        pillar = pillars.get(texts.get("pillar", ""))
+        if texts.get("pillar") and pillar is None:
+            check.problem(
+                number,
+                "pillar",
+                _("“%(text)s” is not a pillar of the structure sheet.") % {"text": texts["pillar"]},
+            )
+        kind = _word(texts.get("kind", ""), kinds) if texts.get("kind") else ""
+        if texts.get("kind") and kind is None:
+            check.problem(number, "kind", _("Unknown kind “%(text)s”.") % {"text": texts["kind"]})
+        measure = ""
+        if texts.get("measure"):
+            measure = _word(texts["measure"], measures)
+            if measure is None:
+                check.problem(
+                    number,
+                    "measure",
+                    _("Unknown measure “%(text)s”: flow or stock.") % {"text": texts["measure"]},
+                )
+        comparison = ""
+        if texts.get("comparison"):
+            comparison = COMPARISONS.get(texts["comparison"].replace(" ", ""))
+            if comparison is None:
+                check.problem(
+                    number,
+                    "comparison",
+                    _("Unknown comparison “%(text)s”: >=, >, <= or <.")
+                    % {"text": texts["comparison"]},
+                )
+        elif kind in Indicator.KINDS_WITH_TARGET and texts.get("target"):
+            comparison = ">="  # "10" alone means at least 10, as the plan document reads
+        indicator = Indicator(
+            code=code,
+            name_zh=texts.get("name_zh", ""),
+            name_en=texts.get("name_en", ""),
+            unit=texts.get("unit", ""),
+            unit_en=texts.get("unit_en", ""),
+            kind=kind or "",
+            measure=measure or "",
+            comparison=comparison or "",
+            target=check.number(number, "target", texts.get("target", "")),
+            last_year_value=check.number(number, "last_year", texts.get("last_year", "")),
+            order=order,
+        )
+        for key, default in DEFAULT_PACE.items():
+            value = check.number(number, key, texts.get(key, ""))
+            setattr(indicator, key, Decimal(default) if value is None else value)
+        due = check.number(number, "due_quarter", texts.get("due_quarter", ""), whole=True)
+        if due is not None:
+            indicator.due_quarter = int(due)
+        elif kind == Indicator.Kind.MILESTONE:
+            indicator.due_quarter = 4  # due by the year's end, unless the sheet says
+        lead = texts.get("lead_section", "")
+        if lead:
+            indicator.lead_section = sections.get(lead.lower())
+            if indicator.lead_section is None:
+                check.problem(number, "lead_section", _("No section “%(text)s”.") % {"text": lead})
+        whole = texts.get("whole_number", "").lower()
+        if whole in YES or whole in NO:
+            indicator.whole_number = whole in YES
+        elif whole:
+            check.problem(number, "whole_number", _("Yes or no (是 or 否)."))
+        continued = texts.get("continues", "")
+        if continued:
+            indicator.continues = previous.get(continued)
+            if indicator.continues is None:
+                check.problem(
+                    number,
+                    "continues",
+                    _("The %(year)s plan has no indicator %(code)s.")
+                    % {"year": plan.year - 1 if plan and plan.year else "", "code": continued},
+                )
+        if kind:
+            indicator.normalise()
+        check.model_errors(
+            number, indicator, exclude=["plan", "pillar", "lead_section", "continues"]
+        )
+        draft.indicators.append((indicator, texts.get("pillar", "")))
+
+
+def _baselines(draft, rows):
+    check = _Checker(draft, BASELINES)
+    for order, (number, texts) in enumerate(rows, start=1):
+        baseline = BaselineResult(
+            name_zh=texts.get("name_zh", ""),
+            name_en=texts.get("name_en", ""),
+            figure=texts.get("figure", ""),
+            order=order,
+        )
+        check.model_errors(number, baseline, exclude=["plan"])
+        draft.baselines.append(baseline)
+
+
+def save(draft, *, by):
+    """Save a draft without problems, all of it or nothing; returns the plan.
+
+    Raises ValueError if the year was taken meanwhile (the year is unique).
+    """
+    if not draft.ok:
+        raise ValueError("A draft with problems is not saved.")
+    reason = "由表格导入 / uploaded from a spreadsheet"
+    try:
+        with transaction.atomic():
+            plan = draft.plan
+            plan.save_by(by, reason)
+            pillars = {}
+            for element in draft.elements:
+                element.plan = plan
+                element.save()
+                pillars[element.code] = element
+            for indicator, pillar_code in draft.indicators:
+                indicator.plan = plan
+                indicator.pillar = pillars[pillar_code]
+                indicator.save_by(by, reason)
+            for baseline in draft.baselines:
+                baseline.plan = plan
+                baseline.save()
+    except IntegrityError:
+        raise ValueError(
+            _("A plan for %(year)s exists already.") % {"year": draft.plan.year}
+        ) from None
+    return plan

@@ -1,0 +1,148 @@
+"""The template's sheets and columns.
+
+Each header cell holds the Chinese and the English name ("编号 Code"); an upload may
+give either or both, in any column order. The indicator columns follow the table of
+docs/source/2024-plan-126.md (code, pillar, 中文, English, unit, kind, target) and add
+what the plan needs besides (comparison and target apart, last year's figure, pacing,
+due quarter, lead section, the code it continues).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    width: int = 12
+    required: bool = False
+    note: object = ""  # what goes in it, for the instructions sheet
+
+    @property
+    def header(self):
+        return f"{self.zh} {self.en}"
+
+    def matches(self, text):
+        text = " ".join(str(text or "").split()).lower()
+        return text in {self.header.lower(), self.zh.lower(), self.en.lower(), self.key}
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    zh: str
+    en: str
+    columns: tuple
+
+    @property
+    def title(self):
+        return f"{self.zh} {self.en}"
+
+    def matches(self, title):
+        title = " ".join(str(title or "").split()).lower()
+        return title in {self.title.lower(), self.zh.lower(), self.en.lower(), self.key}
+
+    def column(self, key):
+        return next(c for c in self.columns if c.key == key)
+
+
+PLAN = Sheet(
+    "plan",
+    "计划",
+    "Plan",
+    (
+        Column("field", "项目", "Field", 22, True),
+        Column("value", "内容", "Value", 70, True),
+    ),
+)
+# The rows of the plan sheet: (key, Chinese, English, required).
+PLAN_FIELDS = (
+    ("year", "年份", "Year", True),
+    ("name_zh", "名称（中文）", "Name (Chinese)", True),
+    ("name_en", "名称（英文）", "Name (English)", False),
+    ("source", "来源", "Source", False),
+)
+
+STRUCTURE = Sheet(
+    "structure",
+    "结构",
+    "Structure",
+    (
+        Column("code", "编号", "Code", 8, True, _("G1, F1, P1 …: unique in the plan")),
+        Column(
+            "level", "层级", "Level", 12, True, _("goal, focus or pillar (总体目标, 重点, 支柱)")
+        ),
+        Column("name_zh", "中文", "Chinese", 50, True),
+        Column("name_en", "英文", "English", 50),
+    ),
+)
+
+INDICATORS = Sheet(
+    "indicators",
+    "指标",
+    "Indicators",
+    (
+        Column("code", "编号", "Code", 9, True, _("P1-01 …: unique in the plan")),
+        Column("pillar", "支柱", "Pillar", 8, True, _("a pillar's code from the structure sheet")),
+        Column("name_zh", "中文", "Chinese", 44, True),
+        Column("name_en", "英文", "English", 44),
+        Column("unit", "单位", "Unit", 7, False, _("项, 家, 人 … (empty without a figure)")),
+        Column("unit_en", "英文单位", "Unit (English)", 12),
+        Column(
+            "kind",
+            "类型",
+            "Kind",
+            12,
+            True,
+            _("count, level, milestone, qualitative or monitor (累计, 存量, 节点, 定性, 监测)"),
+        ),
+        Column(
+            "measure",
+            "汇总方式",
+            "Measure",
+            10,
+            False,
+            _("a monitored figure only: flow (summed) or stock (the latest)"),
+        ),
+        Column("comparison", "比较", "Comparison", 9, False, _(">=, >, <=, < (≥, ≤)")),
+        Column("target", "年度目标", "Target", 10, False, _("a count or a level: a number")),
+        Column("last_year", "上年数值", "Last year", 10, False, _("last year's figure, if known")),
+        Column("pace_q1", "一季度进度%", "Pace Q1 %", 9, False, _("default 25")),
+        Column("pace_q2", "二季度进度%", "Pace Q2 %", 9, False, _("default 50")),
+        Column("pace_q3", "三季度进度%", "Pace Q3 %", 9, False, _("default 75")),
+        Column("pace_q4", "四季度进度%", "Pace Q4 %", 9, False, _("default 100")),
+        Column(
+            "due_quarter", "到期季度", "Due quarter", 9, False, _("a milestone: 1–4 (default 4)")
+        ),
+        Column(
+            "lead_section", "牵头单位", "Lead section", 16, False, _("a section's code or name")
+        ),
+        Column(
+            "whole_number",
+            "取整",
+            "Whole numbers",
+            9,
+            False,
+            _("yes or no (是/否); default: by unit"),
+        ),
+        Column(
+            "continues", "接续上年编号", "Continues", 12, False, _("last year's code it carries on")
+        ),
+    ),
+)
+
+BASELINES = Sheet(
+    "baselines",
+    "上年结果",
+    "Results of the year before",
+    (
+        Column("name_zh", "中文", "Chinese", 40, True),
+        Column("name_en", "英文", "English", 50),
+        Column("figure", "数值", "Figure", 24, True, _("as the source states it: 108 户")),
+    ),
+)
+
+SHEETS = (PLAN, STRUCTURE, INDICATORS, BASELINES)

@@ -1,0 +1,112 @@
+"""Forms of setting up plans: a target revision, a plan's state, a spreadsheet upload.
+
+What a revision must satisfy is the model's (`TargetRevision.clean` and its
+constraints, run by the ModelForm's validation); these forms only say it next to
+the right field, in the user's language.
+"""
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .forms import FigureField
+from .models import TargetRevision
+from .models.report import COMMENT_MAX_LENGTH
+from .plan_sheet.reader import MAX_BYTES
+
+
+class RevisionForm(forms.ModelForm):
+    """A new target for one indicator, from a date, with the reason."""
+
+    class Meta:
+        model = TargetRevision
+        fields = ["target", "effective_from", "reason"]
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {"target": FigureField}
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.indicator = indicator
+        self.fields["target"].indicator = indicator
+        # Text, not a number input: full-width digits and "12 家" are read as numbers.
+        self.fields["target"].widget = forms.TextInput(
+            attrs={"inputmode": "numeric" if indicator.whole_number else "decimal"}
+        )
+        self.fields["target"].label = _("Revised target (%(comparison)s, in %(unit)s)") % {
+            "comparison": indicator.get_comparison_display(),
+            "unit": indicator.unit_display or "—",
+        }
+        self.fields["reason"].help_text = _(
+            "Shown beside the target on pages, exports and the briefing."
+        )
+
+    def full_clean(self):
+        super().full_clean()
+        first = next((name for name in self.fields if name in self.errors), None)
+        if first is not None:
+            self.fields[first].widget.attrs["autofocus"] = True
+
+
+class PlanStateForm(forms.Form):
+    """Open, close or reopen a plan; refresh a draft's last-year figures; delete a draft."""
+
+    ACTIONS = [
+        ("open", _("Open for reporting")),
+        ("close", _("Close the year")),
+        ("reopen", _("Reopen")),
+        ("refresh", _("Compute last year's figures again")),
+        ("delete", _("Delete this draft")),
+    ]
+
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm_year = forms.IntegerField(
+        label=_("Type the plan's year to confirm"), required=False, widget=forms.TextInput
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action == "reopen" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", gettext("Say why the plan is reopened."))
+        if action == "delete" and cleaned.get("confirm_year") != self.plan.year:
+            self.add_error(
+                "confirm_year",
+                gettext("Type %(year)s to delete this draft.") % {"year": self.plan.year},
+            )
+        return cleaned
+
+
+class PlanUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Workbook (XLSX)"),
+        help_text=_("The template, filled in. At most 2 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB: a plan fits in far less."),
+                params={"mb": MAX_BYTES // (1024 * 1024)},
+            )
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an XLSX workbook (.xlsx), such as the template."))
+        return upload

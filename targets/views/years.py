@@ -1,0 +1,120 @@
+"""Plans across years: the list of plans, a plan's setup (open, close, reopen) and
+starting next year's plan from this one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from .. import clock
+from ..models.plan import PlanStateError
+from ..models.rollover import refresh_last_year, roll_over
+from ..models.years import plan_years
+from ..setup_forms import PlanStateForm
+from .common import get_plan, visible_plans, year_links
+
+
+def _manager(request):
+    if not request.user.has_perm("targets.manage_plans"):
+        raise PermissionDenied(_("Only administrators set up plans."))
+
+
+@login_required
+@require_safe
+def plan_list(request):
+    """Every plan the user may see, newest first, with its state and its year-end
+    (closed) or current (active) completion. Six queries whatever the number of plans:
+    session, user, plans, and their indicators, reports and revisions."""
+    plans = visible_plans(request.user)
+    return render(
+        request,
+        "targets/plans.html",
+        {
+            "rows": plan_years(plans, clock.today()),
+            "can_manage": request.user.has_perm("targets.manage_plans"),
+        },
+    )
+
+
+def _render_setup(request, plan, form, status=200, refusal=""):
+    history = plan.history.select_related("history_user").order_by("-history_date")
+    return render(
+        request,
+        "targets/plan_setup.html",
+        {
+            "plan": plan,
+            "form": form,
+            "to_confirm": list(plan.targets_to_confirm()),
+            "unassigned": plan.indicators.filter(lead_section=None).count(),
+            "computed": plan.indicators.exclude(last_year_quarter=None).count(),
+            "next_exists": any(p.year == plan.year + 1 for p in plan.all_years),
+            "year_ended": plan.has_ended(4, clock.today()),
+            "history": history,
+            "years": year_links(plan, "plan_setup"),
+            "refusal": refusal,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_setup(request, year):
+    """An administrator's page of one plan: its state and what is left to do, the
+    actions that change its state, and the history of those changes."""
+    _manager(request)
+    plan = get_plan(request, year)
+    if request.method != "POST":
+        return _render_setup(request, plan, PlanStateForm(plan=plan))
+    form = PlanStateForm(request.POST, plan=plan)
+    if not form.is_valid():
+        return _render_setup(request, plan, form, status=400)
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    try:
+        if action == "open":
+            plan.open_for_reporting(by=request.user)
+            messages.success(
+                request, _("The %(year)s plan is open for reporting.") % {"year": year}
+            )
+        elif action == "close":
+            plan.close(by=request.user, reason=reason, today=clock.today())
+            messages.success(request, _("The %(year)s plan is closed.") % {"year": year})
+        elif action == "reopen":
+            plan.reopen(by=request.user, reason=reason)
+            messages.success(request, _("The %(year)s plan is open again.") % {"year": year})
+        elif action == "refresh":
+            changed = refresh_last_year(plan, by=request.user)
+            messages.success(
+                request,
+                _("Last year's figures computed again: %(n)s changed.") % {"n": changed},
+            )
+        else:
+            plan.delete_draft()
+            messages.success(request, _("The %(year)s draft is deleted.") % {"year": year})
+            return redirect("targets:plans")
+    except PlanStateError as refused:
+        return _render_setup(request, plan, form, status=400, refusal=str(refused))
+    return redirect("targets:plan_setup", year=year)
+
+
+@login_required
+@require_POST
+def start_next_year(request, year):
+    """Start next year's plan from this one (see targets/models/rollover.py)."""
+    _manager(request)
+    plan = get_plan(request, year)
+    try:
+        new = roll_over(plan, by=request.user)
+    except PlanStateError as refused:
+        return _render_setup(request, plan, PlanStateForm(plan=plan), 400, str(refused))
+    messages.success(
+        request,
+        _(
+            "The %(year)s plan is made as a draft from %(previous)s: confirm its targets, "
+            "then open it for reporting."
+        )
+        % {"year": new.year, "previous": plan.year},
+    )
+    return redirect("targets:plan_setup", year=new.year)
