@@ -195,26 +195,8 @@ def throughput(size, seconds):
     url = database_url(size)
     cookie = child("--session", "leader", url=url)["cookie"]
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "kpitracker.test_settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "kpitracker.wsgi",
-            "--workers=2",
-            "--worker-class=sync",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = start_gunicorn(url, port)
     try:
-        _wait_for(port)
         base = f"http://127.0.0.1:{port}"
         rates = {}
         for name, path, headers in (
@@ -241,6 +223,43 @@ def throughput(size, seconds):
             }
         return rates
     finally:
+        stop_gunicorn(server)
+
+
+def start_gunicorn(url, port, *, workers=2, env=None, **popen):
+    """gunicorn (`workers` sync workers) serving the database at `url` on 127.0.0.1:`port`
+    with the test settings (DEBUG off, test-only secrets) or those `env` names; returns
+    the process once the port answers. Stop it with `stop_gunicorn`."""
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "kpitracker.wsgi",
+            f"--workers={workers}",
+            "--worker-class=sync",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "kpitracker.test_settings",
+            "PYTHONPATH": str(ROOT),
+            **(env or {}),
+        },
+        **popen,
+    )
+    try:
+        _wait_for(port)
+    except BaseException:
+        stop_gunicorn(server)
+        raise
+    return server
+
+
+def stop_gunicorn(server):
+    """Stop one gunicorn started here (its master ends its workers), by its own id."""
+    if server.poll() is None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
