@@ -49,7 +49,9 @@ SIZES = (29, 1015, 4988, 19981)  # 29 × (1 + copies)
 SEED = 2024
 PAGES = {
     "plan dashboard": ("leader", "/plans/2024/?quarter=3"),
+    "plan dashboard, first view after a change": ("leader", "/plans/2024/?quarter=3"),
     "pillar page": ("leader", "/plans/2024/pillars/P3/?quarter=3"),
+    "pillar page, first view after a change": ("leader", "/plans/2024/pillars/P3/?quarter=3"),
     "indicator page": ("leader", "/plans/2024/indicators/P6-04/?quarter=3"),
     "my reports (admin, every section)": ("admin", "/reports/"),
     "summary CSV": ("leader", "/plans/2024/export/summary.csv?quarter=3"),
@@ -135,12 +137,14 @@ def drop_database(url):
 
 def measure_pages(rounds):
     """Time every page and the anchor in this process; runs in a child process."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from accounts.models import User
     from targets.models import Indicator
+    from targets.views import fragments
 
     setup_test_environment()
     clients = {"anonymous": Client()}
@@ -154,6 +158,10 @@ def measure_pages(rounds):
         assert response.status_code == 200, (url, response.status_code)
         timings = []
         for _ in range(rounds):
+            if "after a change" in name:
+                # What any change of the data does (a new version): nothing kept applies.
+                cache.clear()
+                fragments.forget()
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(url)
