@@ -46,8 +46,10 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The suite runs on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 test: lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Collect new strings into locale/*.po and recompile the committed .mo files (needs GNU
 # gettext); tests/test_i18n.py fails while a string is untranslated or the .mo is stale.
