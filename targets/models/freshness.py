@@ -20,6 +20,8 @@ once, and the short lifetime of a cached page (`fragments.TIMEOUT`) bounds how l
 a rename takes to show.
 """
 
+from functools import cache
+
 from django.apps import apps
 from django.db import connection
 
@@ -45,7 +47,10 @@ COUNTED = (
 )
 
 
-def _sql():
+@cache
+def _sql(vendor):
+    """The version's query for a database `vendor`, written once per process (reading
+    the history managers costs more than the query)."""
     quote = connection.ops.quote_name
 
     def highest(model):
@@ -71,6 +76,6 @@ def data_version():
     entry), whatever the size of the tables.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_sql())
+        cursor.execute(_sql(connection.vendor))
         row = cursor.fetchone()
     return "-".join("" if value is None else str(value) for value in row)
