@@ -445,11 +445,12 @@ def test_pillar_page_queries_do_not_grow(leader_client, demo, django_assert_num_
 
 
 def test_indicator_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # 1 session, 2 user, 3 plans, 4 the keys and links of those plans' indicators
-    # (its line across years), 5 the line's indicators (+ plan, pillar, section), 6 their
-    # reports, 7 their target revisions; P3-04 counts its figures from its ledger (台账,
-    # the ledger app): 8 its items (+ their places), 9 their evidence files
-    # (tests/test_ledger_pages.py: an indicator without a ledger has no such queries)
+    # 1 session, 2 user, 3 plans, 4 the keys and links of the indicators linked to it
+    # (its line across years, one recursive query), 5 the line's indicators (+ plan,
+    # pillar, section), 6 their reports, 7 their target revisions; P3-04 counts its
+    # figures from its ledger (台账, the ledger app): 8 its items (+ their places),
+    # 9 their evidence files (tests/test_ledger_pages.py: an indicator without a ledger
+    # has no such queries)
     _both_sizes(leader_client, demo, INDICATOR + "?quarter=3", 9, django_assert_num_queries)
 
 

@@ -141,7 +141,7 @@ def pillar_detail(request, year, code):
 @require_safe
 def indicator_detail(request, year, code):
     plan = get_plan(request, year)
-    graph = indicator_graph(plan.all_years)
+    graph = indicator_graph(plan.all_years, plan, code)
     start = find_in_graph(graph, plan, code)
     if start is None:
         raise Http404(code)
