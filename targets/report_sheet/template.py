@@ -1,0 +1,207 @@
+"""The template to download: a section's indicators for one quarter, prefilled.
+
+Each row identifies its report (year, quarter, code, and the version the report
+had when the template was made, so a later change by someone else is caught as a
+conflict) and says what it is (name, kind, unit, target, the figure so far), then
+holds what a person fills, prefilled with what is stored. The XLSX locks everything
+but the cells to fill (no password: the protection guards against slips, not
+people), greys out the cells a kind does not take, offers the milestone states as a
+drop-down list, and carries a sheet of instructions in the active language. The CSV
+holds the same columns (UTF-8 with a BOM, so Excel on Windows opens it as such).
+Text is written as text: a narrative starting with "=" is neutralised as in the
+exports (reader.text_of undoes it).
+"""
+
+import csv
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..exports.cells import neutralise
+from ..models import QuarterlyReport
+from ..models.report import choice_labels
+from .columns import FILLED, NOTES, REPORTS
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+FILL_FILL = PatternFill("solid", fgColor="FFF8DC")  # the cells to fill: light yellow
+UNUSED_FILL = PatternFill("solid", fgColor="E7E7E7")  # cells this kind does not take
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def template_rows(plan, quarter, indicators):
+    """[{column key: value}] for the template: one row per indicator (`indicators`
+    from `for_standings()`, so no query per row)."""
+    states = choice_labels(QuarterlyReport.State)
+    milestones = choice_labels(QuarterlyReport.MilestoneState)
+    rows = []
+    for indicator in indicators:
+        report = indicator.report_for(quarter)
+        before = indicator.standing(quarter - 1).actual if quarter > 1 else None
+        in_force = indicator.target_in_force(quarter) if indicator.has_target else None
+        row = {
+            "year": plan.year,
+            "quarter": quarter,
+            "code": indicator.code,
+            "name": str(indicator.name),
+            "kind": str(indicator.get_kind_display()),
+            "unit": str(indicator.unit_display),
+            "target": in_force.target if in_force else None,
+            "ytd": before if indicator.has_figure else None,
+            "state": states[report.state] if report else _("not reported"),
+            "version": report.version if report else 0,
+            "_fields": _fields(indicator),
+        }
+        if report:
+            row.update(
+                {
+                    "value": report.value,
+                    "milestone_state": milestones.get(report.milestone_state, ""),
+                    "done_on": report.done_on,
+                    "progress": report.progress,
+                    "problems": report.problems,
+                    "next_steps": report.next_steps,
+                }
+            )
+        rows.append(row)
+    return rows
+
+
+def _fields(indicator):
+    """The columns this indicator's report form takes (as ReportForm decides them)."""
+    narratives = {"progress", "problems", "next_steps", "reason"}
+    if indicator.counts_from_ledger:
+        return narratives
+    if indicator.has_figure:
+        return narratives | {"value", "confirm_large"}
+    if indicator.is_milestone:
+        return narratives | {"milestone_state", "done_on"}
+    return narratives
+
+
+def _cell_value(value):
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+def xlsx_bytes(plan, quarter, section, rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = REPORTS.title
+    sheet.append([c.header for c in REPORTS.columns])
+    for cell, column in zip(sheet[1], REPORTS.columns, strict=True):
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[cell.column_letter].width = column.width
+    sheet.row_dimensions[1].height = 32
+    states = [str(label) for _value, label in QuarterlyReport.MilestoneState.choices]
+    choice = DataValidation(
+        type="list",
+        formula1='"' + ",".join(states) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Milestone state"),
+        error=_("Choose a state from the list."),
+    )
+    sheet.add_data_validation(choice)
+    letters = {c.key: sheet.cell(1, n).column_letter for n, c in enumerate(REPORTS.columns, 1)}
+    for number, row in enumerate(rows, start=2):
+        sheet.append([_cell_value(row.get(c.key)) for c in REPORTS.columns])
+        takes = row["_fields"]
+        for key in FILLED:
+            cell = sheet[f"{letters[key]}{number}"]
+            if key in takes:
+                cell.protection = Protection(locked=False)
+                cell.fill = FILL_FILL
+            else:
+                cell.fill = UNUSED_FILL
+        for key in ("progress", "problems", "next_steps", "name"):
+            sheet[f"{letters[key]}{number}"].alignment = Alignment(wrap_text=True, vertical="top")
+        sheet[f"{letters['done_on']}{number}"].number_format = DATE_FORMAT
+        if "milestone_state" in takes:
+            choice.add(f"{letters['milestone_state']}{number}")
+    sheet.freeze_panes = "D2"
+    # Locked cells guard the header and the identifying columns; columns and rows may
+    # still be resized, and no password is set.
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    _instructions(workbook, plan, quarter, section)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _instructions(workbook, plan, quarter, section):
+    sheet = workbook.create_sheet(_("Instructions"))
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 90
+    title = _("Reports of Q%(quarter)s %(year)s: template for %(section)s") % {
+        "quarter": quarter,
+        "year": plan.year,
+        "section": section or _("every section"),
+    }
+    lines = [
+        [title],
+        [_("Made on"), f"{timezone.localtime():%Y-%m-%d %H:%M}"],
+        [],
+        [
+            _("1."),
+            _("Fill in the yellow cells of the first sheet: grey cells do not apply to the kind."),
+        ],
+        [_("2."), _("Keep the year, quarter, code and version columns as they are.")],
+        [
+            _("3."),
+            _(
+                "Upload the file on “Import reports”: a preview shows every change and "
+                "every problem by row and column. Nothing is saved until you confirm, "
+                "and then all rows are saved together or none."
+            ),
+        ],
+        [
+            _("4."),
+            _(
+                "Formulas are not read: type figures. Do not hide or merge rows. "
+                "A report changed by someone after this template was made is a conflict."
+            ),
+        ],
+        [],
+        [_("Column"), _("What goes in it")],
+    ]
+    for line in lines:
+        sheet.append(line)
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    sheet.cell(sheet.max_row, 2).font = Font(bold=True)
+    for column in REPORTS.columns:
+        sheet.append([column.header, str(NOTES.get(column.key, _("for reading only")))])
+    for row in sheet.iter_rows(min_row=4):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def csv_bytes(rows):
+    """The same rows as CSV: UTF-8 with a BOM, CRLF line ends, text neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.header for c in REPORTS.columns])
+    for row in rows:
+        writer.writerow([_csv_value(row.get(c.key)) for c in REPORTS.columns])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    if hasattr(value, "normalize"):
+        return f"{value.normalize():f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
