@@ -6,7 +6,8 @@ alone, before openpyxl inflates anything. A workbook with macros (.xlsm: a
 `vbaProject.bin`, or the macro-enabled content type) is refused, as is a
 password-protected one (Office encrypts an XLSX into an OLE compound file holding
 an `EncryptionInfo` stream) and an old .xls (an OLE file without it). Anything else
-that is not a zip is read as CSV text if it decodes as such.
+that is not a zip is read as CSV text when its name says .csv (or .txt) and it holds
+no NUL byte; anything else is not a spreadsheet.
 """
 
 import zipfile
@@ -65,7 +66,7 @@ def classify(data, name=""):
     if data.startswith(b"PK"):
         _check_zip(data)
         return Upload("xlsx", data)
-    if name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")) or b"\x00" in data[:4096]:
+    if not name.lower().endswith((".csv", ".txt")) or b"\x00" in data[:4096]:
         raise UnreadableFile(
             _("This is not a spreadsheet we can read: upload the template as .xlsx or .csv.")
         )

@@ -149,8 +149,8 @@ def preview(sheet, *, plan, quarter, user, file_name, today):
         if not _identifies(check, texts, plan, quarter, indicators, seen):
             continue
         _bind(check, texts, plan, quarter, user, today, words, closed=closed, future=future)
-    if not sheet.rows.rows and not result.problems:
-        result.problems.append(Problem(_("The sheet has no rows to import."), sheet=REPORTS.title))
+    if not result.problems and not result.changed_rows:
+        result.problems.append(Problem(_("The sheet changes no report."), sheet=REPORTS.title))
     return result
 
 

@@ -97,7 +97,6 @@ def _render(request, plan, form, *, result=None, token="", status=200, refusal="
             "result": result,
             "confirm": confirm,
             "refusal": refusal,
-            "section": request.user.section,
         },
         status=status,
     )
