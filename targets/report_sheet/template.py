@@ -159,7 +159,7 @@ def _instructions(workbook, plan, quarter, section):
         [
             _("3."),
             _(
-                "Upload the file on “Import reports”: a preview shows every change and "
+                "Upload the file on “Import reports from a spreadsheet” (under My reports): a preview shows every change and "
                 "every problem by row and column. Nothing is saved until you confirm, "
                 "and then all rows are saved together or none."
             ),
