@@ -159,9 +159,9 @@ def _instructions(workbook, plan, quarter, section):
         [
             _("3."),
             _(
-                "Upload the file on “Import reports from a spreadsheet” (under My reports): a preview shows every change and "
-                "every problem by row and column. Nothing is saved until you confirm, "
-                "and then all rows are saved together or none."
+                "Upload the file on “Import reports from a spreadsheet” (under My reports): "
+                "a preview shows every change and every problem by row and column. "
+                "Nothing is saved until you confirm, and then all rows are saved together or none."
             ),
         ],
         [
