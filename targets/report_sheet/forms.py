@@ -38,4 +38,4 @@ class ReportConfirmForm(forms.Form):
     ACTIONS = [("draft", _("Save as drafts")), ("submit", _("Submit for review"))]
 
     token = forms.CharField(widget=forms.HiddenInput)
-    action = forms.ChoiceField(choices=ACTIONS)
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect)
