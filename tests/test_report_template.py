@@ -82,6 +82,10 @@ def test_the_header_and_the_identifying_cells_are_protected(personas):
         assert not sheet.cell(row, column(sheet, key)).protection.locked, key
     # A count takes no milestone state: that cell stays locked (and grey).
     assert sheet.cell(row, column(sheet, "milestone_state")).protection.locked
+    # An approved report cannot change: none of its cells is open.
+    approved = row_of(sheet, "P3-05")
+    for key in ("value", "progress", "reason"):
+        assert sheet.cell(approved, column(sheet, key)).protection.locked, key
 
 
 def test_milestone_states_are_a_drop_down_list(personas):
@@ -126,8 +130,9 @@ def test_a_narrative_starting_with_a_formula_character_is_written_as_text(person
 
 
 def test_the_templates_query_count(personas, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         # 1 the session, 2 the user, 3 the plans the user may see, 4 the user's
         # section, 5 its indicators (with plan, pillar and lead section), 6 their
-        # reports, 7 their target revisions: the same seven for 12 rows or 2,000
+        # reports, 7 their target revisions, 8 is the quarter closed: the same eight
+        # for 12 rows or 2,000
         assert personas["staff"].get(TEMPLATE).status_code == 200

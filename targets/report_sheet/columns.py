@@ -16,15 +16,15 @@ REPORTS = Sheet(
     "Reports",
     (
         Column("year", "年份", "Year", 7, True),
-        Column("quarter", "季度", "Quarter", 6, True),
+        Column("quarter", "季度", "Quarter", 9, True),
         Column("code", "编号", "Code", 9, True),
         Column("name", "指标", "Indicator", 40),
-        Column("kind", "类型", "Kind", 10),
+        Column("kind", "类型", "Kind", 18),
         Column("unit", "单位", "Unit", 7),
         Column("target", "年度目标", "Target", 12),
         Column("ytd", "此前累计", "Before this quarter", 12),
         Column("state", "状态", "State", 10),
-        Column("version", "版本", "Version", 7, True),
+        Column("version", "版本", "Version", 9, True),
         Column("value", "本季数值", "Figure", 12, True),
         Column("milestone_state", "节点状态", "Milestone state", 14, True),
         Column("done_on", "完成日期", "Date done", 12, True),
@@ -32,7 +32,7 @@ REPORTS = Sheet(
         Column("problems", "存在问题", "Problems", 32, True),
         Column("next_steps", "下步计划", "Next steps", 32, True),
         Column("reason", "修改原因", "Reason for the change", 22),
-        Column("confirm_large", "确认大数", "Confirm a large figure", 10),
+        Column("confirm_large", "确认大数", "Confirm a large figure", 14),
     ),
 )
 # What a person writes; the rest identifies the row (and is locked in the XLSX).

@@ -9,7 +9,7 @@ ENCODING_CHOICES = [
     ("utf-8", _("UTF-8")),
     ("gb18030", _("GB18030 (GBK)")),
 ]
-QUARTER_CHOICES = [(q, _("Q%(q)s") % {"q": q}) for q in (1, 2, 3, 4)]
+QUARTER_CHOICES = [(q, f"Q{q}") for q in (1, 2, 3, 4)]  # as every page writes a quarter
 
 
 class ReportUploadForm(forms.Form):
@@ -38,4 +38,6 @@ class ReportConfirmForm(forms.Form):
     ACTIONS = [("draft", _("Save as drafts")), ("submit", _("Submit for review"))]
 
     token = forms.CharField(widget=forms.HiddenInput)
-    action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect)
+    action = forms.ChoiceField(
+        choices=ACTIONS, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..exports.cells import neutralise
 from ..models import QuarterlyReport
-from ..models.report import choice_labels
+from ..models.report import choice_labels, entry_refusal
 from .columns import FILLED, NOTES, REPORTS
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,7 +35,9 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 def template_rows(plan, quarter, indicators):
     """[{column key: value}] for the template: one row per indicator (`indicators`
-    from `for_standings()`, so no query per row)."""
+    from `for_standings()`, so no query per row). A report that cannot change now
+    (approved, or its quarter closed: `entry_refusal`) has no cell to fill."""
+    closed = plan.is_quarter_closed(quarter)
     states = choice_labels(QuarterlyReport.State)
     milestones = choice_labels(QuarterlyReport.MilestoneState)
     rows = []
@@ -54,7 +56,7 @@ def template_rows(plan, quarter, indicators):
             "ytd": before if indicator.has_figure else None,
             "state": states[report.state] if report else _("not reported"),
             "version": report.version if report else 0,
-            "_fields": _fields(indicator),
+            "_fields": set() if _locked(plan, report, closed) else _fields(indicator),
         }
         if report:
             row.update(
@@ -69,6 +71,12 @@ def template_rows(plan, quarter, indicators):
             )
         rows.append(row)
     return rows
+
+
+def _locked(plan, report, closed):
+    if report is None:
+        return closed
+    return bool(entry_refusal(plan, report, future=False, closed=closed))
 
 
 def _fields(indicator):
@@ -121,12 +129,15 @@ def xlsx_bytes(plan, quarter, section, rows):
                 cell.fill = FILL_FILL
             else:
                 cell.fill = UNUSED_FILL
-        for key in ("progress", "problems", "next_steps", "name"):
+        for key in ("progress", "problems", "next_steps"):
             sheet[f"{letters[key]}{number}"].alignment = Alignment(wrap_text=True, vertical="top")
         sheet[f"{letters['done_on']}{number}"].number_format = DATE_FORMAT
         if "milestone_state" in takes:
             choice.add(f"{letters['milestone_state']}{number}")
     sheet.freeze_panes = "D2"
+    # Printed (or saved as PDF) on landscape A4, one page wide, the header on each page.
+    _one_page_wide(sheet, "landscape")
+    sheet.print_title_rows = "1:1"
     # Locked cells guard the header and the identifying columns; columns and rows may
     # still be resized, and no password is set.
     sheet.protection.sheet = True
@@ -138,10 +149,19 @@ def xlsx_bytes(plan, quarter, section, rows):
     return buffer.getvalue()
 
 
+def _one_page_wide(sheet, orientation):
+    sheet.page_setup.orientation = orientation
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def _instructions(workbook, plan, quarter, section):
     sheet = workbook.create_sheet(_("Instructions"))
     sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 90
+    sheet.column_dimensions["B"].width = 80
+    _one_page_wide(sheet, "portrait")
     title = _("Reports of Q%(quarter)s %(year)s: template for %(section)s") % {
         "quarter": quarter,
         "year": plan.year,
