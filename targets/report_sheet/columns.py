@@ -63,3 +63,36 @@ NOTES = {
     "reason": _("needed to change a submitted report; the file's name is recorded too"),
     "confirm_large": _("yes, when a figure is more than five times the target"),
 }
+
+# The items (台账) behind the figures of the indicators that keep a ledger: one row per
+# item of the quarter. A row with an entry number corrects (or, marked, removes) that
+# item; a row without one adds an item. Items left out of the sheet stay as they are.
+LEDGER = Sheet(
+    "ledger",
+    "台账",
+    "Ledger",
+    (
+        Column("code", "编号", "Code", 9, True),
+        Column("entry", "条目号", "Entry", 8, True),
+        Column("name", "名称", "Item", 36, True),
+        Column("date", "日期", "Date", 12, True),
+        Column("division", "区县", "County or district", 16, True),
+        Column("document_number", "文号", "Document number", 18, True),
+        Column("note", "备注", "Note", 30, True),
+        Column("remove", "删除", "Remove", 8),
+        Column("confirm_distinct", "确认不同", "A different item", 10),
+    ),
+)
+LEDGER_FILLED = ("name", "date", "division", "document_number", "note", "remove")
+LEDGER_FIELDS = ("name", "date", "division", "document_number", "note")
+
+LEDGER_NOTES = dict(
+    {
+        "entry": _("the ledger item's number; empty for a new item"),
+        "name": _("the item, as on its document"),
+        "date": _("the date it happened, inside the quarter (2024-09-30)"),
+        "division": _("the county or district: choose from the list"),
+        "remove": _("yes, to remove the item from the ledger"),
+        "confirm_distinct": _("yes, when a similar item is a different one"),
+    }
+)

@@ -24,7 +24,10 @@ class ReportUploadForm(forms.Form):
     )
     quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTER_CHOICES, coerce=int)
     encoding = forms.ChoiceField(
-        label=_("Encoding of a CSV file"), choices=ENCODING_CHOICES, initial="auto"
+        label=_("Encoding of a CSV file"),
+        choices=ENCODING_CHOICES,
+        initial="auto",
+        required=False,  # detected when not chosen
     )
 
     def __init__(self, *args, **kwargs):

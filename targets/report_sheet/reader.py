@@ -28,7 +28,7 @@ from openpyxl import load_workbook
 
 from ..exports.cells import neutralise
 from ..plan_sheet.reader import Problem, Rows, UnreadableFile, cell_text
-from .columns import REPORTS
+from .columns import LEDGER, REPORTS
 
 NARRATIVES = ("progress", "problems", "next_steps")
 
@@ -49,6 +49,7 @@ class Sheet:
     """What the upload holds: the report rows, every problem, how it was read."""
 
     rows: Rows = field(default_factory=lambda: Rows(REPORTS))
+    ledger: Rows = field(default_factory=lambda: Rows(LEDGER))  # XLSX only
     problems: list = field(default_factory=list)
     kind: str = "xlsx"
     encoding: str = ""  # CSV only: a key of ENCODINGS
@@ -80,14 +81,15 @@ def read(upload, encoding="auto"):
 
 
 class _Header:
-    def __init__(self, sheet, problems):
+    def __init__(self, sheet, problems, columns=REPORTS):
         self.sheet, self.problems, self.keys = sheet, problems, []
+        self.columns = columns
 
     def read(self, cells):
         seen = set()
         for number, value in enumerate(cells, start=1):
             text = text_of(value)
-            column = next((c for c in REPORTS.columns if c.matches(text)), None)
+            column = next((c for c in self.columns.columns if c.matches(text)), None)
             if column is None and text:
                 self._problem(
                     _("Unknown column “%(header)s” (column %(n)s).") % {"header": text, "n": number}
@@ -98,7 +100,7 @@ class _Header:
             if column is not None:
                 seen.add(column.key)
             self.keys.append(column.key if column else None)
-        for column in REPORTS.columns:
+        for column in self.columns.columns:
             if column.required and column.key not in seen:
                 self.problems.append(
                     Problem(
@@ -114,28 +116,28 @@ class _Header:
 
     @property
     def complete(self):
-        return not any(p.row == 1 for p in self.problems)
+        return not any(p.row == 1 and p.sheet == self.sheet for p in self.problems)
 
 
-def _cell(result, number, key, text):
+def _cell(result, number, key, text, columns=REPORTS):
     if len(text) > MAX_CELL_CHARS:
         result.problems.append(
             Problem(
                 _("Longer than %(max)s characters.") % {"max": f"{MAX_CELL_CHARS:,}"},
-                sheet=result.rows.sheet.title,
+                sheet=columns.title,
                 row=number,
-                column=REPORTS.column(key).header,
+                column=columns.column(key).header,
             )
         )
         return text[:MAX_CELL_CHARS]
     return text
 
 
-def _too_many_rows(result, number):
+def _too_many_rows(result, number, columns=REPORTS):
     result.problems.append(
         Problem(
             _("More than %(max)s rows: split the file.") % {"max": f"{MAX_ROWS:,}"},
-            sheet=result.rows.sheet.title,
+            sheet=columns.title,
             row=number,
         )
     )
@@ -150,45 +152,50 @@ def _read_xlsx(data):
             _("This is not a readable XLSX workbook (%(error)s).") % {"error": error}
         ) from None
     try:
-        worksheet = next(
-            (w for w in workbook.worksheets if REPORTS.matches(w.title)), workbook.worksheets[0]
-        )
-        title = worksheet.title
-        result.rows = Rows(REPORTS)
-        lines = worksheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS)
-        header = _Header(title, result.problems)
-        header.read([cell.value for cell in next(lines, ())])
-        if not header.complete:
-            return result
-        for number, cells in enumerate(lines, start=2):
-            if number > MAX_ROWS + 1:
-                _too_many_rows(result, number)
-                break
-            texts = {}
-            for key, cell in zip(header.keys, cells, strict=False):
-                if key is None:
-                    continue
-                if getattr(cell, "data_type", "") == "f":
-                    result.problems.append(
-                        Problem(
-                            _(
-                                "A formula (%(formula)s): formulas are not read. "
-                                "Type the figure itself."
-                            )
-                            % {"formula": str(cell.value)[:60]},
-                            sheet=title,
-                            row=number,
-                            column=REPORTS.column(key).header,
-                        )
-                    )
-                    continue
-                texts[key] = _cell(result, number, key, text_of(cell.value, key))
-            if any(texts.values()):
-                result.rows.rows.append((number, texts))
-        _hidden_and_merged(workbook, worksheet, title, result.problems)
+        sheets = workbook.worksheets
+        reports = next((w for w in sheets if REPORTS.matches(w.title)), sheets[0])
+        result.rows = _read_worksheet(workbook, reports, REPORTS, result)
+        ledger = next((w for w in sheets if LEDGER.matches(w.title)), None)
+        if ledger is not None and ledger is not reports:
+            result.ledger = _read_worksheet(workbook, ledger, LEDGER, result)
     finally:
         workbook.close()
     return result
+
+
+def _read_worksheet(workbook, worksheet, columns, result):
+    """The data rows of one sheet, its problems added to `result`."""
+    title = worksheet.title
+    rows = Rows(columns)
+    lines = worksheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS)
+    header = _Header(title, result.problems, columns)
+    header.read([cell.value for cell in next(lines, ())])
+    if not header.complete:
+        return rows
+    for number, cells in enumerate(lines, start=2):
+        if number > MAX_ROWS + 1:
+            _too_many_rows(result, number, columns)
+            break
+        texts = {}
+        for key, cell in zip(header.keys, cells, strict=False):
+            if key is None:
+                continue
+            if getattr(cell, "data_type", "") == "f":
+                result.problems.append(
+                    Problem(
+                        _("A formula (%(formula)s): formulas are not read. Type the figure itself.")
+                        % {"formula": str(cell.value)[:60]},
+                        sheet=title,
+                        row=number,
+                        column=columns.column(key).header,
+                    )
+                )
+                continue
+            texts[key] = _cell(result, number, key, text_of(cell.value, key), columns)
+        if any(texts.values()):
+            rows.rows.append((number, texts))
+    _hidden_and_merged(workbook, worksheet, title, result.problems)
+    return rows
 
 
 def _hidden_and_merged(workbook, worksheet, title, problems):

@@ -148,7 +148,7 @@ def report_import(request, year):
         data,
         file_name=upload.name,
         quarter=quarter,
-        encoding=form.cleaned_data["encoding"],
+        encoding=form.cleaned_data["encoding"] or "auto",
     )
     if unreadable:
         form.add_error("file", unreadable)
