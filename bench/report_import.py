@@ -71,12 +71,16 @@ def filled_sheet(client):
     keys = [c.key for c in REPORTS.columns]
     value, progress = keys.index("value") + 1, keys.index("progress") + 1
     confirm = keys.index("confirm_large") + 1
+    state = keys.index("milestone_state") + 1
     changed = 0
     for row in range(2, sheet.max_row + 1):
         figure = sheet.cell(row, value)
         if not figure.protection.locked:
             figure.value = (figure.value or 0) + 1
             sheet.cell(row, confirm).value = "是"
+        milestone = sheet.cell(row, state)
+        if not milestone.protection.locked and not milestone.value:
+            milestone.value = "推进中"  # a synthetic milestone without its state
         text = sheet.cell(row, progress)
         if not text.protection.locked:
             text.value = f"{text.value or ''}（基准合成）导入"

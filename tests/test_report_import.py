@@ -462,12 +462,114 @@ def test_the_pages_query_counts(staff, django_assert_num_queries):
         # 1 the session, 2 the user, 3 the plans the user may see (the year switcher)
         assert staff.get(IMPORT).status_code == 200
     content = xlsx_bytes(_template(staff, value=5))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(20):
         # 1 session, 2 user, 3 plans; 4 the plan's indicators (with plan, pillar and
         # lead section), 5 their reports, 6 their target revisions (`for_standings`,
-        # whatever the number of rows); 7 is Q3 closed; then per changed row only (an
-        # unchanged one costs nothing), the model's own constraint checks of
-        # `full_clean`, each in a savepoint: 8-10 the figure within 0 and 1e9,
-        # 11-13 the narratives within their limit (a milestone adds its date rule)
+        # whatever the number of rows); 7 is Q3 closed; 8 the counties, once, for the
+        # ledger sheet's rows; per indicator with rows on the ledger sheet (the
+        # template lists P3-04's and P3-07's items) the report form's own formset:
+        # 9/12 the quarter's items, 10/13 their files, 11/14 its counties; then per
+        # changed row only (an unchanged one costs nothing), the model's own
+        # constraint checks of `full_clean`, each in a savepoint: 15-17 the figure
+        # within 0 and 1e9, 18-20 the narratives within their limit
         response = upload(staff, content)
         assert response.status_code == 200
+
+
+# --- the ledger sheet: the items behind a counted figure --------------------------------
+
+
+def _ledger(workbook):
+    return workbook["台账 Ledger"]
+
+
+def _ledger_row(sheet, name):
+    return next(
+        n for n in range(2, sheet.max_row + 1) if _ledger_cell(sheet, n, "name").value == name
+    )
+
+
+def _ledger_cell(sheet, row, key):
+    from targets.report_sheet.columns import LEDGER
+
+    headers = [cell.value for cell in sheet[1]]
+    return sheet.cell(row, headers.index(LEDGER.column(key).header) + 1)
+
+
+def test_ledger_items_added_corrected_and_removed_recount_the_figure(staff):
+    from ledger.models import LedgerEntry
+
+    workbook = template_xlsx(staff)
+    ledger = _ledger(workbook)
+    stored = list(
+        LedgerEntry.objects.filter(indicator__code="P3-04", quarter=3).values_list(
+            "name", flat=True
+        )
+    )
+    assert len(stored) == 3
+    first, second = _ledger_row(ledger, stored[0]), _ledger_row(ledger, stored[1])
+    _ledger_cell(ledger, first, "note").value = "（示例）更正备注"
+    _ledger_cell(ledger, second, "remove").value = "是"
+    new = ledger.max_row + 1 if ledger.cell(ledger.max_row, 1).value else None
+    new = new or next(n for n in range(2, ledger.max_row + 1) if not ledger.cell(n, 1).value)
+    for key, value in {
+        "code": "P3-04",
+        "name": "示例·导入新增研究院",
+        "date": "2024-09-26",
+        "division": "磐石市",
+        "document_number": "示例〔2024〕12号",
+    }.items():
+        _ledger_cell(ledger, new, key).value = value
+
+    preview = upload(staff, xlsx_bytes(workbook), name="台账.xlsx")
+
+    assert preview.status_code == 200, text(preview)[:3000]
+    assert "3 items: 1 added, 1 corrected, 1 removed" in text(preview)
+    assert confirm(staff, preview).status_code == 302
+    names = set(
+        LedgerEntry.objects.filter(indicator__code="P3-04", quarter=3).values_list(
+            "name", flat=True
+        )
+    )
+    assert names == {stored[0], stored[2], "示例·导入新增研究院"}
+    report = QuarterlyReport.objects.get(indicator__code="P3-04", quarter=3)
+    assert report.value == 3  # counted: three items
+    assert report.history.first().history_change_reason == "Imported from 台账.xlsx"
+    entry = LedgerEntry.objects.get(name="示例·导入新增研究院")
+    assert entry.history.first().history_change_reason == "Imported from 台账.xlsx"
+
+
+def test_a_ledger_item_twice_in_the_year_is_refused_as_on_the_form(staff):
+    from ledger.models import LedgerEntry
+
+    workbook = template_xlsx(staff)
+    ledger = _ledger(workbook)
+    earlier = LedgerEntry.objects.filter(indicator__code="P3-04", quarter=1).first()
+    row = next(n for n in range(2, ledger.max_row + 1) if not ledger.cell(n, 1).value)
+    for key, value in {
+        "code": "P3-04",
+        "name": earlier.name,
+        "date": "2024-09-26",
+        "division": "磐石市",
+    }.items():
+        _ledger_cell(ledger, row, key).value = value
+    before = stored()
+    response = upload(staff, xlsx_bytes(workbook))
+    assert response.status_code == 400
+    page = text(response)
+    assert "This item is already in the ledger this year" in page, re.findall(
+        r"<tr><td class=\"num\">.*?</tr>", page
+    )
+    assert f'<td class="num">{row}</td><td>名称 Item</td>' in page
+    assert stored() == before
+
+
+def test_ledger_rows_of_an_indicator_without_a_ledger_are_refused(staff):
+    workbook = template_xlsx(staff)
+    ledger = _ledger(workbook)
+    row = next(n for n in range(2, ledger.max_row + 1) if not ledger.cell(n, 1).value)
+    _ledger_cell(ledger, row, "code").value = "P6-04"
+    _ledger_cell(ledger, row, "name").value = "示例·活动"
+    response = upload(staff, xlsx_bytes(workbook))
+    assert response.status_code == 400
+    assert "P6-04 keeps no ledger." in text(response)

@@ -101,11 +101,11 @@ def test_milestone_states_are_a_drop_down_list(personas):
 
 def test_the_instructions_are_in_the_active_language(personas):
     client = personas["staff"]
-    chinese = template_xlsx(client).worksheets[1]
+    chinese = template_xlsx(client).worksheets[-1]
     assert chinese.title == "填写说明"
     assert "模板" in chinese["A1"].value
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    english = template_xlsx(client).worksheets[1]
+    english = template_xlsx(client).worksheets[-1]
     assert english.title == "Instructions"
     assert english["A1"].value.startswith("Reports of Q3 2024: template for")
 
@@ -130,9 +130,34 @@ def test_a_narrative_starting_with_a_formula_character_is_written_as_text(person
 
 
 def test_the_templates_query_count(personas, django_assert_num_queries):
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         # 1 the session, 2 the user, 3 the plans the user may see, 4 the user's
         # section, 5 its indicators (with plan, pillar and lead section), 6 their
-        # reports, 7 their target revisions, 8 is the quarter closed: the same eight
-        # for 12 rows or 2,000
+        # reports, 7 their target revisions, 8 is the quarter closed, 9 the quarter's
+        # ledger items of the indicators keeping one (with indicator and county),
+        # 10 the counties for the drop-down: the same ten for 12 rows or 2,000
         assert personas["staff"].get(TEMPLATE).status_code == 200
+
+
+def test_the_ledger_sheet_lists_the_quarters_items(personas):
+    from ledger.models import LedgerEntry
+    from targets.report_sheet.columns import LEDGER
+
+    workbook = template_xlsx(personas["staff"])
+    assert workbook.sheetnames[:2] == ["季度报告 Reports", "台账 Ledger"]
+    sheet = workbook["台账 Ledger"]
+    assert [c.value for c in sheet[1]] == [c.header for c in LEDGER.columns]
+    listed = {
+        (row[0], row[1], row[2]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]
+    }
+    stored = LedgerEntry.objects.filter(
+        indicator__lead_section__code="demo-platform", quarter=3
+    ).values_list("indicator__code", "pk", "name")
+    assert listed == set(stored) and listed
+    assert sheet.protection.sheet is True
+    # P3-07's Q3 report is approved: its items are locked; P3-04's (submitted) are open.
+    for row in sheet.iter_rows(min_row=2, max_col=3):
+        if row[0].value == "P3-07":
+            assert row[2].protection.locked
+        elif row[0].value == "P3-04":
+            assert not row[2].protection.locked

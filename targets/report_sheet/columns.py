@@ -46,6 +46,8 @@ FILLED = (
     "reason",
     "confirm_large",
 )
+# Words a sheet may use for "yes" in a tick column (确认大数, 删除, 确认不同).
+YES = {"yes", "y", "true", "1", "是", "√", "✓", "确认", "删除", "x"}
 # The report form's fields, by the column that holds them.
 FORM_FIELDS = ("value", "milestone_state", "done_on", "progress", "problems", "next_steps")
 

@@ -63,7 +63,9 @@ def text_of(value, key=""):
     """A cell's value as the text a form field would receive (narratives as written,
     other cells without the spaces around them)."""
     if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if not value.time() else value.isoformat(sep=" ")
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()  # a date cell (XLSX stores dates as date-times)
+        return value.isoformat(sep=" ")
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = str(value) if key in NARRATIVES and isinstance(value, str) else cell_text(value)

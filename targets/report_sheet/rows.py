@@ -31,9 +31,9 @@ from ..models.report import (
     entry_refusal,
 )
 from ..plan_sheet.reader import Problem
-from .columns import FORM_FIELDS, REPORTS
+from .columns import FORM_FIELDS, LEDGER, REPORTS, YES
+from .ledger import LedgerBinding
 
-YES = {"yes", "y", "true", "1", "是", "√", "✓", "确认"}
 FILE_NAME_IN_REASON = 200  # characters of the file's name kept in the history's reason
 
 
@@ -70,6 +70,7 @@ class Row:
     indicator: object = None
     report: QuarterlyReport | None = None
     form: ReportForm | None = None
+    ledger: LedgerBinding | None = None  # the quarter's ledger items, when the sheet has any
     reason: str = ""
     changes: list = field(default_factory=list)
     problems: list = field(default_factory=list)
@@ -100,6 +101,14 @@ class Preview:
     def ok(self):
         return not self.problems and bool(self.changed_rows)
 
+    def divisions(self):
+        """The counties and districts, for the ledger rows' names (one query, once)."""
+        if not hasattr(self, "_divisions"):
+            from ledger.models import Division
+
+            self._divisions = list(Division.objects.all())
+        return self._divisions
+
     @property
     def changed_rows(self):
         return [row for row in self.rows if row.changed]
@@ -123,6 +132,20 @@ class _Check:
     def __init__(self, preview, row):
         self.preview, self.row = preview, row
 
+    def ledger_problem(self, number, key, message):
+        """A problem of a row of the ledger sheet (or of the report row, without one)."""
+        if number is None:
+            self.problem("", message)
+            return
+        problem = Problem(
+            str(message),
+            sheet=LEDGER.title,
+            row=number,
+            column=LEDGER.column(key).header if key else "",
+        )
+        self.row.problems.append(problem)
+        self.preview.problems.append(problem)
+
     def problem(self, key, message):
         problem = Problem(
             str(message),
@@ -141,17 +164,38 @@ def preview(sheet, *, plan, quarter, user, file_name, today):
     closed = plan.is_quarter_closed(quarter)
     future = plan.is_future(quarter, today)
     words = milestone_words()
+    items = _ledger_rows(result, sheet)
     seen = {}
     for number, texts in sheet.rows.rows:
         row = Row(number, texts.get("code", ""))
         result.rows.append(row)
         check = _Check(result, row)
+        lines = items.pop(row.code, [])
         if not _identifies(check, texts, plan, quarter, indicators, seen):
             continue
-        _bind(check, texts, plan, quarter, user, today, words, closed=closed, future=future)
+        _bind(check, texts, plan, quarter, user, today, words, lines, closed=closed, future=future)
+    for code, lines in items.items():
+        for number, _texts in lines:
+            result.problems.append(
+                Problem(
+                    _("%(code)s has no row on the reports sheet: add it there too.")
+                    % {"code": code or "—"},
+                    sheet=LEDGER.title,
+                    row=number,
+                    column=LEDGER.column("code").header,
+                )
+            )
     if not result.problems and not result.changed_rows:
         result.problems.append(Problem(_("The sheet changes no report."), sheet=REPORTS.title))
     return result
+
+
+def _ledger_rows(result, sheet):
+    """{code: [(row number, texts)]} of the ledger sheet."""
+    items = {}
+    for number, texts in sheet.ledger.rows:
+        items.setdefault(texts.get("code", ""), []).append((number, texts))
+    return items
 
 
 def _identifies(check, texts, plan, quarter, indicators, seen):
@@ -215,7 +259,7 @@ def _display(form, name, value):
     return str(value)
 
 
-def _bind(check, texts, plan, quarter, user, today, words, *, closed, future):
+def _bind(check, texts, plan, quarter, user, today, words, lines, *, closed, future):
     row = check.row
     indicator = row.indicator
     report = indicator.report_for(quarter) or QuarterlyReport(indicator=indicator, quarter=quarter)
@@ -232,11 +276,24 @@ def _bind(check, texts, plan, quarter, user, today, words, *, closed, future):
     row.form = form
     unused = _unused_cells(form, texts, report)
     changed = _changed(form, report)
-    if not changed and not unused:
+    if lines and not indicator.keeps_ledger:
+        for number, _texts in lines:
+            check.ledger_problem(
+                number, "code", _("%(code)s keeps no ledger.") % {"code": indicator.code}
+            )
+        return
+    if lines:
+        row.ledger = LedgerBinding(
+            indicator, plan, quarter, today, lines, check.preview.divisions()
+        )
+    ledger_changed = row.ledger is not None and row.ledger.changed
+    if not changed and not unused and not ledger_changed:
         return  # as stored: nothing to check, nothing to save
     row.changes = [
         Change(_header(name), _display(form, name, form.initial.get(name)), "") for name in changed
     ]
+    if ledger_changed:
+        row.changes.append(Change(LEDGER.title, row.ledger.before, ""))
     for key in unused:
         check.problem(
             key,
@@ -258,14 +315,22 @@ def _bind(check, texts, plan, quarter, user, today, words, *, closed, future):
     if _posted_version(texts) != (report.version if report.pk else 0):
         check.problem("version", conflict_message(report))
         return
-    if not form.is_valid():
+    valid = form.is_valid()
+    if not valid:
         for name, errors in form.errors.items():
             key = name if name in REPORTS.columns_by_key else ""
             for error in errors:
                 check.problem(key, error)
+    if row.ledger is not None:
+        for number, key, message in row.ledger.problems():
+            valid = False
+            check.ledger_problem(number, key, message)
+    if not valid:
         return
-    for change, name in zip(row.changes, changed, strict=True):
+    for change, name in zip(row.changes, changed, strict=False):
         change.new = _display(form, name, form.cleaned_data.get(name))
+    if ledger_changed:
+        row.changes[-1].new = row.ledger.after
 
 
 def _changed(form, report):
@@ -356,6 +421,7 @@ def apply(result, *, by, submit):
                     submit=submit,
                     reason=row.reason,
                     expected_version=row.form.cleaned_data.get("version") or 0,
+                    ledger=row.ledger.edit() if row.ledger is not None else None,
                 )
     except EditConflict:
         _failed(result, current, "version", conflict_message(current.report))

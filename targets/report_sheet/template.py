@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..exports.cells import neutralise
 from ..models import QuarterlyReport
 from ..models.report import choice_labels, entry_refusal
-from .columns import FILLED, NOTES, REPORTS
+from .columns import FILLED, LEDGER, LEDGER_FILLED, LEDGER_NOTES, NOTES, REPORTS
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
@@ -73,6 +73,38 @@ def template_rows(plan, quarter, indicators):
     return rows
 
 
+BLANK_LEDGER_ROWS = 30  # open rows for new items under the stored ones
+
+
+def ledger_rows(plan, quarter, indicators, rows):
+    """[{column key: value}] of the ledger sheet: the quarter's stored items of the
+    indicators that keep a ledger (one query), or None when none of them does."""
+    from ledger.models import LedgerEntry
+
+    open_codes = {row["code"] for row in rows if row["_fields"]}
+    keeping = [i for i in indicators if i.keeps_ledger]
+    if not keeping:
+        return None
+    entries = (
+        LedgerEntry.objects.filter(indicator__in=keeping, quarter=quarter)
+        .select_related("division", "indicator")
+        .order_by("indicator__order", "indicator__code", "date", "pk")
+    )
+    return [
+        {
+            "code": entry.indicator.code,
+            "entry": entry.pk,
+            "name": entry.name,
+            "date": entry.date,
+            "division": str(entry.division.name),
+            "document_number": entry.document_number,
+            "note": entry.note,
+            "_open": entry.indicator.code in open_codes,
+        }
+        for entry in entries
+    ]
+
+
 def _locked(plan, report, closed):
     if report is None:
         return closed
@@ -97,7 +129,7 @@ def _cell_value(value):
     return value
 
 
-def xlsx_bytes(plan, quarter, section, rows):
+def xlsx_bytes(plan, quarter, section, rows, ledger=None):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = REPORTS.title
@@ -143,7 +175,9 @@ def xlsx_bytes(plan, quarter, section, rows):
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
-    _instructions(workbook, plan, quarter, section)
+    if ledger is not None:
+        _ledger_sheet(workbook, ledger)
+    _instructions(workbook, plan, quarter, section, ledger is not None)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -157,7 +191,60 @@ def _one_page_wide(sheet, orientation):
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _instructions(workbook, plan, quarter, section):
+def _header_row(sheet, columns):
+    sheet.append([c.header for c in columns.columns])
+    for cell, column in zip(sheet[1], columns.columns, strict=True):
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[cell.column_letter].width = column.width
+    sheet.row_dimensions[1].height = 32
+
+
+def _ledger_sheet(workbook, rows):
+    """The ledger items, then open rows for new ones; counties from a list sheet."""
+    from ledger.models import Division
+
+    sheet = workbook.create_sheet(LEDGER.title)
+    _header_row(sheet, LEDGER)
+    places = workbook.create_sheet(_("Counties and districts"))
+    names = [str(d.name) for d in Division.objects.filter(is_active=True)]
+    for name in names:
+        places.append([name])
+    places.column_dimensions["A"].width = 24
+    places.protection.sheet = True
+    choice = DataValidation(
+        type="list",
+        formula1=f"'{places.title}'!$A$1:$A${max(len(names), 1)}",
+        allow_blank=True,
+        showErrorMessage=True,
+        error=_("Choose the county or district from the list."),
+    )
+    sheet.add_data_validation(choice)
+    letters = {c.key: sheet.cell(1, n).column_letter for n, c in enumerate(LEDGER.columns, 1)}
+    blank = {"_open": True, "_new": True}
+    for number, row in enumerate([*rows, *([blank] * BLANK_LEDGER_ROWS)], start=2):
+        sheet.append([_cell_value(row.get(c.key)) for c in LEDGER.columns])
+        keys = LEDGER_FILLED + ("confirm_distinct",) + (("code",) if row.get("_new") else ())
+        for key in keys:
+            cell = sheet[f"{letters[key]}{number}"]
+            if row["_open"]:
+                cell.protection = Protection(locked=False)
+                cell.fill = FILL_FILL
+            else:
+                cell.fill = UNUSED_FILL
+        sheet[f"{letters['date']}{number}"].number_format = DATE_FORMAT
+        if row["_open"]:
+            choice.add(f"{letters['division']}{number}")
+    sheet.freeze_panes = "C2"
+    _one_page_wide(sheet, "landscape")
+    sheet.print_title_rows = "1:1"
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+
+def _instructions(workbook, plan, quarter, section, with_ledger=False):
     sheet = workbook.create_sheet(_("Instructions"))
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 80
@@ -201,6 +288,24 @@ def _instructions(workbook, plan, quarter, section):
     sheet.cell(sheet.max_row, 2).font = Font(bold=True)
     for column in REPORTS.columns:
         sheet.append([column.header, str(NOTES.get(column.key, _("for reading only")))])
+    if with_ledger:
+        sheet.append([])
+        sheet.append(
+            [
+                LEDGER.title,
+                _(
+                    "The items (台账) behind the figures that are counted from a ledger: "
+                    "correct a row, mark it to remove it, or add a row for a new item. "
+                    "Items not in the sheet stay as they are; evidence files are added "
+                    "on the report's page."
+                ),
+            ]
+        )
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        for column in LEDGER.columns:
+            sheet.append(
+                [column.header, str(LEDGER_NOTES.get(column.key, NOTES.get(column.key, "")))]
+            )
     for row in sheet.iter_rows(min_row=4):
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
 

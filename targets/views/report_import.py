@@ -57,10 +57,12 @@ def _template(request, year, kind):
     indicators = plan.indicators.for_standings()
     if section is not None:
         indicators = indicators.filter(lead_section=section)
+    indicators = list(indicators)
     lines = template.template_rows(plan, quarter, indicators)
     name = f"reports-{plan.year}-Q{quarter}-{section.code if section else 'all'}.{kind}"
     if kind == "xlsx":
-        content = template.xlsx_bytes(plan, quarter, section, lines)
+        ledger = template.ledger_rows(plan, quarter, indicators, lines)
+        content = template.xlsx_bytes(plan, quarter, section, lines, ledger)
         response = HttpResponse(content, content_type=template.CONTENT_TYPE)
     else:
         response = HttpResponse(template.csv_bytes(lines), content_type="text/csv; charset=utf-8")
