@@ -133,13 +133,7 @@ def xlsx_bytes(plan, quarter, section, rows, ledger=None):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = REPORTS.title
-    sheet.append([c.header for c in REPORTS.columns])
-    for cell, column in zip(sheet[1], REPORTS.columns, strict=True):
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[cell.column_letter].width = column.width
-    sheet.row_dimensions[1].height = 32
+    _header_row(sheet, REPORTS)
     states = [str(label) for _value, label in QuarterlyReport.MilestoneState.choices]
     choice = DataValidation(
         type="list",
@@ -167,20 +161,24 @@ def xlsx_bytes(plan, quarter, section, rows, ledger=None):
         if "milestone_state" in takes:
             choice.add(f"{letters['milestone_state']}{number}")
     sheet.freeze_panes = "D2"
-    # Printed (or saved as PDF) on landscape A4, one page wide, the header on each page.
-    _one_page_wide(sheet, "landscape")
-    sheet.print_title_rows = "1:1"
-    # Locked cells guard the header and the identifying columns; columns and rows may
-    # still be resized, and no password is set.
-    sheet.protection.sheet = True
-    sheet.protection.formatColumns = False
-    sheet.protection.formatRows = False
+    _print_and_protect(sheet)
     if ledger is not None:
         _ledger_sheet(workbook, ledger)
     _instructions(workbook, plan, quarter, section, ledger is not None)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _print_and_protect(sheet):
+    """Printed (or saved as PDF) on landscape A4, one page wide, the header on each
+    page; locked cells guard the header and the identifying columns (columns and rows
+    may still be resized, and no password is set)."""
+    _one_page_wide(sheet, "landscape")
+    sheet.print_title_rows = "1:1"
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
 
 
 def _one_page_wide(sheet, orientation):
@@ -237,11 +235,7 @@ def _ledger_sheet(workbook, rows):
         if row["_open"]:
             choice.add(f"{letters['division']}{number}")
     sheet.freeze_panes = "C2"
-    _one_page_wide(sheet, "landscape")
-    sheet.print_title_rows = "1:1"
-    sheet.protection.sheet = True
-    sheet.protection.formatColumns = False
-    sheet.protection.formatRows = False
+    _print_and_protect(sheet)
 
 
 def _instructions(workbook, plan, quarter, section, with_ledger=False):
