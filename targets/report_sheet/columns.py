@@ -94,6 +94,8 @@ LEDGER_NOTES = dict(
         "name": _("the item, as on its document"),
         "date": _("the date it happened, inside the quarter (2024-09-30)"),
         "division": _("the county or district: choose from the list"),
+        "document_number": _("the document's number (文号), if any"),
+        "note": _("a note, if any"),
         "remove": _("yes, to remove the item from the ledger"),
         "confirm_distinct": _("yes, when a similar item is a different one"),
     }

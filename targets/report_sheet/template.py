@@ -73,6 +73,7 @@ def template_rows(plan, quarter, indicators):
     return rows
 
 
+INSTRUCTIONS_WIDTH = 80
 BLANK_LEDGER_ROWS = 30  # open rows for new items under the stored ones
 
 
@@ -241,7 +242,7 @@ def _ledger_sheet(workbook, rows):
 def _instructions(workbook, plan, quarter, section, with_ledger=False):
     sheet = workbook.create_sheet(_("Instructions"))
     sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 80
+    sheet.column_dimensions["B"].width = INSTRUCTIONS_WIDTH
     _one_page_wide(sheet, "portrait")
     title = _("Reports of Q%(quarter)s %(year)s: template for %(section)s") % {
         "quarter": quarter,
@@ -302,6 +303,21 @@ def _instructions(workbook, plan, quarter, section, with_ledger=False):
             )
     for row in sheet.iter_rows(min_row=4):
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
+        row[0].alignment = Alignment(vertical="top")
+        _fit_height(sheet, row[1], INSTRUCTIONS_WIDTH)
+
+
+def _fit_height(sheet, cell, width):
+    """A row tall enough for its wrapped text: spreadsheet programs do not all grow a
+    row on opening (LibreOffice keeps the default height, so the lines overlap). A
+    Chinese character is about two widths of a Latin one."""
+    text = str(cell.value or "")
+    if not text:
+        return
+    units = sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+    lines = max(1, -(-units // max(width - 2, 1)))
+    if lines > 1:
+        sheet.row_dimensions[cell.row].height = 15 * lines
 
 
 def csv_bytes(rows):
