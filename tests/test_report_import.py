@@ -183,7 +183,10 @@ def test_one_bad_row_applies_nothing(staff):
     assert response.status_code == 400
     page = text(response)
     assert "1 problem: nothing was saved" in page
-    assert f'<td class="num">{row_of(sheet, "P3-06")}</td><td>{HEADERS["value"]}</td>' in page
+    number = row_of(sheet, "P3-06")
+    assert (
+        f'<td>季度报告 Reports</td><td class="num">{number}</td><td>{HEADERS["value"]}</td>' in page
+    )
     assert "must be a whole number" in page
     assert 'name="token"' not in page
     assert stored() == before and kept_files() == []
@@ -558,9 +561,9 @@ def test_a_ledger_item_twice_in_the_year_is_refused_as_on_the_form(staff):
     assert response.status_code == 400
     page = text(response)
     assert "This item is already in the ledger this year" in page, re.findall(
-        r"<tr><td class=\"num\">.*?</tr>", page
+        r"<tr><td>[^<]*</td><td class=\"num\">.*?</tr>", page
     )
-    assert f'<td class="num">{row}</td><td>名称 Item</td>' in page
+    assert f'<td>台账 Ledger</td><td class="num">{row}</td><td>名称 Item</td>' in page
     assert stored() == before
 
 
