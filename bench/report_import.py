@@ -29,6 +29,13 @@ DEFAULT_URL = "sqlite:////tmp/kpi_bench_report_import.sqlite3"
 
 
 def setup(url):
+    if url.startswith("postgres"):
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
     os.environ["DATABASE_URL"] = url

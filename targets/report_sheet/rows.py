@@ -264,6 +264,8 @@ def _bind(check, texts, plan, quarter, user, today, words, lines, *, closed, fut
     indicator = row.indicator
     report = indicator.report_for(quarter) or QuarterlyReport(indicator=indicator, quarter=quarter)
     row.report = report
+    if not lines and _as_stored(texts, report, words):
+        return  # every cell reads as stored: no form to build (most rows of a big sheet)
     row.reason = import_reason(check.preview.file_name, texts.get("reason", ""))
     form = ReportForm(
         _data(texts, report, words, row.reason),
@@ -331,6 +333,23 @@ def _bind(check, texts, plan, quarter, user, today, words, lines, *, closed, fut
         change.new = _display(form, name, form.cleaned_data.get(name))
     if ledger_changed:
         row.changes[-1].new = row.ledger.after
+
+
+def _as_stored(texts, report, words):
+    """Whether every cell the form reads holds the stored value as the template writes
+    it: a shortcut past building the form, only ever to "unchanged" (any difference,
+    however it is written, goes to the form)."""
+    stored = {
+        "value": "" if report.value is None else f"{report.value.normalize():f}",
+        "done_on": report.done_on.isoformat() if report.done_on else "",
+        "progress": report.progress,
+        "problems": report.problems,
+        "next_steps": report.next_steps,
+    }
+    if any(texts.get(name, "") != text for name, text in stored.items()):
+        return False
+    state = texts.get("milestone_state", "")
+    return words.get(" ".join(state.split()).lower(), state) == report.milestone_state
 
 
 def _changed(form, report):
