@@ -10,12 +10,12 @@ DEV_ENV := DJANGO_DEBUG=1 KPI_TODAY=$(DEMO_TODAY)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format messages bench bench-exports bench-briefing clean help
+.PHONY: run setup test lint format messages bench bench-exports bench-briefing bench-two-servers clean help
 
 help:
 	@echo "make run    - install, migrate, load the 2024 plan + demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install test tools, lint, and run the whole suite (DATABASE_URL selects the database)"
-	@echo "make lint / make format / make messages / make bench / make bench-exports / make bench-briefing"
+	@echo "make lint / make format / make messages / make bench / make bench-exports / make bench-briefing / make bench-two-servers"
 
 $(VENV)/bin/python:
 	@py=$$(scripts/find-python) && echo "Using $$py" && $$py -m venv $(VENV)
@@ -46,8 +46,10 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The suite runs on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 test: lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Collect new strings into locale/*.po and recompile the committed .mo files (needs GNU
 # gettext); tests/test_i18n.py fails while a string is untranslated or the .mo is stale.
@@ -64,6 +66,10 @@ bench-exports: $(VENV)/.installed-test
 
 bench-briefing: $(VENV)/.installed-test
 	$(PY) bench/briefing.py
+
+# Two gunicorns on one PostgreSQL: sessions, lockouts, reports and files hold across both.
+bench-two-servers: $(VENV)/.installed-test
+	$(PY) bench/two_servers.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

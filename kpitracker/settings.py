@@ -234,8 +234,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded evidence files (the ledger's 台账 files): stored through Django's storage API,
 # never served from a public URL (there is no MEDIA_URL route): the ledger's download
 # view applies the report's permission and streams them. MEDIA_ROOT lies outside the
-# static files. Several app servers share one S3-compatible bucket instead
-# (KPI_FILE_STORAGE=s3, django-storages; docs/deploy.md).
+# static files. Several app servers share one MEDIA_ROOT (a shared mount) or one
+# S3-compatible bucket (KPI_FILE_STORAGE=s3, django-storages; docs/deploy.md).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 KPI_FILE_STORAGE = env_choice("KPI_FILE_STORAGE", "local", ("local", "s3"))
 if KPI_FILE_STORAGE == "s3":

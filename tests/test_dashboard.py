@@ -354,61 +354,103 @@ def test_chart_data_reaches_the_page_as_json(leader_client, demo):
 # --- A fixed number of queries ----------------------------------------------------
 
 
-def _both_sizes(client, demo, url, queries, django_assert_num_queries):
-    """The same number of queries with the real plan and with 31 times as many indicators."""
+def _both_sizes(client, demo, url, queries, django_assert_num_queries, times=30):
+    """The same number of queries with the real plan and with `times` + 1 times as
+    many indicators (each request draws the page: the plan grown is new data)."""
     with django_assert_num_queries(queries):
         small = client.get(url)
-    grow_plan(demo, 30)
+    grow_plan(demo, times)
     with django_assert_num_queries(queries):
         large = client.get(url)
     assert small.status_code == large.status_code == 200
     return small, large
 
 
+def _main(response):
+    """The page's <main>: the body the dashboards keep (the navigation bar around it
+    carries a new CSRF token each time)."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
 def test_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
     # 1 session, 2 user, 3 plans (the page's, and the others for the year switcher),
-    # 4 plan elements, 5 indicators (+ plan, pillar, section), 6 their reports, 7 their
-    # target revisions, 8 keys of the filtered indicators, 9 pillar choices of the
-    # filter form, 10 section choices of the filter form. The headline tiles, the
+    # 4 the data's version (the key of the kept body, targets/views/fragments.py),
+    # 5 plan elements, 6 indicators (+ plan, pillar, section), 7 their reports, 8 their
+    # target revisions, 9 keys of the filtered indicators, 10 pillar choices of the
+    # filter form, 11 section choices of the filter form. The headline tiles, the
     # attention list and the changes since the quarter before add none: they read the
-    # standings (and the reports and revisions prefetched with them) of queries 5–7.
+    # standings (and the reports and revisions prefetched with them) of queries 6–8.
     small, large = _both_sizes(
-        leader_client, demo, PLAN + "?quarter=3", 10, django_assert_num_queries
+        leader_client, demo, PLAN + "?quarter=3", 11, django_assert_num_queries
     )
     assert len(large.context["overview"].standings) == 31 * len(small.context["overview"].standings)
 
 
+def test_plan_page_queries_do_not_grow_at_a_hundred_times(
+    leader_client, demo, django_assert_num_queries
+):
+    # The 11 above with 2,929 indicators and their 8,700 reports.
+    _both_sizes(leader_client, demo, PLAN + "?quarter=3", 11, django_assert_num_queries, 100)
+
+
+def test_a_kept_plan_page_costs_four_queries(leader_client, demo, django_assert_num_queries):
+    # 1 session, 2 user, 3 plans, 4 the data's version: unchanged, so the body drawn
+    # by the first request is served again, whatever the plan's size.
+    url = PLAN + "?quarter=3"
+    first = leader_client.get(url)
+    with django_assert_num_queries(4):
+        again = leader_client.get(url)
+    assert _main(again) == _main(first) and "overview" in first.context
+    grow_plan(demo, 30)
+    grown = leader_client.get(url)
+    with django_assert_num_queries(4):
+        again = leader_client.get(url)
+    assert _main(again) == _main(grown) != _main(first)
+
+
+def test_a_kept_pillar_page_costs_five_queries(leader_client, demo, django_assert_num_queries):
+    # 1 session, 2 user, 3 plans, 4 the pillar, 5 the data's version.
+    first = leader_client.get(PILLAR + "?quarter=3")
+    with django_assert_num_queries(5):
+        again = leader_client.get(PILLAR + "?quarter=3")
+    assert "overview" in first.context and again.status_code == 200
+
+
 def test_plan_page_default_quarter_costs_no_query(leader_client, demo, django_assert_num_queries):
-    # The 10 above: the default quarter is the latest ended one, known from the date alone.
-    _both_sizes(leader_client, demo, PLAN, 10, django_assert_num_queries)
+    # The 11 above: the default quarter is the latest ended one, known from the date alone.
+    _both_sizes(leader_client, demo, PLAN, 11, django_assert_num_queries)
 
 
 def test_filtered_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # The 10 above, plus: 11 the chosen pillar (the filter validates it), and the
-    # status filter's own pass over 12 the indicators, 13 their reports and 14 their
+    # The 11 above, plus: 12 the chosen pillar (the filter validates it), and the
+    # status filter's own pass over 13 the indicators, 14 their reports and 15 their
     # target revisions.
     _both_sizes(
         leader_client,
         demo,
         PLAN + "?quarter=3&pillar=P5&status=behind&sort=-completion&page=1",
-        14,
+        15,
         django_assert_num_queries,
     )
 
 
 def test_pillar_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # 1 session, 2 user, 3 plans, 4 the pillar (and its code in the other years), 5 its
-    # indicators (+ plan, pillar, section), 6 their reports, 7 their target revisions,
-    # 8 keys of the filtered indicators, 9 section choices of the form
-    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 9, django_assert_num_queries)
+    # 1 session, 2 user, 3 plans, 4 the pillar (and its code in the other years), 5 the
+    # data's version; the plan's standings, which the plan page shares (targets/views/
+    # fragments.py): 6 plan elements, 7 indicators (+ plan, pillar, section), 8 their
+    # reports, 9 their target revisions; 10 keys of the filtered indicators, 11 section
+    # choices of the form
+    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 11, django_assert_num_queries)
 
 
 def test_indicator_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # 1 session, 2 user, 3 plans, 4 the keys and links of those plans' indicators
-    # (its line across years), 5 the line's indicators (+ plan, pillar, section), 6 their
-    # reports, 7 their target revisions; P3-04 counts its figures from its ledger (台账,
-    # the ledger app): 8 its items (+ their places), 9 their evidence files
-    # (tests/test_ledger_pages.py: an indicator without a ledger has no such queries)
+    # 1 session, 2 user, 3 plans, 4 the keys and links of the indicators linked to it
+    # (its line across years, one recursive query), 5 the line's indicators (+ plan,
+    # pillar, section), 6 their reports, 7 their target revisions; P3-04 counts its
+    # figures from its ledger (台账, the ledger app): 8 its items (+ their places),
+    # 9 their evidence files (tests/test_ledger_pages.py: an indicator without a ledger
+    # has no such queries)
     _both_sizes(leader_client, demo, INDICATOR + "?quarter=3", 9, django_assert_num_queries)
 
 

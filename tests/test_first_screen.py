@@ -120,3 +120,25 @@ def test_a_monitored_figure_says_what_it_is_compared_with(leader_client):
     p2_04 = re.search(r"P2-04</a></td>.*?</tr>", content, re.S).group()
     assert "已达上年全年的 62%（上年 108 户）" in p2_04
     assert "(-41)" not in p2_04 and "(+7)" not in content
+
+
+def test_a_large_plan_lists_ten_of_each_and_counts_the_rest(leader_client, demo):
+    from .growth import grow_plan
+
+    grow_plan(demo, 30)  # 930 copies, each with Q1–Q3 reports
+    overview = demo.overview(3)
+    assert len(overview.attention) > 10 and len(overview.changes) > 10
+    response = leader_client.get(PLAN + "?quarter=3", **EN)
+    content = response.content.decode()
+    attention = content[
+        content.index('id="attention-heading"') : content.index('id="changes-heading"')
+    ]
+    assert attention.count("<li>") == 10
+    more = dict(overview.attention_more)
+    assert sum(more.values()) == len(overview.attention) - 10
+    for status, n in more.items():
+        assert (
+            f'&amp;status={status.value}#indicators-heading">{n} more {status.label}</a>'
+            in attention
+        )
+    assert f"and {len(overview.changes) - 10} more changes" in content

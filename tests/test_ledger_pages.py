@@ -124,8 +124,8 @@ def test_the_ledger_exports_keep_to_what_the_reader_may_read(personas):
 def test_indicator_pages_queries_stay_fixed_with_a_long_ledger(
     leader_client, demo, django_assert_num_queries
 ):
-    # Without a ledger: 1 session, 2 user, 3 plans, 4 the keys and links of the plans'
-    # indicators (its line across years), 5 the line's indicators (+ plan, pillar,
+    # Without a ledger: 1 session, 2 user, 3 plans, 4 the keys and links of the
+    # indicators linked to it (its line across years), 5 the line's indicators (+ plan, pillar,
     # section), 6 their reports, 7 their target revisions — the ledger costs nothing there.
     with django_assert_num_queries(7):
         leader_client.get("/plans/2024/indicators/P6-04/?quarter=3")

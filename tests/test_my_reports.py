@@ -27,23 +27,43 @@ def test_staff2_sees_missing_report_as_not_started(personas):
 
 def test_query_count_does_not_grow(personas, demo, django_assert_num_queries):
     client = personas["admin"]  # every section
-    # 1 session, 2 user, 3 plan, 4 the sections to pick from, 5 indicators (+pillar,
-    # section), 6 reports, 7 closed quarters
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 plan, 4 the sections to pick from, 5 how many indicators
+    # (the list pages), 6 a page of indicators (+pillar, section), 7 their reports,
+    # 8 closed quarters
+    with django_assert_num_queries(8):
         client.get("/reports/")
     grow_plan(demo, 5)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/reports/")
 
 
 def test_staff_query_count_does_not_grow(personas, demo, django_assert_num_queries):
     client = personas["staff"]
     # as above, plus the light query that asks the edit rule per indicator
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/reports/")
     grow_plan(demo, 5)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/reports/")
+
+
+def test_every_section_of_a_large_plan_pages_by_sixty_indicators(personas, demo):
+    grow_plan(demo, 5)  # 174 indicators: pages of 60, 60 and 54
+    client = personas["admin"]
+    seen = []
+    for number in (1, 2, 3):
+        response = client.get(f"/reports/?page={number}")
+        codes = {i.indicator.code for g in response.context["sections"] for i in g.items}
+        assert len(codes) == (60 if number < 3 else 54)
+        seen += codes
+    assert sorted(seen) == sorted(demo.indicators.values_list("code", flat=True))
+    content = response.content.decode()
+    assert 'href="?page=2"' in content and 'aria-current="page">3<' in content
+    # A section picked pages within it and keeps the pick in the page links.
+    picked = client.get("/reports/?section=demo-platform&page=2")
+    codes = {i.indicator.code for g in picked.context["sections"] for i in g.items}
+    assert codes and all(code.split("-")[-2][-2:] in ("P3", "P6") for code in codes)
+    assert 'href="?section=demo-platform&amp;page=1"' in picked.content.decode()
 
 
 def test_review_queue_lists_submitted_reports(personas, django_assert_num_queries):

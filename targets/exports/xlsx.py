@@ -15,6 +15,7 @@ carry (NUL and other control characters, which openpyxl refuses) are dropped.
 
 import datetime
 import io
+from copy import copy
 from decimal import Decimal
 from unicodedata import east_asian_width
 
@@ -156,17 +157,30 @@ def _fill(cell, value, column, row, styles):
     elif isinstance(value, datetime.datetime):
         value = local_datetime(value)
     cell.value = value
+    number_format = None
+    if isinstance(value, Decimal | int) and column.kind == PERCENT:
+        number_format = PERCENT_FORMAT
+    elif isinstance(value, datetime.datetime):
+        number_format = "yyyy-mm-dd hh:mm:ss"
+    elif isinstance(value, datetime.date):
+        number_format = "yyyy-mm-dd"
+    status = row.status if column.key == STATUS_KEY and row.status in STATUS_COLOURS else None
+    # A handful of distinct styles in a workbook of thousands of cells: each is made
+    # once, then copied (setting font, border and alignment cell by cell looks each up
+    # in the workbook's style tables, most of the time of a large meeting workbook).
+    key = (column.wrap, number_format, status)
+    made = styles.made.get(key)
+    if made is not None:
+        cell._style = copy(made)
+        return cell
     cell.font = styles.font
     cell.border = BORDER
     cell.alignment = styles.wrapped if column.wrap else styles.top
-    if isinstance(value, Decimal | int) and column.kind == PERCENT:
-        cell.number_format = PERCENT_FORMAT
-    elif isinstance(value, datetime.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    elif isinstance(value, datetime.date):
-        cell.number_format = "yyyy-mm-dd"
-    if column.key == STATUS_KEY and row.status in STATUS_COLOURS:
-        cell.fill, cell.font = styles.status(row.status)
+    if number_format:
+        cell.number_format = number_format
+    if status:
+        cell.fill, cell.font = styles.status(status)
+    styles.made[key] = copy(cell._style)
     return cell
 
 
@@ -174,6 +188,7 @@ class _Styles:
     """Style objects made once per workbook, not once per cell."""
 
     def __init__(self):
+        self.made = {}  # (wrapped, number format, status): the style array made once
         self.font = Font(name=FONT)
         self.top = Alignment(vertical="top")
         self.wrapped = Alignment(vertical="top", wrap_text=True)

@@ -75,6 +75,10 @@ class Progress:
 
 # Statuses that put an indicator on the attention list, worst first.
 ATTENTION_STATUSES = (Status.BEHIND, Status.AT_RISK, Status.NOT_REPORTED)
+# The first screen lists this many of the attention list and of the changes; the
+# rest are counted, and the table below filters by status (a province's plan can
+# have thousands; the 2024 plan has 7 and 6).
+FIRST_SCREEN_ITEMS = 10
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,24 @@ class PlanOverview:
             ),
         )
 
+    @property
+    def attention_first(self):
+        return self.attention[:FIRST_SCREEN_ITEMS]
+
+    @property
+    def attention_more(self):
+        """How many more need attention than the first screen lists, by status."""
+        rest = Counter(s.status for s in self.attention[FIRST_SCREEN_ITEMS:])
+        return [(status, rest[status.value]) for status in ATTENTION_STATUSES if rest[status.value]]
+
+    @property
+    def changes_first(self):
+        return self.changes[:FIRST_SCREEN_ITEMS]
+
+    @property
+    def changes_more(self):
+        return max(0, len(self.changes) - FIRST_SCREEN_ITEMS)
+
     @cached_property
     def changes(self):
         """Indicators whose status changed since the quarter before, as `StatusChange`s
@@ -212,6 +234,15 @@ class PlanOverview:
     @cached_property
     def worst(self):
         return _worst(self.standings)
+
+    @property
+    def to_confirm(self):
+        """Indicators whose target (copied from last year's plan) is still to be confirmed."""
+        return [s.indicator for s in self.standings if s.indicator.target_to_confirm]
+
+    def pillar(self, pillar):
+        """The overview of one of the plan's pillars (the same standings; no query)."""
+        return next(p for p in self.pillars if p.pillar.pk == pillar.pk)
 
     def subset(self, indicators):
         """This overview restricted to `indicators` (a filtered queryset of the plan's).

@@ -3,14 +3,16 @@ continuation, and this year's quarters against last year's.
 
 Everything here is read in a fixed number of queries, whatever the number of years
 or indicators (tests/test_years.py pins them): the plans a user may see (one query,
-shared with the page's own plan, see views/common.py `plan_for`), a light list of
-the indicators of those plans (keys and links), and the indicators of one line with
+shared with the page's own plan, see views/common.py `plan_for`), the keys and
+links of the indicators of one line (a recursive query), and those indicators with
 their reports and revisions.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.db import connection
 
 from .indicator import Indicator
 from .overview import Progress
@@ -145,13 +147,37 @@ def _line(graph, start):
     return line
 
 
-def indicator_graph(plans):
-    """(pk, continues, plan, code) of every indicator of `plans`: one light query."""
-    return list(
-        Indicator.objects.filter(plan__in=[p.pk for p in plans]).values_list(
-            "pk", "continues_id", "plan_id", "code"
+def indicator_graph(plans, plan, code):
+    """(pk, continues, plan, code) of `plan`'s indicator `code` and of every indicator
+    of `plans` linked to it by `continues`, either way: one query, whatever the size
+    of the plans (a recursive query walks the links; it reads a handful of rows where
+    a list of every indicator of every year would read tens of thousands).
+
+    Written in SQL because the ORM has no recursive query; `WITH RECURSIVE` is the
+    same on SQLite and PostgreSQL (one recursive term each: PostgreSQL allows no more).
+    UNION, not UNION ALL, so a loop of links ends.
+    """
+    table = connection.ops.quote_name(Indicator._meta.db_table)
+    keys = [p.pk for p in plans]
+    among = ", ".join(["%s"] * len(keys))
+    sql = f"""
+        WITH RECURSIVE back(id, continues_id) AS (
+            SELECT id, continues_id FROM {table} WHERE plan_id = %s AND code = %s
+            UNION
+            SELECT i.id, i.continues_id FROM {table} i JOIN back ON i.id = back.continues_id
+        ), ahead(id) AS (
+            SELECT id FROM {table} WHERE plan_id = %s AND code = %s
+            UNION
+            SELECT i.id FROM {table} i JOIN ahead ON i.continues_id = ahead.id
+            WHERE i.plan_id IN ({among})
         )
-    )
+        SELECT id, continues_id, plan_id, code FROM {table}
+        WHERE (id IN (SELECT id FROM back) OR id IN (SELECT id FROM ahead))
+            AND plan_id IN ({among})
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan.pk, code, plan.pk, code, *keys, *keys])
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def find_in_graph(graph, plan, code):
@@ -191,7 +217,7 @@ def same_quarters(line, today):
 def codes_by_year(plan, code):
     """{year: code} of the line of `plan`'s indicator `code` across the years in
     `plan.all_years` (one light query), for the year switcher of its pages."""
-    graph = indicator_graph(plan.all_years)
+    graph = indicator_graph(plan.all_years, plan, code)
     start = find_in_graph(graph, plan, code)
     if start is None:
         return {plan.year: code}

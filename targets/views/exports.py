@@ -29,7 +29,9 @@ from ..exports.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from ..exports.xlsx import meeting_workbook_bytes
 from ..filters import IndicatorFilter
 from ..models import Plan, QuarterlyReport
+from ..models.freshness import data_version
 from ..models.report import readable_by
+from . import fragments
 from .common import as_of_quarter, export_query, get_plan
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -76,7 +78,7 @@ def _export_scope(request, year):
 def export_summary_csv(request, year):
     scope = _export_scope(request, year)
     filterset, quarter = _filtered(request, scope)
-    standings = filterset.qs.standings(quarter)
+    standings = _filtered_overview(scope.plan, quarter, filterset).standings
     table = summary_table(scope.plan, quarter, standings, _items(request, filterset, quarter))
     response = HttpResponse(b"".join(csv_chunks(table)), content_type=CSV_CONTENT_TYPE)
     return _attach(response, _file_name(scope.plan, _what(quarter, filterset), "csv"))
@@ -169,8 +171,10 @@ def _items(request, filterset, quarter):
 
 def _filtered_overview(plan, quarter, filterset):
     """The plan's overview as of `quarter`, restricted to what the filters keep (the
-    whole overview, one query fewer, when no filter is applied)."""
-    overview = plan.overview(quarter)
+    whole overview, one query fewer, when no filter is applied). The standings are
+    the ones the dashboard keeps for the same state of the data (views/fragments.py):
+    one query for the version, none more while nothing changed."""
+    overview = fragments.overview(plan, quarter, data_version())
     return overview.subset(filterset.qs) if filterset.applied() else overview
 
 

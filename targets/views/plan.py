@@ -18,6 +18,7 @@ from ..filters import IndicatorFilter, PillarIndicatorFilter
 from ..models.plan import QUARTERS, current_plan
 from ..models.years import continuation, find_in_graph, indicator_graph
 from ..tables import StandingTable
+from . import fragments
 from .common import (
     as_of_quarter,
     current_plan_or_404,
@@ -78,14 +79,12 @@ def _dashboard_context(request, quarter, overview, filterset, per_page, **table_
 def plan_detail(request, year):
     plan = get_plan(request, year)
     quarter = as_of_quarter(request, plan)
-    overview = plan.overview(quarter)
-    indicators = IndicatorFilter(request.GET, plan.indicators.all(), plan=plan, quarter=quarter)
-    context = _dashboard_context(request, quarter, overview, indicators, PLAN_TABLE_ROWS)
-    return render(
-        request,
-        "targets/plan_detail.html",
-        {
-            **context,
+
+    def context(version):
+        overview = fragments.overview(plan, quarter, version)
+        indicators = IndicatorFilter(request.GET, plan.indicators.all(), plan=plan, quarter=quarter)
+        return {
+            **_dashboard_context(request, quarter, overview, indicators, PLAN_TABLE_ROWS),
             "plan": plan,
             "export_query": export_query(request, quarter),
             "briefing_ready": plan.has_ended(quarter, clock.today()),
@@ -94,11 +93,13 @@ def plan_detail(request, year):
             "quarter_end": plan.quarter_end(quarter),
             "quarter_running": not plan.has_ended(quarter, clock.today()),
             "years": year_links(plan, "plan"),
-            "to_confirm": [
-                s.indicator for s in overview.standings if s.indicator.target_to_confirm
-            ],
-        },
+            "to_confirm": overview.to_confirm,
+        }
+
+    body = fragments.body(
+        request, "plan", plan, quarter, "targets/includes/plan_body.html", context
     )
+    return render(request, "targets/plan_detail.html", {"plan": plan, "body": body})
 
 
 @login_required
@@ -107,17 +108,17 @@ def pillar_detail(request, year, code):
     plan = get_plan(request, year)
     pillar = get_pillar(plan, code)
     quarter = as_of_quarter(request, plan)
-    overview = pillar.overview(quarter)
-    indicators = PillarIndicatorFilter(
-        request.GET, pillar.indicators.all(), plan=plan, quarter=quarter
-    )
-    context = _dashboard_context(
-        request, quarter, overview, indicators, PILLAR_TABLE_ROWS, exclude=("pillar",)
-    )
-    return render(
-        request,
-        "targets/pillar_detail.html",
-        {
+
+    def context(version):
+        # The pillar's standings are the plan's (kept per state, fragments.overview).
+        overview = fragments.overview(plan, quarter, version).pillar(pillar)
+        indicators = PillarIndicatorFilter(
+            request.GET, pillar.indicators.all(), plan=plan, quarter=quarter
+        )
+        context = _dashboard_context(
+            request, quarter, overview, indicators, PILLAR_TABLE_ROWS, exclude=("pillar",)
+        )
+        return {
             **context,
             "plan": plan,
             "pillar": pillar,
@@ -126,7 +127,13 @@ def pillar_detail(request, year, code):
             # The cards follow the table: same rows, same order, same page.
             "cards": charts.indicator_cards(context["table"].page_records()),
             "years": year_links(plan, "pillar", codes=pillar.codes),
-        },
+        }
+
+    body = fragments.body(
+        request, f"pillar {pillar.pk}", plan, quarter, "targets/includes/pillar_body.html", context
+    )
+    return render(
+        request, "targets/pillar_detail.html", {"plan": plan, "pillar": pillar, "body": body}
     )
 
 
@@ -134,7 +141,7 @@ def pillar_detail(request, year, code):
 @require_safe
 def indicator_detail(request, year, code):
     plan = get_plan(request, year)
-    graph = indicator_graph(plan.all_years)
+    graph = indicator_graph(plan.all_years, plan, code)
     start = find_in_graph(graph, plan, code)
     if start is None:
         raise Http404(code)

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -272,6 +274,10 @@ def _review_refused(request, plan, indicator, report, quarter, form, message, st
     return _render(request, context, status=status)
 
 
+# Indicators per page of "my reports" (each with a row per quarter so far).
+MY_REPORTS_PER_PAGE = 60
+
+
 @login_required
 @require_safe
 def my_reports(request):
@@ -293,13 +299,21 @@ def my_reports(request):
             indicators = indicators.filter(lead_section=section)
     else:
         indicators = plan.indicators.editable_by(request.user)
+    # By section, as the list groups them, then in plan order; an administrator's
+    # list of every section of a large plan pages (a section of the 2024 plan fits).
+    page = Paginator(
+        indicators.order_by(F("lead_section__code").asc(nulls_last=True), "order", "code"),
+        MY_REPORTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "targets/my_reports.html",
         {
             "plan": plan,
             "quarter": quarter,
-            "sections": worklist(plan, indicators, range(quarter, 0, -1), today),
+            "sections": worklist(plan, page.object_list, range(quarter, 0, -1), today),
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
             "section_choices": sections,
             "section": section,
             "other_plans": _other_active(plan),

@@ -189,39 +189,40 @@ def _window(browser, base_url, problems):
     return page
 
 
-def test_every_main_page_passes_axe_for_each_role_language_and_width(browser, site):
-    """Each page is loaded once per role and language, checked at 1440 px, then the
-    window is narrowed to 375 px (the same CSS media queries apply as on a phone)
-    and checked again. Two windows take turns, so one page loads while axe checks
-    the one before."""
+@pytest.mark.parametrize("role", PAGES)
+def test_every_main_page_passes_axe_for_each_role_language_and_width(browser, site, role):
+    """Each page is loaded once per language, checked at 1440 px, then the window is
+    narrowed to 375 px (the same CSS media queries apply as on a phone) and checked
+    again. Two windows take turns, so one page loads while axe checks the one before.
+    One test per role, so that parallel test workers share the matrix."""
     _changed_report()
     matrix, problems = Matrix(), []
     tabs = [_window(browser, site.url, problems) for _ in range(2)]
-    for role, pages in PAGES.items():
-        cookie = _session_cookie(role, site.url)
-        for language, accept in LANGUAGES.items():
-            for tab in tabs:
-                tab.context.add_cookies([cookie])
-                tab.context.set_extra_http_headers({"Accept-Language": accept})
-            pending = None
-            for number, (name, path) in enumerate(pages):
-                page = tabs[number % 2]
-                page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-                _open(page, site.url, path, name, language)
-                page.wait_for_function(DRAWN)
-                page.evaluate(START_AXE)
-                if pending:
-                    matrix.finish(*pending)
-                pending = (page, (role, language, f"{name} ({path})"))
-            matrix.finish(*pending)
+    pages = PAGES[role]
+    cookie = _session_cookie(role, site.url)
+    for language, accept in LANGUAGES.items():
+        for tab in tabs:
+            tab.context.add_cookies([cookie])
+            tab.context.set_extra_http_headers({"Accept-Language": accept})
+        pending = None
+        for number, (name, path) in enumerate(pages):
+            page = tabs[number % 2]
+            page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+            _open(page, site.url, path, name, language)
+            page.wait_for_function(DRAWN)
+            page.evaluate(START_AXE)
+            if pending:
+                matrix.finish(*pending)
+            pending = (page, (role, language, f"{name} ({path})"))
+        matrix.finish(*pending)
     for tab in tabs:
         tab.context.close()
     found, wide, counts = matrix.found, matrix.wide, matrix.counts
-    report = screenshot_path("axe-results.json")
+    report = screenshot_path(f"axe-results-{role}.json")
     report.write_text(
         json.dumps({"counts": counts, "violations": found}, ensure_ascii=False, indent=1)
     )
-    assert len(counts) == len(LANGUAGES) * len(WIDTHS) * sum(len(p) for p in PAGES.values())
+    assert len(counts) == len(LANGUAGES) * len(WIDTHS) * len(pages)
     assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
     assert wide == []
     assert problems == []

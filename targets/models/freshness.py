@@ -1,0 +1,81 @@
+"""The version of the data a dashboard is drawn from, read from the database itself.
+
+Every change of a figure, a report's state, an indicator, a target, a plan's state,
+a closed quarter or a ledger item writes a row into its history table (the rule that
+nothing entered is ever lost), a deletion too, and a target revision is itself a new
+row; a row added in bulk (bulk_create, a fixture) raises its own table's highest
+key. So the highest keys of those tables, read in one query, name the state of
+everything a dashboard shows: any route that changes it — the form, the review,
+an import, the admin, closing or reopening a quarter, a command — moves the
+version, whichever server or process did it. A page cached under the version it
+was drawn from therefore cannot be served after the data under it changed
+(`targets/views/fragments.py`); no code path has to remember to invalidate
+anything. The one way around it is
+`QuerySet.update()` on those tables, which the app uses only inside a save that
+then writes its history (`QuarterlyReport._write_checked`).
+
+The few tables without a history (plan elements, baselines, sections) change only
+in the admin: their row counts join the version, so adding or removing one shows at
+once, and the short lifetime of a cached page (`fragments.TIMEOUT`) bounds how long
+a rename takes to show.
+"""
+
+from functools import cache
+
+from django.apps import apps
+from django.db import connection
+
+# (app label, model) of what a dashboard is drawn from. Of each, the highest key of
+# its table (a row added, even by bulk_create or a fixture, which write no history)
+# and of its history table if it has one (a row changed or deleted).
+DRAWN_FROM = (
+    ("targets", "QuarterlyReport"),
+    ("targets", "Indicator"),
+    ("targets", "Plan"),
+    ("targets", "ReportingPeriod"),
+    ("targets", "TargetRevision"),
+    ("ledger", "LedgerEntry"),
+    ("ledger", "EvidenceFile"),
+    ("ledger", "Division"),
+)
+# Small tables without a history: a row added or removed changes the count; a
+# rename waits for the cached page's lifetime.
+COUNTED = (
+    ("targets", "PlanElement"),
+    ("targets", "BaselineResult"),
+    ("accounts", "Section"),
+)
+
+
+@cache
+def _sql(vendor):
+    """The version's query for a database `vendor`, written once per process (reading
+    the history managers costs more than the query)."""
+    quote = connection.ops.quote_name
+
+    def highest(model):
+        pk, table = quote(model._meta.pk.column), quote(model._meta.db_table)
+        return f"(SELECT MAX({pk}) FROM {table})"
+
+    parts = []
+    for label, name in DRAWN_FROM:
+        model = apps.get_model(label, name)
+        parts.append(highest(model))
+        if history := getattr(model, "history", None):
+            parts.append(highest(history.model))
+    for label, name in COUNTED:
+        model = apps.get_model(label, name)
+        parts.append(f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})")
+    return "SELECT " + ", ".join(parts)
+
+
+def data_version():
+    """A short string that changes whenever anything a dashboard shows changes.
+
+    One query of index lookups (the maximum of a primary key is its index's last
+    entry), whatever the size of the tables.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(connection.vendor))
+        row = cursor.fetchone()
+    return "-".join("" if value is None else str(value) for value in row)

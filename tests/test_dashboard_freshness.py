@@ -1,0 +1,124 @@
+"""The kept dashboards are never stale (targets/views/fragments.py).
+
+The plan and pillar pages keep their body until the data's version moves
+(targets/models/freshness.py). Each test here draws the pages, changes something by
+one route — the report form, the review, the admin, closing and reopening a
+quarter, a target revision, a ledger item, a plan grown in bulk — and then asks
+again: what is served must be exactly what a server with nothing kept draws, and
+must differ from before where the change shows on the page.
+"""
+
+import pytest
+from django.core.cache import cache
+
+from targets.models import Indicator, QuarterlyReport
+from targets.views import fragments
+
+from .growth import grow_plan
+from .ledger_helpers import ledger_form
+from .reporting_helpers import form_data, report_url, review_url
+
+PAGES = ("/plans/2024/?quarter=3", "/plans/2024/pillars/P6/?quarter=3", "/plans/2024/")
+
+
+def _main(response):
+    assert response.status_code == 200
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def _draw(client):
+    return {url: _main(client.get(url)) for url in PAGES}
+
+
+def _fresh(client):
+    """The pages as a server with nothing kept would draw them."""
+    cache.clear()
+    fragments.forget()
+    return _draw(client)
+
+
+@pytest.fixture
+def before(personas):
+    """The pages drawn (and kept) as the leader sees them before the change."""
+    drawn = _draw(personas["leader"])
+    assert _draw(personas["leader"]) == drawn  # served from what was kept
+    return drawn
+
+
+def _assert_current(personas, before, changed=True):
+    served = _draw(personas["leader"])
+    assert served == _fresh(personas["leader"])
+    if changed:
+        assert served["/plans/2024/?quarter=3"] != before["/plans/2024/?quarter=3"]
+
+
+def _p6_04(quarter=3):
+    return QuarterlyReport.objects.get(indicator__code="P6-04", quarter=quarter)
+
+
+def test_a_figure_saved_by_the_form_shows_at_once(personas, before):
+    response = personas["staff"].post(
+        report_url("P6-04", 3), form_data(_p6_04(), value="14", reason="补录", confirm_large="on")
+    )
+    assert response.status_code == 302
+    _assert_current(personas, before)
+
+
+def test_a_report_returned_by_the_reviewer_shows_at_once(personas, before):
+    response = personas["reviewer"].post(
+        review_url("P6-04", 3),
+        {"action": "return", "comment": "请补充活动清单", "version": _p6_04().version},
+    )
+    assert response.status_code == 302
+    assert _p6_04().state == QuarterlyReport.State.RETURNED
+    _assert_current(personas, before)
+
+
+def test_an_indicator_changed_in_the_admin_shows_at_once(personas, before, users):
+    indicator = Indicator.objects.get(plan__year=2024, code="P6-04")
+    url = f"/admin/targets/indicator/{indicator.pk}/change/"
+    form = personas["admin"].get(url).context["adminform"].form
+    data = {
+        name: "" if value is None else value
+        for name in form.fields
+        if (value := form[name].value()) is not False
+    }
+    data["name_zh"] = "银企对接活动（管理后台改名）"
+    response = personas["admin"].post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    _assert_current(personas, before)
+
+
+def test_closing_and_reopening_a_quarter_redraw_the_pages(personas, before, demo):
+    assert personas["admin"].post("/plans/2024/quarters/3/close/").status_code == 302
+    _assert_current(personas, before, changed=False)
+    response = personas["admin"].post("/plans/2024/quarters/3/reopen/", {"reason": "补报"})
+    assert response.status_code == 302
+    _assert_current(personas, before, changed=False)
+    assert demo.closed_quarters() == set()
+
+
+def test_a_target_revised_shows_at_once(personas, before):
+    response = personas["admin"].post(
+        "/plans/2024/indicators/P6-04/revise/",
+        {"target": "30", "effective_from": "2024-07-01", "reason": "市政府调度会要求增加"},
+    )
+    assert response.status_code == 302
+    _assert_current(personas, before)
+
+
+def test_a_ledger_item_added_shows_at_once(personas, before):
+    report = QuarterlyReport.objects.get(indicator__code="P3-04", quarter=3)
+    data = ledger_form(
+        report, new=[{"name": "示例·新认定研发机构", "date": "2024-08-01"}], reason="补录一家"
+    )
+    response = personas["staff"].post(report_url("P3-04", 3), data)
+    assert response.status_code == 302, response.context["form"].errors
+    _assert_current(personas, before)
+
+
+def test_indicators_and_reports_added_in_bulk_show_at_once(personas, before, demo):
+    # bulk_create writes no history; the tables' own highest keys move.
+    grow_plan(demo, 1)
+    _assert_current(personas, before)
