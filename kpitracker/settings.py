@@ -447,5 +447,11 @@ KPI_EVIDENCE_MAX_MB = env_int("KPI_EVIDENCE_MAX_MB", 20)
 if KPI_EVIDENCE_MAX_MB < 1:
     raise ImproperlyConfigured("KPI_EVIDENCE_MAX_MB must be at least 1.")
 
+# A quarter's reports from a spreadsheet (targets/report_sheet/): the largest upload, in
+# megabytes. A section's template is a few dozen kilobytes; a 2,000-row one about 0.3.
+KPI_REPORT_IMPORT_MAX_MB = env_int("KPI_REPORT_IMPORT_MAX_MB", 5)
+if KPI_REPORT_IMPORT_MAX_MB < 1:
+    raise ImproperlyConfigured("KPI_REPORT_IMPORT_MAX_MB must be at least 1.")
+
 # Pins "today" (YYYY-MM-DD) for demos and tests; unset in production.
 KPI_TODAY = env_date("KPI_TODAY")

@@ -20,6 +20,10 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 |   | Its evidence files follow it (ledger.views.evidence) |
 | targets.edit_report (obj: indicator) | staff of the indicator's lead section; admins |
 | targets.review_report | reviewers (the planning office); admins |
+| targets.report_template (obj: section, optional) | the template of a section's reports: |
+|   | its staff; reviewers and admins (any section, or all: no section) |
+| targets.import_reports | those who report (staff, admins); each row is then the |
+|   | report form's: `targets.edit_report` on its indicator |
 | targets.close_quarter | admins |
 """
 
@@ -88,6 +92,11 @@ def reads_drafts_of_entry_indicator(user, entry):
 
 
 @rules.predicate
+def in_section(user, section):
+    return section is not None and user.section_id == section.pk
+
+
+@rules.predicate
 def plan_is_not_draft(user, plan):
     """Without a plan (may this user read plans at all?) the answer is yes."""
     return plan is None or plan.state != "draft"
@@ -142,4 +151,9 @@ def reports_readable_filter(user, published=None):
 
 
 rules.add_perm("targets.review_report", is_admin | is_reviewer)
+# A spreadsheet of a quarter's reports (targets/report_sheet/): the template of one's
+# own section, or of any for the planning office; uploading is for those who report,
+# and each row then needs `edit_report` like the form it stands for.
+rules.add_perm("targets.report_template", is_admin | is_reviewer | (is_section_staff & in_section))
+rules.add_perm("targets.import_reports", is_admin | is_section_staff)
 rules.add_perm("targets.close_quarter", is_admin)

@@ -36,6 +36,24 @@ urlpatterns = [
     path("plans/<int:year>/", views.plan_detail, name="plan"),
     path("plans/<int:year>/setup/", views.plan_setup, name="plan_setup"),
     path("plans/<int:year>/next-year/", views.start_next_year, name="start_next_year"),
+    # A quarter's reports from a spreadsheet: the template (?section=&quarter=), the
+    # upload with its preview, and the confirmation.
+    path(
+        "plans/<int:year>/reports/template.xlsx",
+        views.report_template_xlsx,
+        name="report_template_xlsx",
+    ),
+    path(
+        "plans/<int:year>/reports/template.csv",
+        views.report_template_csv,
+        name="report_template_csv",
+    ),
+    path("plans/<int:year>/reports/import/", views.report_import, name="report_import"),
+    path(
+        "plans/<int:year>/reports/import/confirm/",
+        views.report_import_confirm,
+        name="report_import_confirm",
+    ),
     path("plans/<int:year>/pillars/<code:code>/", views.pillar_detail, name="pillar"),
     path("plans/<int:year>/missing/", views.missing, name="missing_reports"),
     path("plans/<int:year>/quarters/", views.quarters, name="quarters"),

@@ -79,6 +79,29 @@ PROJECT = {
     "plans/import/template.xlsx": Row(
         "/plans/import/template.xlsx", only(200, 403, {"admin"}), every(405)
     ),
+    # A quarter's reports from a spreadsheet: the template for a section's staff and the
+    # planning office (reviewers, admins); the import for those who report. An empty
+    # upload or confirmation is the form again with its error (400).
+    "plans/<int:year>/reports/template.xlsx": Row(
+        "/plans/2024/reports/template.xlsx",
+        only(200, 403, {"staff", "staff2", "reviewer", "admin"}),
+        every(405),
+    ),
+    "plans/<int:year>/reports/template.csv": Row(
+        "/plans/2024/reports/template.csv",
+        only(200, 403, {"staff", "staff2", "reviewer", "admin"}),
+        every(405),
+    ),
+    "plans/<int:year>/reports/import/": Row(
+        "/plans/2024/reports/import/",
+        only(200, 403, {"staff", "staff2", "admin"}),
+        only(400, 403, {"staff", "staff2", "admin"}),
+    ),
+    "plans/<int:year>/reports/import/confirm/": Row(
+        "/plans/2024/reports/import/confirm/",
+        every(405),
+        only(400, 403, {"staff", "staff2", "admin"}),
+    ),
     "plans/<int:year>/setup/": Row(
         "/plans/2024/setup/", only(200, 403, {"admin"}), only(400, 403, {"admin"})
     ),

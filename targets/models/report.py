@@ -7,6 +7,7 @@ from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +29,26 @@ def choice_labels(choices):
     """{value: label} of a TextChoices in the active language, built once per listing
     rather than once per row."""
     return {value: str(label) for value, label in choices.choices}
+
+
+def entry_refusal(plan, report, *, future, closed):
+    """Why this report cannot be entered now, or "" when it can: asked by the report
+    form's page and by each row of a spreadsheet import (report_sheet/rows.py)."""
+    if plan.refusal_to_report():
+        return plan.refusal_to_report()
+    if future:
+        return gettext("Q%(q)s %(year)s has not begun; it can be reported from %(date)s.") % {
+            "q": report.quarter,
+            "year": plan.year,
+            "date": plan.quarter_start(report.quarter).isoformat(),
+        }
+    if closed:
+        return gettext("Q%(q)s is closed: its reports can no longer change.") % {
+            "q": report.quarter
+        }
+    if report.is_approved:
+        return gettext("This report is approved and locked; a reviewer can return it for changes.")
+    return ""
 
 
 class ReportLocked(Exception):

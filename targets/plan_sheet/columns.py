@@ -48,6 +48,10 @@ class Sheet:
     def column(self, key):
         return next(c for c in self.columns if c.key == key)
 
+    @property
+    def columns_by_key(self):
+        return {c.key: c for c in self.columns}
+
 
 PLAN = Sheet(
     "plan",

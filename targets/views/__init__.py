@@ -8,6 +8,7 @@
 - briefing.py: the meeting briefing (Word, PDF)
 - years.py: the list of plans, a plan's setup, next year's plan from this one
 - plan_import.py: a plan from a spreadsheet; revisions.py: revising a target
+- report_import.py: a quarter's reports from a spreadsheet
 """
 
 from .briefing import briefing_docx, briefing_pdf
@@ -22,6 +23,12 @@ from .history import indicator_history
 from .periods import close_quarter, missing, quarters, reopen_quarter
 from .plan import home, indicator_detail, latest, pillar_detail, plan_detail
 from .plan_import import plan_import, plan_template
+from .report_import import (
+    report_import,
+    report_import_confirm,
+    report_template_csv,
+    report_template_xlsx,
+)
 from .reporting import my_reports, report_form, review_queue, review_report
 from .revisions import revise_target
 from .years import plan_list, plan_setup, start_next_year
@@ -50,6 +57,10 @@ __all__ = [
     "quarters",
     "reopen_quarter",
     "report_form",
+    "report_import",
+    "report_import_confirm",
+    "report_template_csv",
+    "report_template_xlsx",
     "review_queue",
     "review_report",
     "revise_target",

@@ -19,6 +19,7 @@ from .. import clock
 from ..forms import ReportForm, ReviewForm
 from ..models import QuarterlyReport
 from ..models.report import DatabaseBusy, EditConflict, ReportLocked
+from ..models.report import entry_refusal as _refusal
 from ..models.review import review_queue as review_queue_items
 from ..models.review import review_trail
 from ..models.worklist import worklist
@@ -43,23 +44,6 @@ def _report_page(request, year, code, quarter):
     report = indicator.reports.select_related("entered_by").filter(quarter=quarter).first()
     report = report or QuarterlyReport(indicator=indicator, quarter=quarter)
     return plan, indicator, report, can_edit, can_review
-
-
-def _refusal(plan, report, *, future, closed):
-    """Why this report cannot be entered now, or "" when it can."""
-    if plan.refusal_to_report():
-        return plan.refusal_to_report()
-    if future:
-        return _("Q%(q)s %(year)s has not begun; it can be reported from %(date)s.") % {
-            "q": report.quarter,
-            "year": plan.year,
-            "date": plan.quarter_start(report.quarter).isoformat(),
-        }
-    if closed:
-        return _("Q%(q)s is closed: its reports can no longer change.") % {"q": report.quarter}
-    if report.is_approved:
-        return _("This report is approved and locked; a reviewer can return it for changes.")
-    return ""
 
 
 def _render(request, context, status=200):

@@ -10,6 +10,8 @@ cache for the whole matrix; the role is set by its session cookie and the langua
 by Accept-Language, so the matrix stays fast.
 """
 
+import csv
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +32,7 @@ AXE_PATH = "/__axe__/axe.min.js"  # not a route of the app: Playwright answers i
 LANGUAGES = {"zh-CN": "zh-CN,zh;q=0.9", "en-US": "en-US,en;q=0.9"}  # Accept-Language
 WIDTHS = (1440, 375)  # a desktop, then a phone
 FORM = "/plans/2024/indicators/P6-04/report/3/"
+IMPORT = "/plans/2024/reports/import/"
 
 # What each role works with. The form with errors is a POST of a fraction of 次.
 PAGES = {
@@ -54,6 +57,9 @@ PAGES = {
         ("report form with errors", FORM),
         ("indicator", "/plans/2024/indicators/P6-04/"),
         ("report form with a ledger", "/plans/2024/indicators/P3-04/report/3/"),
+        ("import reports", IMPORT),
+        ("import preview", IMPORT),  # a clean upload: the changes and the confirmation
+        ("import problems", IMPORT),  # an upload with a bad row: the problems' table
     ],
     "admin": [
         ("quarters", "/plans/2024/quarters/"),
@@ -100,6 +106,8 @@ def _open(page, base_url, path, name, language):
         assert page.locator(".invalid-feedback").count() >= 1
         # After a refused save the cursor is in the first field to correct.
         assert page.evaluate(FOCUSED)["name"] == "value"
+    if name in ("import preview", "import problems"):
+        _upload_sheet(page, base_url, figure="6" if name == "import preview" else "6.5")
     if name == "plan":
         # The first Tab reaches the skip link, with a visible focus ring.
         page.keyboard.press("Tab")
@@ -107,6 +115,25 @@ def _open(page, base_url, path, name, language):
         assert focused["text"] in {"跳到正文", "Skip to the content"}
         assert focused["outline"] == "solid"
     page.add_script_tag(url=base_url + AXE_PATH)
+
+
+def _upload_sheet(page, base_url, figure):
+    """The section's CSV template with P6-04's figure changed, uploaded for a preview."""
+    content = page.context.request.get(f"{base_url}/plans/2024/reports/template.csv").body()
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    value = next(i for i, header in enumerate(rows[0]) if header.endswith("Figure"))
+    for row in rows[1:]:
+        if row[2] == "P6-04":
+            row[value] = figure
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    page.set_input_files(
+        "input[name=file]",
+        {"name": "三季度.csv", "mimeType": "text/csv", "buffer": buffer.getvalue().encode()},
+    )
+    page.click(".upload-reports button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#preview-heading").count() == 1
 
 
 START_AXE = """() => { window.kpiAxe = axe.run(document, {resultTypes: ["violations"]})
@@ -154,7 +181,8 @@ def _window(browser, base_url, problems):
         "console",
         lambda msg: (
             msg.type == "error"
-            and not {"404", "403"} & set(msg.text.split())
+            # The refusals on purpose: not found, forbidden, a form with its errors.
+            and not {"404", "403", "400"} & set(msg.text.split())
             and problems.append(msg.text)
         ),
     )
