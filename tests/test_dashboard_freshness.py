@@ -2,8 +2,9 @@
 
 The plan and pillar pages keep their body until the data's version moves
 (targets/models/freshness.py). Each test here draws the pages, changes something by
-one route — the report form, the review, the admin, closing and reopening a
-quarter, a target revision, a ledger item, a plan grown in bulk — and then asks
+one route — the report form, the review, a spreadsheet import, the admin, closing
+and reopening a quarter, a target revision, a ledger item, a plan grown in bulk —
+and then asks
 again: what is served must be exactly what a server with nothing kept draws, and
 must differ from before where the change shows on the page.
 """
@@ -16,6 +17,7 @@ from targets.views import fragments
 
 from .growth import grow_plan
 from .ledger_helpers import ledger_form
+from .report_sheet_helpers import confirm, set_cell, template_xlsx, upload, xlsx_bytes
 from .reporting_helpers import form_data, report_url, review_url
 
 PAGES = ("/plans/2024/?quarter=3", "/plans/2024/pillars/P6/?quarter=3", "/plans/2024/")
@@ -72,6 +74,16 @@ def test_a_report_returned_by_the_reviewer_shows_at_once(personas, before):
     )
     assert response.status_code == 302
     assert _p6_04().state == QuarterlyReport.State.RETURNED
+    _assert_current(personas, before)
+
+
+def test_a_figure_imported_from_a_spreadsheet_shows_at_once(personas, before):
+    workbook = template_xlsx(personas["staff"])
+    set_cell(workbook.worksheets[0], "P6-04", "value", "14")
+    set_cell(workbook.worksheets[0], "P6-04", "confirm_large", "是")
+    preview = upload(personas["staff"], xlsx_bytes(workbook))
+    assert confirm(personas["staff"], preview).status_code == 302
+    assert _p6_04().value == 14
     _assert_current(personas, before)
 
 
