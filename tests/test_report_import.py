@@ -302,50 +302,95 @@ def _bomb():
     return buffer.getvalue()
 
 
-def _bad_files(staff):
-    good = xlsx_bytes(_template(staff, value=5))
-    formula = _template(staff)
-    formula.worksheets[0].cell(row_of(formula.worksheets[0], "P6-04"), 11).value = "=2+3"
-    merged = _template(staff, value=5)
-    merged.worksheets[0].merge_cells("N2:P2")
-    hidden = _template(staff, value=5)
-    hidden.worksheets[0].row_dimensions[3].hidden = True
-    missing = _template(staff, value=5)
-    missing.worksheets[0].delete_cols(column(missing.worksheets[0], "problems"))
-    renamed = _template(staff, value=5)
-    renamed.worksheets[0].cell(1, column(renamed.worksheets[0], "next_steps")).value = "计划"
-    unknown = _template(staff, value=5)
-    set_cell(unknown.worksheets[0], "P6-05", "code", "P6-99")
-    twice = _template(staff, value=5)
-    set_cell(twice.worksheets[0], "P6-05", "code", "P6-04")
-    other_year = _template(staff, value=5)
-    set_cell(other_year.worksheets[0], "P6-04", "year", 2023)
-    return {
-        "not a spreadsheet": (
+def _bad_files(staff, case):
+    """(file name, content, quarter, message) of the bad file `case`; only that one's
+    template is downloaded and edited."""
+
+    def good():
+        return xlsx_bytes(_template(staff, value=5))
+
+    def edited(change, cells=(("value", 5),)):
+        workbook = _template(staff, **dict(cells))
+        change(workbook.worksheets[0])
+        return xlsx_bytes(workbook)
+
+    def formula(sheet):
+        sheet.cell(row_of(sheet, "P6-04"), 11).value = "=2+3"
+
+    cases = {
+        "not a spreadsheet": lambda: (
             "notice.pdf",
             b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
             3,
             "This is not a spreadsheet we can read",
         ),
-        "empty": ("empty.xlsx", b"", 3, "The submitted file is empty."),
-        "macros": (
+        "empty": lambda: ("empty.xlsx", b"", 3, "The submitted file is empty."),
+        "macros": lambda: (
             "q3.xlsm",
-            _zip_with(good, "xl/vbaProject.bin", b"VBA macro"),
+            _zip_with(good(), "xl/vbaProject.bin", b"VBA macro"),
             3,
             "The workbook contains macros (.xlsm)",
         ),
-        "password": ("q3.xlsx", _encrypted(good), 3, "The workbook is protected by a password"),
-        "zip bomb": ("bomb.xlsx", _bomb(), 3, "The workbook would inflate to far more"),
-        "formula": ("q3.xlsx", xlsx_bytes(formula), 3, "A formula (=2+3): formulas are not read."),
-        "merged": ("q3.xlsx", xlsx_bytes(merged), 3, "Cells N2:P2 are merged"),
-        "hidden": ("q3.xlsx", xlsx_bytes(hidden), 3, "The row is hidden"),
-        "missing column": ("q3.xlsx", xlsx_bytes(missing), 3, "The column is missing"),
-        "renamed column": ("q3.xlsx", xlsx_bytes(renamed), 3, "Unknown column “计划” (column 16)."),
-        "unknown code": ("q3.xlsx", xlsx_bytes(unknown), 3, "The 2024 plan has no indicator P6-99"),
-        "code twice": ("q3.xlsx", xlsx_bytes(twice), 3, "Code P6-04 is here twice"),
-        "another quarter": ("q3.xlsx", good, 2, "template; this import is for Q2."),
-        "another year": ("q3.xlsx", xlsx_bytes(other_year), 3, "of the 2023 template"),
+        "password": lambda: (
+            "q3.xlsx",
+            _encrypted(good()),
+            3,
+            "The workbook is protected by a password",
+        ),
+        "zip bomb": lambda: ("bomb.xlsx", _bomb(), 3, "The workbook would inflate to far more"),
+        "formula": lambda: (
+            "q3.xlsx",
+            edited(formula, cells=()),
+            3,
+            "A formula (=2+3): formulas are not read.",
+        ),
+        "merged": lambda: (
+            "q3.xlsx",
+            edited(lambda sheet: sheet.merge_cells("N2:P2")),
+            3,
+            "Cells N2:P2 are merged",
+        ),
+        "hidden": lambda: (
+            "q3.xlsx",
+            edited(lambda sheet: setattr(sheet.row_dimensions[3], "hidden", True)),
+            3,
+            "The row is hidden",
+        ),
+        "missing column": lambda: (
+            "q3.xlsx",
+            edited(lambda sheet: sheet.delete_cols(column(sheet, "problems"))),
+            3,
+            "The column is missing",
+        ),
+        "renamed column": lambda: (
+            "q3.xlsx",
+            edited(
+                lambda sheet: setattr(sheet.cell(1, column(sheet, "next_steps")), "value", "计划")
+            ),
+            3,
+            "Unknown column “计划” (column 16).",
+        ),
+        "unknown code": lambda: (
+            "q3.xlsx",
+            edited(lambda sheet: set_cell(sheet, "P6-05", "code", "P6-99")),
+            3,
+            "The 2024 plan has no indicator P6-99",
+        ),
+        "code twice": lambda: (
+            "q3.xlsx",
+            edited(lambda sheet: set_cell(sheet, "P6-05", "code", "P6-04")),
+            3,
+            "Code P6-04 is here twice",
+        ),
+        "another quarter": lambda: ("q3.xlsx", good(), 2, "template; this import is for Q2."),
+        "another year": lambda: (
+            "q3.xlsx",
+            edited(lambda sheet: set_cell(sheet, "P6-04", "year", 2023)),
+            3,
+            "of the 2023 template",
+        ),
     }
+    return cases[case]()
 
 
 BAD = [
@@ -368,7 +413,7 @@ BAD = [
 
 @pytest.mark.parametrize("case", BAD)
 def test_a_bad_file_gets_its_message_and_nothing_is_stored(staff, case):
-    name, content, quarter, message = _bad_files(staff)[case]
+    name, content, quarter, message = _bad_files(staff, case)
     before = stored()
     response = upload(staff, content, name=name, quarter=quarter)
     assert response.status_code == 400
