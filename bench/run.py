@@ -25,9 +25,9 @@ What it does:
 3. **Exports** against PostgreSQL's own COPY of the same rows: reports.csv and
    history.csv of 1,000,000 reports and 1,000,000 history rows (bench/export_bench.py;
    first byte, total, memory).
-4. **Throughput** under gunicorn (2 sync workers, loopback) with wrk: the plan
-   dashboard of the real plan against a trivial view (a redirect) of the same server
-   in the same run.
+4. **Throughput** under gunicorn (2 sync workers, loopback, psycopg's connection pool
+   as docs/deploy.md sets it) with wrk: the plan dashboard of the real plan against a
+   trivial view (a redirect) of the same server in the same run.
 
 It prints one table: each figure, its anchor from the same run, the ratio, the goal
 and whether it is met; the rows also go to bench/results/bench.json.
@@ -208,7 +208,9 @@ def throughput(size, seconds):
     url = database_url(size)
     cookie = child("--session", "leader", url=url)["cookie"]
     port = free_port()
-    server = start_gunicorn(url, port)
+    # As docs/deploy.md runs it: a connection pool per process (DB_POOL=1), not a new
+    # PostgreSQL connection (a new server process) for every request.
+    server = start_gunicorn(url, port, env={"DB_POOL": "1"})
     try:
         base = f"http://127.0.0.1:{port}"
         rates = {}
@@ -232,7 +234,7 @@ def throughput(size, seconds):
                 "non_2xx_3xx": int(m.group(1))
                 if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out))
                 else 0,
-                "p50": re.search(r"50%\s+(\S+)", out).group(1),
+                "p50": re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1),
             }
         return rates
     finally:
