@@ -8,6 +8,7 @@ writes in; the others say what the row is (and are protected in the XLSX).
 
 from django.utils.translation import gettext_lazy as _
 
+from ..models.report import QuarterlyReport
 from ..plan_sheet.columns import Column, Sheet
 
 REPORTS = Sheet(
@@ -36,16 +37,7 @@ REPORTS = Sheet(
     ),
 )
 # What a person writes; the rest identifies the row (and is locked in the XLSX).
-FILLED = (
-    "value",
-    "milestone_state",
-    "done_on",
-    "progress",
-    "problems",
-    "next_steps",
-    "reason",
-    "confirm_large",
-)
+FILLED = (*QuarterlyReport.CONTENT_FIELDS, "reason", "confirm_large")
 # Words a sheet may use for "yes" in a tick column (确认大数, 删除, 确认不同).
 YES = {"yes", "y", "true", "1", "是", "√", "✓", "确认", "删除", "x"}
 # The report form's fields, by the column that holds them.
