@@ -27,7 +27,8 @@ What it does:
    first byte, total, memory).
 4. **Throughput** under gunicorn (2 sync workers, loopback, psycopg's connection pool
    as docs/deploy.md sets it) with wrk: the plan dashboard of the real plan against a
-   trivial view (a redirect) of the same server in the same run.
+   trivial view (a redirect) of the same server in the same run (one persistent database
+   connection per worker; `KPI_BENCH_DB=pool` for psycopg's pool instead).
 
 It prints one table: each figure, its anchor from the same run, the ratio, the goal
 and whether it is met; the rows also go to bench/results/bench.json.
@@ -200,6 +201,15 @@ def free_port():
         return sock.getsockname()[1]
 
 
+# How the throughput's gunicorn reaches PostgreSQL: not a new connection (a new server
+# process) for every request. KPI_BENCH_DB=pool uses psycopg's pool (DB_POOL=1, as
+# docs/deploy.md sets it for gthread workers); the default keeps one connection per sync
+# worker (DB_CONN_MAX_AGE), Django's own way for sync workers.
+SERVER_ENV = (
+    {"DB_POOL": "1"} if os.environ.get("KPI_BENCH_DB") == "pool" else {"DB_CONN_MAX_AGE": "600"}
+)
+
+
 def throughput(size, seconds):
     """Requests per second of the plan dashboard and of a trivial view (a redirect) on
     one gunicorn (2 sync workers), measured by wrk on loopback in the same run."""
@@ -208,9 +218,7 @@ def throughput(size, seconds):
     url = database_url(size)
     cookie = child("--session", "leader", url=url)["cookie"]
     port = free_port()
-    # As docs/deploy.md runs it: a connection pool per process (DB_POOL=1), not a new
-    # PostgreSQL connection (a new server process) for every request.
-    server = start_gunicorn(url, port, env={"DB_POOL": "1"})
+    server = start_gunicorn(url, port, env=SERVER_ENV)
     try:
         base = f"http://127.0.0.1:{port}"
         rates = {}
