@@ -25,10 +25,10 @@ What it does:
 3. **Exports** against PostgreSQL's own COPY of the same rows: reports.csv and
    history.csv of 1,000,000 reports and 1,000,000 history rows (bench/export_bench.py;
    first byte, total, memory).
-4. **Throughput** under gunicorn (2 sync workers, loopback, psycopg's connection pool
-   as docs/deploy.md sets it) with wrk: the plan dashboard of the real plan against a
-   trivial view (a redirect) of the same server in the same run (one persistent database
-   connection per worker; `KPI_BENCH_DB=pool` for psycopg's pool instead).
+4. **Throughput** under gunicorn (2 sync workers on loopback, each keeping its
+   database connection; `KPI_BENCH_DB=pool` for psycopg's pool instead) with wrk: the
+   plan dashboard of the real plan against a trivial view (a redirect) of the same
+   server in the same run.
 
 It prints one table: each figure, its anchor from the same run, the ratio, the goal
 and whether it is met; the rows also go to bench/results/bench.json.
