@@ -374,8 +374,9 @@ def _main(response):
 
 
 def test_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # 1 session, 2 user, 3 plans (the page's, and the others for the year switcher),
-    # 4 the data's version (the key of the kept body, targets/views/fragments.py),
+    # 1 session, 2 user, 3 the data's version (the key of the kept plans and body,
+    # targets/views/fragments.py), 4 plans (the page's, and the others for the year
+    # switcher),
     # 5 plan elements, 6 indicators (+ plan, pillar, section), 7 their reports, 8 their
     # target revisions, 9 keys of the filtered indicators, 10 pillar choices of the
     # filter form, 11 section choices of the filter form. The headline tiles, the
@@ -394,25 +395,26 @@ def test_plan_page_queries_do_not_grow_at_a_hundred_times(
     _both_sizes(leader_client, demo, PLAN + "?quarter=3", 11, django_assert_num_queries, 100)
 
 
-def test_a_kept_plan_page_costs_four_queries(leader_client, demo, django_assert_num_queries):
-    # 1 session, 2 user, 3 plans, 4 the data's version: unchanged, so the body drawn
-    # by the first request is served again, whatever the plan's size.
+def test_a_kept_plan_page_costs_three_queries(leader_client, demo, django_assert_num_queries):
+    # 1 session, 2 user, 3 the data's version: unchanged, so the plans and the body
+    # drawn by the first request are served again, whatever the plan's size.
     url = PLAN + "?quarter=3"
     first = leader_client.get(url)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         again = leader_client.get(url)
     assert _main(again) == _main(first) and "overview" in first.context
     grow_plan(demo, 30)
     grown = leader_client.get(url)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         again = leader_client.get(url)
     assert _main(again) == _main(grown) != _main(first)
 
 
-def test_a_kept_pillar_page_costs_five_queries(leader_client, demo, django_assert_num_queries):
-    # 1 session, 2 user, 3 plans, 4 the pillar, 5 the data's version.
+def test_a_kept_pillar_page_costs_four_queries(leader_client, demo, django_assert_num_queries):
+    # 1 session, 2 user, 3 the data's version, 4 the pillar (and its code in the other
+    # years).
     first = leader_client.get(PILLAR + "?quarter=3")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         again = leader_client.get(PILLAR + "?quarter=3")
     assert "overview" in first.context and again.status_code == 200
 
@@ -436,8 +438,8 @@ def test_filtered_plan_page_queries_do_not_grow(leader_client, demo, django_asse
 
 
 def test_pillar_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # 1 session, 2 user, 3 plans, 4 the pillar (and its code in the other years), 5 the
-    # data's version; the plan's standings, which the plan page shares (targets/views/
+    # 1 session, 2 user, 3 the data's version, 4 plans, 5 the pillar (and its code in
+    # the other years); the plan's standings, which the plan page shares (targets/views/
     # fragments.py): 6 plan elements, 7 indicators (+ plan, pillar, section), 8 their
     # reports, 9 their target revisions; 10 keys of the filtered indicators, 11 section
     # choices of the form

@@ -71,6 +71,17 @@ def test_a_draft_is_seen_by_administrators_and_reviewers_only(personas):
         assert "plan-state-note" in page.content.decode()  # "a draft: reporting is not open"
 
 
+def test_plans_kept_for_an_administrator_are_not_shown_to_a_leader(personas):
+    # The dashboards keep the list of plans under the data's version
+    # (views/common.py visible_plans): one list for those who see drafts, one for others.
+    admin = personas["admin"].get("/plans/2024/?quarter=3")
+    assert [link["plan"].year for link in admin.context["years"]] == [2024, 2025]
+    for page in ("/plans/2024/?quarter=3", "/plans/2024/pillars/P3/?quarter=3"):
+        leader = personas["leader"].get(page)
+        assert 'href="/plans/2025/' not in leader.content.decode(), page
+    assert personas["leader"].get("/plans/2025/").status_code == 404
+
+
 def test_the_navigation_opens_the_current_plan_never_the_draft(personas):
     assert personas["admin"].get("/")["Location"] == "/plans/2024/"
     assert personas["admin"].get("/latest/quarters/")["Location"] == "/plans/2024/quarters/"

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,22 +12,39 @@ from .. import clock
 from ..models import Indicator, Plan, PlanElement
 from ..models.plan import QUARTERS, current_plan
 
+# How long the plans of one version of the data are kept (the version moves with any
+# change of a plan, so this only bounds the memory of versions gone by).
+PLANS_KEPT_SECONDS = 300
+
 # Filters a link to another dashboard page carries along; the pillar is not one of
 # them because the pillar page has it in its path.
 KEPT_FILTERS = ("lead_section", "kind", "status")
 
 
-def visible_plans(user):
+def visible_plans(user, version=None):
     """Every plan `user` may see, newest first: one query, from which a page takes its
     own plan and the year switcher its links (drafts only for those who may see them,
-    targets/rules.py)."""
-    return list(Plan.objects.visible_to(user).select_related("continues"))
+    targets/rules.py).
+
+    Given the data's `version` (models/freshness.py, which moves with any change of a
+    plan), the list is kept under it in the cache, one for those who may see drafts
+    and one for the others, and read from there: no query.
+    """
+    if version is None:
+        return list(Plan.objects.visible_to(user).select_related("continues"))
+    key = f"kpi:plans:{version}:{user.has_perm('targets.view_draft_plans')}"
+    plans = cache.get(key)
+    if plans is None:
+        plans = visible_plans(user)
+        cache.set(key, plans, PLANS_KEPT_SECONDS)
+    return plans
 
 
-def get_plan(request, year):
+def get_plan(request, year, version=None):
     """The plan of `year` if `request.user` may see it (else 404), with `all_years`:
-    the plans they may see, for the year switcher. One query."""
-    plans = visible_plans(request.user)
+    the plans they may see, for the year switcher. One query, or none with the data's
+    `version` once the plans of that version are kept (`visible_plans`)."""
+    plans = visible_plans(request.user, version)
     plan = next((p for p in plans if p.year == year), None)
     if plan is None:
         raise Http404(_("There is no plan for %(year)s.") % {"year": year})

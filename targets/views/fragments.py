@@ -7,8 +7,9 @@ the navigation bar and the footer, which holds nothing of the person but what th
 may see — is rendered once and kept in Django's cache under a key that names all it
 depends on:
 
-- the version of the data (`models.freshness.data_version`, one query): any change
-  by any route or server gives a new key, so a stale body is never found;
+- the version of the data (`models.freshness.data_version`, one query, which the
+  plan list of the page is kept under too): any change by any route or server gives
+  a new key, so a stale body is never found;
 - the day (the as-of quarter and "not ended yet" notes follow the calendar), the
   language, the plan and quarter, the page's query string (filters, sort, page);
 - what the reader may see: the plans in their year switcher and whether they may
@@ -34,7 +35,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import clock
-from ..models.freshness import data_version
 
 TIMEOUT = 300  # seconds
 
@@ -78,14 +78,14 @@ def _key(request, page, plan, quarter, version):
     return "kpi:body:" + blake2b(parts.encode(), digest_size=16).hexdigest()
 
 
-def body(request, page, plan, quarter, template, context):
+def body(request, page, plan, quarter, template, context, version):
     """The page body rendered from `template`, kept until the data changes.
 
-    `context` is a function of the version returning the template's context; it is
-    called only when the body is not kept yet, so a kept body costs no more than
-    the version's query.
+    `version` is the data's (`models.freshness.data_version`, read by the view before
+    anything else: the plan itself is kept under it too, views/common.py). `context`
+    is a function of the version returning the template's context; it is called only
+    when the body is not kept yet, so a kept body costs no query.
     """
-    version = data_version()
     key = _key(request, page, plan, quarter, version)
     html = cache.get(key)
     if html is None:

@@ -15,6 +15,7 @@ from ledger.models import IndicatorLedger
 
 from .. import charts, clock
 from ..filters import IndicatorFilter, PillarIndicatorFilter
+from ..models.freshness import data_version
 from ..models.plan import QUARTERS, current_plan
 from ..models.years import continuation, find_in_graph, indicator_graph
 from ..tables import StandingTable
@@ -77,7 +78,8 @@ def _dashboard_context(request, quarter, overview, filterset, per_page, **table_
 @login_required
 @require_safe
 def plan_detail(request, year):
-    plan = get_plan(request, year)
+    version = data_version()
+    plan = get_plan(request, year, version)
     quarter = as_of_quarter(request, plan)
 
     def context(version):
@@ -97,7 +99,7 @@ def plan_detail(request, year):
         }
 
     body = fragments.body(
-        request, "plan", plan, quarter, "targets/includes/plan_body.html", context
+        request, "plan", plan, quarter, "targets/includes/plan_body.html", context, version
     )
     return render(request, "targets/plan_detail.html", {"plan": plan, "body": body})
 
@@ -105,7 +107,8 @@ def plan_detail(request, year):
 @login_required
 @require_safe
 def pillar_detail(request, year, code):
-    plan = get_plan(request, year)
+    version = data_version()
+    plan = get_plan(request, year, version)
     pillar = get_pillar(plan, code)
     quarter = as_of_quarter(request, plan)
 
@@ -130,7 +133,13 @@ def pillar_detail(request, year, code):
         }
 
     body = fragments.body(
-        request, f"pillar {pillar.pk}", plan, quarter, "targets/includes/pillar_body.html", context
+        request,
+        f"pillar {pillar.pk}",
+        plan,
+        quarter,
+        "targets/includes/pillar_body.html",
+        context,
+        version,
     )
     return render(
         request, "targets/pillar_detail.html", {"plan": plan, "pillar": pillar, "body": body}
