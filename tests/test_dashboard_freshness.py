@@ -9,10 +9,13 @@ again: what is served must be exactly what a server with nothing kept draws, and
 must differ from before where the change shows on the page.
 """
 
+import psycopg
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from targets.models import Indicator, QuarterlyReport
+from targets.models.freshness import data_version
 from targets.views import fragments
 
 from .growth import grow_plan
@@ -134,3 +137,28 @@ def test_indicators_and_reports_added_in_bulk_show_at_once(personas, before, dem
     # bulk_create writes no history; the tables' own highest keys move.
     grow_plan(demo, 1)
     _assert_current(personas, before)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL hands out keys before commit; SQLite's one writer commits in order",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_write_transaction_still_open_is_part_of_the_version():
+    # A key written by a transaction not committed yet can commit after a higher one:
+    # while such a transaction is open the version says so, and it changes again when
+    # the transaction ends (targets/models/freshness.py). Read outside a transaction,
+    # as a page reads it (PostgreSQL keeps the sessions it read until one ends).
+    settings = connection.settings_dict
+    before = data_version()
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+    ) as other:
+        xid = other.execute("SELECT txid_current()").fetchone()[0]  # as a write takes
+        during = data_version()
+        assert during != before and during.endswith(str(xid))
+        other.rollback()
+    assert data_version() == before

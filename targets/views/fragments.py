@@ -22,12 +22,14 @@ every standing again.
 The cache is the default one (local memory per process): the key comes from the
 database, so two servers each keep their own copy and never disagree about what is
 current. `TIMEOUT` bounds how long a rename of a section or a plan element (the
-tables without a history) takes to show.
+tables without a history) takes to show: the bodies and the standings kept here both
+expire after it.
 """
 
 from collections import OrderedDict
 from hashlib import blake2b
 from threading import Lock
+from time import monotonic
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -47,16 +49,20 @@ _overviews_lock = Lock()
 
 
 def overview(plan, quarter, version):
-    """`plan.overview(quarter)` as of `version`, computed once per process and state."""
+    """`plan.overview(quarter)` as of `version`, computed once per process and state,
+    and for no longer than `TIMEOUT` (names of sections and plan elements, which the
+    version does not follow, show within it)."""
     key = (plan.pk, quarter, version)
+    now = monotonic()
     with _overviews_lock:
         found = _overviews.get(key)
-        if found is not None:
+        if found is not None and now - found[0] < TIMEOUT:
             _overviews.move_to_end(key)
-            return found
+            return found[1]
     computed = plan.overview(quarter)
     with _overviews_lock:
-        _overviews[key] = computed
+        _overviews[key] = (now, computed)
+        _overviews.move_to_end(key)
         while len(_overviews) > OVERVIEWS_KEPT:
             _overviews.popitem(last=False)
     return computed
