@@ -17,6 +17,7 @@ from ..models import QuarterlyReport
 from ..models.history import (
     CHUNK_SIZE,
     HISTORY_FIELDS,
+    HISTORY_QUERY,
     IndicatorNames,
     People,
     choice_labels_of,
@@ -242,22 +243,9 @@ def history_copy(records):
     lines are never sorted one by one, and what they share (when, who, which
     indicator, why) is written once per block.
     """
-    identity = (
-        "id",
-        "history_id",
-        "history_date",
-        "history_type",
-        "history_change_reason",
-        "quarter",
-        "indicator__code",
-        "indicator__name_zh",
-        "indicator__name_en",
-        "history_user_id",
-        "history_user__username",
-        "history_user__first_name",
-        "history_user__last_name",
-    )
-    fields = (*identity, *HISTORY_FIELDS)
+    # What the Python writer reads (HISTORY_QUERY), and the key that orders a
+    # report's rows in time.
+    fields = ("history_id", *HISTORY_QUERY)
     rows, params = _aliased(records, fields)
     r = {field: f"r_{n}" for n, field in enumerate(fields)}  # the columns of `rows`
     keys = ", ".join(r[f] for f in ("id", "history_date", "history_id"))
