@@ -14,7 +14,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from targets.models import Indicator, QuarterlyReport
+from accounts.models import Section
+from targets.models import Indicator, QuarterlyReport, freshness
 from targets.models.freshness import data_version
 from targets.views import fragments
 
@@ -162,3 +163,32 @@ def test_a_write_transaction_still_open_is_part_of_the_version():
         assert during != before and during.endswith(str(xid))
         other.rollback()
     assert data_version() == before
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Prepared statements are PostgreSQL's; SQLite plans its query each time",
+)
+@pytest.mark.django_db(transaction=True)  # to open new connections
+def test_the_version_is_the_same_prepared_and_planned_afresh(django_assert_num_queries):
+    # On PostgreSQL the version's query is prepared once per connection: the first use
+    # prepares and runs it in one query, later ones run the prepared statement, a new
+    # connection prepares it again, and each answer is the plain query's.
+    def plain():
+        with connection.cursor() as cursor:
+            cursor.execute(freshness._sql("postgresql"))
+            return "-".join("" if v is None else str(v) for v in cursor.fetchone())
+
+    connection.close()
+    for _round in range(2):  # on a new connection, then on the same one
+        with django_assert_num_queries(1) as captured:
+            version = data_version()
+        assert version == plain()
+    assert captured.captured_queries[0]["sql"] == f"EXECUTE {freshness.PREPARED}"
+    Section.objects.create(code="version-test", name_zh="（测试）科室")
+    assert data_version() != version and data_version() == plain()
+    connection.close()
+    with django_assert_num_queries(1) as captured:
+        version = data_version()
+    assert version == plain()
+    assert captured.captured_queries[0]["sql"].startswith(f"PREPARE {freshness.PREPARED} AS")
