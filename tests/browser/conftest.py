@@ -1,4 +1,4 @@
-"""Fixtures for the end-to-end tests in headless Chromium (Debian's `chromium`).
+"""Fixtures for the end-to-end tests in headless Chromium (Debian's `chromium-headless-shell`).
 
 Playwright drives the system Chromium (never `playwright install`, which cannot
 download here); Django's live server serves the pages and the static files.
@@ -17,9 +17,15 @@ from targets.demo import DEMO_PASSWORD
 # requests, so it is safe here; set for the test process only, never in settings.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's build of Chromium's headless shell: the same engine as its `chromium`
+# without the browser's own interface, whose renderers and GPU process the full
+# browser runs even headless. The browser tests take a third less CPU with it (82
+# CPU-seconds instead of 128 on 2 cores), which is most of the suite's time. The full
+# browser is the fallback on a machine that has only that.
+CHROMIUMS = (Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium"))
+CHROMIUM = next((path for path in CHROMIUMS if path.exists()), CHROMIUMS[0])
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # fonts-noto-cjk
-INSTALL_HINT = "apt-get install -y chromium fonts-noto-cjk"
+INSTALL_HINT = "apt-get install -y chromium-headless-shell fonts-noto-cjk"
 SCREENSHOTS = Path(os.environ.get("KPI_SCREENSHOTS", "/tmp/kpitracker-screenshots"))
 
 
