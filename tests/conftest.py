@@ -95,17 +95,28 @@ def _client_for(username):
     return client
 
 
+# staff leads P3 and P6, staff2 leads P5.
+PERSONAS = ("anonymous", "admin", "leader", "reviewer", "staff", "staff2")
+
+
+class Personas(dict):
+    """Logged-in clients by persona name; `anonymous` is not logged in.
+
+    Each is signed in when a test first asks for it: a sign-in is about twenty queries,
+    and most tests ask for one persona of the six.
+    """
+
+    def __missing__(self, name):
+        if name not in PERSONAS:
+            raise KeyError(name)
+        client = Client() if name == "anonymous" else _client_for(name)
+        self[name] = client
+        return client
+
+
 @pytest.fixture
 def personas(demo):
-    """Logged-in clients by persona name; `anonymous` is not logged in."""
-    return {
-        "anonymous": Client(),
-        "admin": _client_for("admin"),
-        "leader": _client_for("leader"),
-        "reviewer": _client_for("reviewer"),
-        "staff": _client_for("staff"),  # leads P3 and P6
-        "staff2": _client_for("staff2"),  # leads P5
-    }
+    return Personas()
 
 
 @pytest.fixture

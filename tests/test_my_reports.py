@@ -72,8 +72,9 @@ def test_review_queue_lists_submitted_reports(personas, django_assert_num_querie
     # revisions (the status each would make), 7 their history (what changed since
     # first submitted; tests/test_review_trail.py); P3-04 Q3 keeps a ledger (台账): 8 the
     # items of such quarters (+ their places), 9 their files
+    reviewer = personas["reviewer"]
     with django_assert_num_queries(9):
-        response = personas["reviewer"].get("/reviews/")
+        response = reviewer.get("/reviews/")
     codes = {(r.indicator.code, r.quarter) for r in response.context["reports"]}
     assert ("P6-04", 3) in codes and ("P1-01", 3) not in codes
 

@@ -75,8 +75,9 @@ def test_the_queue_shows_the_same_with_unit_target_and_year_to_date(
     # plan, section, author), 5 the reports of their indicators, 6 their target
     # revisions, 7 the history of the submitted ones, 8 the ledger items of P3-04's Q3
     # (+ their places), 9 their files
+    reviewer = personas["reviewer"]
     with django_assert_num_queries(9):
-        response = personas["reviewer"].get("/reviews/", **EN)
+        response = reviewer.get("/reviews/", **EN)
     content = response.content.decode()
     card = re.search(
         rf'<article class="card queue-item[^>]*"queue-{changed_p6_04.pk}".*?</article>',

@@ -229,6 +229,7 @@ def test_every_url_pattern_has_a_row():
 def test_project_urls(personas):
     """Every row; a failure lists every cell that differs from the table."""
     wrong = []
+    clients = {persona: personas[persona] for persona in PERSONAS}  # signed in once, here
     # Logging out ends the clients' sessions: that row goes last.
     for route in sorted(
         PROJECT_ROUTES, key=lambda route: PROJECT[route].path == "/accounts/logout/"
@@ -238,7 +239,7 @@ def test_project_urls(personas):
             # GET first, then POST; admin last (its POSTs close a quarter, log out…).
             for method in ("get", "post"):
                 for persona, expected in zip(PERSONAS, getattr(row, method), strict=True):
-                    status = _request(personas[persona], method, _path(row)).status_code
+                    status = _request(clients[persona], method, _path(row)).status_code
                     if status != expected:
                         wrong.append(
                             f"{method.upper()} {_path(row)} as {persona}: {status}, not {expected}"

@@ -195,8 +195,9 @@ def test_the_year_switcher_adds_no_query_per_year(personas, demo, django_assert_
     """The plan page as pinned in test_dashboard.py (11 queries), with five plans."""
     _more_plans(3)
     grow_plan(demo, 2)
+    admin = personas["admin"]
     with django_assert_num_queries(11):
-        response = personas["admin"].get("/plans/2024/?quarter=3")
+        response = admin.get("/plans/2024/?quarter=3")
     links = response.context["years"]
     assert [link["plan"].year for link in links] == [2021, 2022, 2023, 2024, 2025]
     assert [link["url"] for link in links if link["current"]] == ["/plans/2024/"]
