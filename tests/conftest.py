@@ -18,6 +18,8 @@ from targets.demo import DEMO_YEAR, setup_demo
 from targets.models import Indicator, Plan, QuarterlyReport, ReportingPeriod
 from targets.views import fragments
 
+from .snapshot import Snapshot
+
 
 def _build_demo():
     """Load the 2024 plan and the demo data (about 700 queries)."""
@@ -34,10 +36,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     (pytest-django's `db`), so each one starts from this state without rebuilding
     it. Tests that need real commits (`transactional_db`, the live server) run
     after all the others (pytest-django orders them last) and empty the database
-    when they end; `demo` builds the data again for them.
+    when they end; `demo` puts the data back for them (a copy taken here).
     """
     with django_db_blocker.unblock():
         _build_demo()
+        _SNAPSHOT.append(Snapshot.take())
+
+
+_SNAPSHOT = []  # the demo as first built (tests/snapshot.py), once per test process
 
 
 @pytest.fixture(autouse=True)
@@ -80,9 +86,12 @@ def plan(db):
 @pytest.fixture
 def demo(db):
     """The plan with the demo sections, accounts and Q1–Q3 reports (built once per
-    session; rebuilt only after a transactional test has emptied the database)."""
+    session; put back after a transactional test has emptied the database)."""
     if not User.objects.filter(username="admin").exists():
-        _build_demo()
+        if _SNAPSHOT and _SNAPSHOT[0].can_restore():
+            _SNAPSHOT[0].restore()
+        else:
+            _build_demo()
     return Plan.objects.get(year=DEMO_YEAR)
 
 
