@@ -18,7 +18,7 @@ from targets.demo import DEMO_YEAR, setup_demo
 from targets.models import Indicator, Plan, QuarterlyReport, ReportingPeriod
 from targets.views import fragments
 
-from .snapshot import Snapshot
+from . import snapshot
 
 
 def _build_demo():
@@ -40,10 +40,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         _build_demo()
-        _SNAPSHOT.append(Snapshot.take())
-
-
-_SNAPSHOT = []  # the demo as first built (tests/snapshot.py), once per test process
+        snapshot.take_demo()
 
 
 @pytest.fixture(autouse=True)
@@ -88,8 +85,8 @@ def demo(db):
     """The plan with the demo sections, accounts and Q1–Q3 reports (built once per
     session; put back after a transactional test has emptied the database)."""
     if not User.objects.filter(username="admin").exists():
-        if _SNAPSHOT and _SNAPSHOT[0].can_restore():
-            _SNAPSHOT[0].restore()
+        if (demo := snapshot.demo()) and demo.can_restore():
+            demo.restore()
         else:
             _build_demo()
     return Plan.objects.get(year=DEMO_YEAR)

@@ -9,11 +9,23 @@ The copy is of every table, so what comes back is the same rows with the same ke
 """
 
 import sqlite3
+from contextlib import closing
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, transaction
+
+_demo = []  # the demo as first built, once per test process
+
+
+def take_demo():
+    _demo[:] = [Snapshot.take()]
+
+
+def demo():
+    """The copy taken by `take_demo`, or None."""
+    return _demo[0] if _demo else None
 
 
 class Snapshot:
@@ -40,6 +52,11 @@ class Snapshot:
         """SQLite's backup replaces the database file, which an open transaction (a
         test run inside one) would not allow; PostgreSQL restores inside it."""
         return connection.vendor != "sqlite" or not connection.in_atomic_block
+
+    def write_sqlite_file(self, path):
+        """The copy as a SQLite database file at `path` (SQLite's copy only)."""
+        with closing(sqlite3.connect(path)) as target:
+            self._sqlite.backup(target)
 
     def restore(self):
         connection.ensure_connection()

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from . import concurrency
+from . import concurrency, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 12
@@ -53,9 +53,11 @@ def _check_close_vs_save(outcomes):
 
 
 @pytest.fixture(scope="module")
-def sqlite_file_rounds(tmp_path_factory):
-    """Every scenario on a fresh SQLite file database, in a subprocess (~4 s)."""
+def sqlite_file_rounds(tmp_path_factory, django_db_setup):
+    """Every scenario on a SQLite file database holding the demo (the suite's own copy,
+    tests/snapshot.py), in a subprocess (~4 s)."""
     path = tmp_path_factory.mktemp("sqlite") / "kpitracker.sqlite3"
+    snapshot.demo().write_sqlite_file(path)
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
     result = subprocess.run(
         [sys.executable, "-m", "tests.concurrency", str(ROUNDS)],
