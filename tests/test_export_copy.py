@@ -188,3 +188,19 @@ def test_the_copy_runs_without_jit_compilation(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # No line break inside a cell: every LF is a line's end (one replace).
+        ([b"a,b\n", b'"x,y",2\n'], b'a,b\r\n"x,y",2\r\n'),
+        # A line break inside a quoted cell stays as Python's writer leaves it.
+        ([b'"line1\nline2",1\n', b"c\n"], b'"line1\nline2",1\r\nc\r\n'),
+        ([b'"cr\r\nlf",\n'], b'"cr\r\nlf",\r\n'),
+    ],
+)
+def test_copy_csv_rows_end_in_crlf(rows, expected):
+    # COPY's CSV rows as libpq hands them over (one whole row each, ending in LF), as
+    # memoryviews like psycopg's.
+    assert pgcopy._crlf([memoryview(row) for row in rows]) == expected
