@@ -12,7 +12,7 @@ must differ from before where the change shows on the page.
 import psycopg
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from accounts.models import Section
 from targets.models import Indicator, QuarterlyReport, freshness
@@ -192,3 +192,24 @@ def test_the_version_is_the_same_prepared_and_planned_afresh(django_assert_num_q
         version = data_version()
     assert version == plain()
     assert captured.captured_queries[0]["sql"].startswith(f"PREPARE {freshness.PREPARED} AS")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Prepared statements are PostgreSQL's; SQLite plans its query each time",
+)
+@pytest.mark.django_db(transaction=True)  # to open a new connection
+def test_a_prepared_statement_left_by_a_failed_use_is_replaced():
+    # PostgreSQL keeps a PREPARE whose EXECUTE failed (a statement timeout, a cancel):
+    # the statement is on the connection, which was never marked as holding it. That
+    # use fails; the next ones must not fail with "already exists" for ever.
+    connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(f"PREPARE {freshness.PREPARED} AS SELECT 'left behind'")
+    with pytest.raises(DatabaseError):
+        data_version()
+    version = data_version()
+    with connection.cursor() as cursor:
+        cursor.execute(freshness._sql("postgresql"))
+        assert version == "-".join("" if v is None else str(v) for v in cursor.fetchone())
+    assert data_version() == version

@@ -123,7 +123,8 @@ class CopySource:
     (`csv_lines`, copied in COPY's text format), or, with `csv`, one column per CSV
     cell, each neutralised and NULL when empty (`csv_cells`, copied in COPY's own CSV
     format, whose quoting in C is the faster of the two; a history row's several lines
-    need the first).
+    need the first). With one column only, COPY's CSV would differ from Python's (a
+    cell `\\.` quoted, an empty row written as nothing): `csv_cells` takes several.
     """
 
     sql: str
@@ -266,6 +267,8 @@ def csv_lines(inner, params, columns, order):
 def csv_cells(inner, params, columns, order):
     """As `csv_lines`, for COPY's CSV format: a column per cell, NULL when empty. The
     first code point of each text is computed in a level of its own, once."""
+    if len(columns) < 2:
+        raise ValueError("COPY's CSV writes a row of one cell unlike Python's csv")
     texts = [n for n, (_expr, text) in enumerate(columns) if text]
     cells = [
         neutralised(f"d.c_{n}", f"d.a_{n}") if text else f"NULLIF(d.c_{n}, '')"
@@ -274,9 +277,9 @@ def csv_cells(inner, params, columns, order):
     computed = [f"{expr} AS c_{n}" for n, (expr, _text) in enumerate(columns)]
     computed += [f"{expr} AS o_{n}" for n, expr in enumerate(order)]
     ordering = ", ".join(f"d.o_{n}" for n in range(len(order)))
-    firsts = ", ".join(f"ascii(d.c_{n}) AS a_{n}" for n in texts)
+    firsts = ", ".join(["d.*", *(f"ascii(d.c_{n}) AS a_{n}" for n in texts)])
     sql = (
-        f"SELECT {', '.join(cells)} FROM (SELECT d.*, {firsts} "
+        f"SELECT {', '.join(cells)} FROM (SELECT {firsts} "
         f"FROM (SELECT {', '.join(computed)} FROM ({inner}) AS r "
         f"ORDER BY {', '.join(order)} OFFSET 0) AS d ORDER BY {ordering} OFFSET 0) AS d "
         f"ORDER BY {ordering}"

@@ -96,6 +96,10 @@ def _sql(vendor):
 # proxy (docs/deploy.md).
 PREPARED = "kpi_data_version"
 _prepared = weakref.WeakSet()  # the psycopg connections that hold it
+# Connections where a use failed (a statement timeout, a cancel, a plan made stale by a
+# migration): PostgreSQL keeps a PREPARE whatever happens to the rest of its batch or
+# transaction, so whether the statement is there, and still good, is unknown.
+_unsure = weakref.WeakSet()
 
 
 def data_version():
@@ -115,11 +119,23 @@ def data_version():
 
 def _execute_prepared(cursor):
     """The version's query as a statement prepared on this connection: on its first use
-    here, prepared and run in the same round trip (one query, as counted)."""
+    here, prepared and run in the same round trip (one query, as counted). After a
+    failed use, the statement is dropped if it is there and prepared again (two more
+    queries, that once)."""
     raw = connection.connection
-    if raw in _prepared:
-        cursor.execute(f"EXECUTE {PREPARED}")
-        return
-    cursor.execute(f"PREPARE {PREPARED} AS {_sql('postgresql')}; EXECUTE {PREPARED}")
-    cursor.cursor.nextset()  # past PREPARE's own (empty) result
-    _prepared.add(raw)
+    try:
+        if raw in _prepared:
+            cursor.execute(f"EXECUTE {PREPARED}")
+            return
+        if raw in _unsure:
+            cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [PREPARED])
+            if cursor.fetchone():
+                cursor.execute(f"DEALLOCATE {PREPARED}")
+            _unsure.discard(raw)
+        cursor.execute(f"PREPARE {PREPARED} AS {_sql('postgresql')}; EXECUTE {PREPARED}")
+        cursor.cursor.nextset()  # past PREPARE's own (empty) result
+        _prepared.add(raw)
+    except Exception:
+        _prepared.discard(raw)
+        _unsure.add(raw)
+        raise
