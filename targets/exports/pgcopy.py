@@ -12,9 +12,9 @@ How a line comes out, two ways:
 - The reports (`csv_cells`): one column per cell, copied in COPY's CSV format, which
   quotes in C what SQL would quote more slowly; COPY ends each row with LF, turned
   into CRLF here.
-- The history (`csv_lines`): a historical row writes several lines, so the SELECT
-  returns one text column per row, its lines ready-made, the last ending in a
-  carriage return. COPY's text format escapes backslashes and control characters
+- The history (`raw.history_copy`, with `text_cell`): a historical row writes several
+  lines, so the SELECT returns one text column per row, its lines ready-made, the
+  last ending in a carriage return. COPY's text format escapes backslashes and control characters
   (`\\\\`, `\\r`, `\\n`, `\\t`…) and ends each row with a newline;
   `codecs.escape_decode` turns the escapes back, so each line ends in CRLF. No row is
   ever NULL (which COPY would write as `\\N`).
@@ -120,7 +120,7 @@ class CopySource:
     """A SELECT and its parameters (bound client-side: COPY takes no server parameters).
 
     Either one text column, the CSV line of each row ending in a carriage return
-    (`csv_lines`, copied in COPY's text format), or, with `csv`, one column per CSV
+    (the history's, copied in COPY's text format), or, with `csv`, one column per CSV
     cell, each neutralised and NULL when empty (`csv_cells`, copied in COPY's own CSV
     format, whose quoting in C is the faster of the two; a history row's several lines
     need the first). With one column only, COPY's CSV would differ from Python's (a
@@ -153,13 +153,7 @@ def text_cell(column):
     few integer comparisons; the regular expression runs only for a text that starts
     with a blank; the characters that call for quotes are looked for with `strpos`.
     """
-    first = f"ascii({column})"
-    neutral = (
-        f"CASE WHEN {column} IS NULL OR {column} = '' THEN '' "
-        f"WHEN {_member(first, TRIGGER_RANGES)} OR (({_member(first, BLANK_RANGES)}) "
-        f"AND {column} ~ {literal(BLANKS_THEN_TRIGGER)}) "
-        f"THEN {literal(NEUTRALISER)} || {column} ELSE {column} END"
-    )
+    neutral = _neutral(column, f"ascii({column})", empty="''")
     quotes = " OR ".join(f"strpos({column}, {char}) > 0" for char in QUOTE_CALLERS)
     return (
         f"CASE WHEN {quotes} "
@@ -174,8 +168,14 @@ def neutralised(column, first):
     Python's `csv` does (a comma, a double quote, CR or LF) and doubles quotes the
     same way; it only writes an empty string as `""` where Python writes nothing, and
     NULL as nothing."""
+    return _neutral(column, first, empty="NULL")
+
+
+def _neutral(column, first, empty):
+    """SQL of `cells.neutralise` over a text `column` whose first code point is
+    `first`; NULL and the empty string become `empty`."""
     return (
-        f"CASE WHEN {column} = '' THEN NULL "
+        f"CASE WHEN {column} IS NULL OR {column} = '' THEN {empty} "
         f"WHEN {_member(first, TRIGGER_RANGES)} OR (({_member(first, BLANK_RANGES)}) "
         f"AND {column} ~ {literal(BLANKS_THEN_TRIGGER)}) "
         f"THEN {literal(NEUTRALISER)} || {column} ELSE {column} END"
@@ -242,31 +242,16 @@ def person(user_id, username, first_name, last_name):
     )
 
 
-def csv_lines(inner, params, columns, order):
-    """The CopySource of the CSV lines over the rows `r` of `inner` (SQL with `params`).
+def csv_cells(inner, params, columns, order):
+    """The CopySource of the CSV cells over the rows `r` of `inner` (SQL with `params`),
+    for COPY's CSV format: a column per cell, NULL when empty.
 
     `columns`: (expression over `r`, is_text) per CSV column, in order. The
     expressions are computed once per row in a subquery (OFFSET 0 keeps PostgreSQL
     from folding it into the outer query, where each would be computed as often as
-    the cell rules name it); text ones are then neutralised and quoted. `order`: the
-    ORDER BY expressions over `r`.
+    the cell rule names it), and the first code point of each text in a level of its
+    own; text ones are then neutralised. `order`: the ORDER BY expressions over `r`.
     """
-    computed = [f"{expr} AS c_{n}" for n, (expr, _text) in enumerate(columns)]
-    computed += [f"{expr} AS o_{n}" for n, expr in enumerate(order)]
-    cells = [text_cell(f"d.c_{n}") if text else f"d.c_{n}" for n, (_e, text) in enumerate(columns)]
-    # One concat_ws rather than a chain of ||, which would copy the line once per cell.
-    line = f"concat_ws(',', {', '.join(cells)}) || chr(13)"
-    ordering = ", ".join(f"d.o_{n}" for n in range(len(order)))
-    sql = (
-        f"SELECT {line} FROM (SELECT {', '.join(computed)} FROM ({inner}) AS r "
-        f"ORDER BY {', '.join(order)} OFFSET 0) AS d ORDER BY {ordering}"
-    )
-    return CopySource(sql=sql, params=tuple(params))
-
-
-def csv_cells(inner, params, columns, order):
-    """As `csv_lines`, for COPY's CSV format: a column per cell, NULL when empty. The
-    first code point of each text is computed in a level of its own, once."""
     if len(columns) < 2:
         raise ValueError("COPY's CSV writes a row of one cell unlike Python's csv")
     texts = [n for n, (_expr, text) in enumerate(columns) if text]
@@ -276,13 +261,12 @@ def csv_cells(inner, params, columns, order):
     ]
     computed = [f"{expr} AS c_{n}" for n, (expr, _text) in enumerate(columns)]
     computed += [f"{expr} AS o_{n}" for n, expr in enumerate(order)]
+    rows = f"SELECT {', '.join(computed)} FROM ({inner}) AS r ORDER BY {', '.join(order)} OFFSET 0"
     ordering = ", ".join(f"d.o_{n}" for n in range(len(order)))
     firsts = ", ".join(["d.*", *(f"ascii(d.c_{n}) AS a_{n}" for n in texts)])
     sql = (
-        f"SELECT {', '.join(cells)} FROM (SELECT {firsts} "
-        f"FROM (SELECT {', '.join(computed)} FROM ({inner}) AS r "
-        f"ORDER BY {', '.join(order)} OFFSET 0) AS d ORDER BY {ordering} OFFSET 0) AS d "
-        f"ORDER BY {ordering}"
+        f"SELECT {', '.join(cells)} FROM (SELECT {firsts} FROM ({rows}) AS d "
+        f"ORDER BY {ordering} OFFSET 0) AS d ORDER BY {ordering}"
     )
     return CopySource(sql=sql, params=tuple(params), csv=True)
 

@@ -290,7 +290,7 @@ def history_copy(records):
         for n, name in enumerate(HISTORY_FIELDS)
     ]
     flags = ", ".join(f"changed_{n}" for n in range(count))
-    described = (
+    with_values = (
         f"SELECT {keys}, kind, head, why, {flags}, {', '.join(shown)} "
         f"FROM ({described}) AS s ORDER BY {keys} OFFSET 0"
     )
@@ -309,7 +309,7 @@ def history_copy(records):
         f"CASE WHEN kind = '-' OR ({unchanged}) THEN concat_ws(',', head, '', '', '', why) END"
     )
     block = f"concat_ws(chr(13) || chr(10), {', '.join(lines)}) || chr(13)"
-    sql = f"SELECT {block} FROM ({described}) AS d ORDER BY {keys}"
+    sql = f"SELECT {block} FROM ({with_values}) AS d ORDER BY {keys}"
     return pgcopy.CopySource(sql=sql, params=tuple(params))
 
 

@@ -78,11 +78,7 @@ def workbook_bytes(table, *, creator="kpitracker"):
         sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_width(sheet, "landscape")
     # "&" starts a code in print headers (&P page, &N pages): double it in text.
     sheet.oddHeader.center.text = safe_text(table.title).replace("&", "&&")
     sheet.oddFooter.center.text = "&P / &N"
@@ -317,13 +313,19 @@ def _table(sheet, table, header_row, styles):
     return row_number
 
 
-def _print_set_up(sheet, title):
-    """A4 landscape, fitted to the width over as many pages as needed (fitToHeight 0)."""
-    sheet.page_setup.orientation = "landscape"
+def fit_to_width(sheet, orientation):
+    """Printed on A4 in `orientation`, fitted to the page's width over as many pages as
+    needed (fitToHeight 0). Also the report template's (report_sheet/template.py)."""
+    sheet.page_setup.orientation = orientation
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _print_set_up(sheet, title):
+    """A4 landscape, fitted to the width, centred, with narrow margins."""
+    fit_to_width(sheet, "landscape")
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6

@@ -34,14 +34,20 @@ def _value(value):
     return value
 
 
-def _sheet(workbook, sheet, rows):
-    worksheet = workbook.create_sheet(sheet.title)
+def header_row(worksheet, sheet):
+    """The first row: the columns' bilingual headers, bold on a tint, at the columns'
+    widths. Also the report template's (report_sheet/template.py)."""
     worksheet.append([c.header for c in sheet.columns])
     for cell, column in zip(worksheet[1], sheet.columns, strict=True):
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         worksheet.column_dimensions[cell.column_letter].width = column.width
+
+
+def _sheet(workbook, sheet, rows):
+    worksheet = workbook.create_sheet(sheet.title)
+    header_row(worksheet, sheet)
     for row in rows:
         worksheet.append([_value(row.get(c.key)) for c in sheet.columns])
     worksheet.freeze_panes = "A2"

@@ -22,12 +22,13 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..exports.cells import neutralise
+from ..exports.xlsx import fit_to_width
 from ..models import QuarterlyReport
 from ..models.report import choice_labels, entry_refusal
+from ..plan_sheet.template import header_row
 from .columns import FILLED, LEDGER, LEDGER_FILLED, LEDGER_NOTES, NOTES, REPORTS
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 FILL_FILL = PatternFill("solid", fgColor="FFF8DC")  # the cells to fill: light yellow
 UNUSED_FILL = PatternFill("solid", fgColor="E7E7E7")  # cells this kind does not take
 DATE_FORMAT = "yyyy-mm-dd"
@@ -175,28 +176,15 @@ def _print_and_protect(sheet):
     """Printed (or saved as PDF) on landscape A4, one page wide, the header on each
     page; locked cells guard the header and the identifying columns (columns and rows
     may still be resized, and no password is set)."""
-    _one_page_wide(sheet, "landscape")
+    fit_to_width(sheet, "landscape")
     sheet.print_title_rows = "1:1"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
 
 
-def _one_page_wide(sheet, orientation):
-    sheet.page_setup.orientation = orientation
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-
 def _header_row(sheet, columns):
-    sheet.append([c.header for c in columns.columns])
-    for cell, column in zip(sheet[1], columns.columns, strict=True):
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[cell.column_letter].width = column.width
+    header_row(sheet, columns)
     sheet.row_dimensions[1].height = 32
 
 
@@ -243,7 +231,7 @@ def _instructions(workbook, plan, quarter, section, with_ledger=False):
     sheet = workbook.create_sheet(_("Instructions"))
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = INSTRUCTIONS_WIDTH
-    _one_page_wide(sheet, "portrait")
+    fit_to_width(sheet, "portrait")
     title = _("Reports of Q%(quarter)s %(year)s: template for %(section)s") % {
         "quarter": quarter,
         "year": plan.year,
