@@ -10,8 +10,11 @@ every kind of history row — in both languages and for a reader from whom draft
 hidden, and the files must be identical.
 """
 
+import csv
 import dataclasses
 import datetime
+import io
+import itertools
 import unicodedata
 from decimal import Decimal
 
@@ -21,7 +24,7 @@ from django.utils import translation
 
 from accounts.models import User
 from targets.exports import pgcopy
-from targets.exports.cells import _is_blank, _is_trigger
+from targets.exports.cells import _is_blank, _is_trigger, neutralise
 from targets.exports.csvfile import csv_chunks
 from targets.exports.raw import history_table, reports_table
 from targets.models import Indicator, QuarterlyReport
@@ -84,7 +87,13 @@ def messy(demo):
     indicators = list(demo.indicators.order_by("order"))
     Indicator.objects.filter(pk=indicators[0].pk).update(name_en="=HYPERLINK(1)", unit='"次"')
     Indicator.objects.filter(pk=indicators[1].pk).update(name_en="")
-    figures = [Decimal("0"), Decimal("0.5"), Decimal("1234.50"), Decimal("999999998.75"), None]
+    figures = [
+        Decimal("0"),
+        Decimal("0.5"),
+        Decimal("1234.50"),
+        Decimal("999999998.75"),
+        None,
+    ]
     n = 0
     for i, indicator in enumerate(indicators):
         report = QuarterlyReport(indicator=indicator, quarter=4, entered_by=people[i % 4])
@@ -182,12 +191,89 @@ def test_the_character_sets_are_those_of_the_neutralising_rule():
     connection.vendor != "postgresql",
     reason="JIT compilation is PostgreSQL's; SQLite has none",
 )
-def test_the_copy_runs_without_jit_compilation(db):
+def test_the_copy_runs_without_jit_compilation_and_with_iso_dates(db):
     # With JIT, PostgreSQL compiled the history export's CSV expressions on a large
     # plan and took 139 s where 28 s sufficed (kpitracker/settings.py).
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        # and times are written as the text of a timestamp, ISO 8601 only under ISO
+        cursor.execute("SHOW DateStyle")
+        assert cursor.fetchone()[0].startswith("ISO")
+
+
+CLEAN = ["plain text", "中文，逗号", "（括号）开头", "2024年", "a=b", "100%", "back\\slash", "😀"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the check is SQL for PostgreSQL's COPY"
+)
+@pytest.mark.parametrize("text", [*NASTY, *CLEAN, None])
+def test_risky_sends_every_text_that_needs_work_to_the_cell_rules(db, text):
+    """`with_risky`, the history export's shortcut, sends a text to the full cell rules
+    whenever Python's writer would change it (neutralise, or quote), alone or beside
+    a text that needs nothing: never is a text that needs work written as it is. The
+    clean ones (most) take the fast path; blanks alone go to the rules, which decide."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([neutralise(text or ""), "x"])
+    needs_work = buffer.getvalue() != f"{text or ''},x"
+    sql = pgcopy.with_risky("SELECT %s::text AS a, 'plain'::text AS b", ["a", "b"], ["a", "b"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT risky FROM ({sql}) AS t", [text])
+        risky = cursor.fetchone()[0]
+    if needs_work:
+        assert risky is True, repr(text)
+    if text in CLEAN or text in ("", None):
+        assert risky is False, repr(text)
+    if not needs_work and risky:  # only a text of blanks, before no trigger
+        assert all(_is_blank(char) for char in text), repr(text)
+
+
+def test_the_first_code_points_sent_to_the_rules_are_the_triggers_and_blanks():
+    unsafe = {c for low, high in pgcopy.UNSAFE_FIRST_RANGES for c in range(low, high + 1)}
+    rules = {
+        c
+        for ranges in (pgcopy.TRIGGER_RANGES, pgcopy.BLANK_RANGES)
+        for low, high in ranges
+        for c in range(low, high + 1)
+    }
+    assert unsafe == rules
+    # sorted and apart, as the binary search over them needs
+    ranges = pgcopy.UNSAFE_FIRST_RANGES
+    assert all(low <= high for low, high in ranges)
+    assert all(a[1] + 1 < b[0] for a, b in itertools.pairwise(ranges))
+
+
+HEADER = pgcopy.BINARY_SIGNATURE + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
+
+
+def _binary_row(text):
+    return b"\x00\x01" + len(text).to_bytes(4, "big") + text
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # The file's header before the first row, its trailer alone at the end.
+        ([HEADER + _binary_row(b"a,b\r\n"), _binary_row(b"c\r\n"), b"\xff\xff"], b"a,b\r\nc\r\n"),
+        # A header alone, or with an extension area to skip.
+        ([HEADER], b""),
+        (
+            [pgcopy.BINARY_SIGNATURE + b"\x00\x00\x00\x00\x00\x00\x00\x02xy" + _binary_row(b"\\N")],
+            b"\\N",
+        ),
+        # Texts as they are: no escapes to undo.
+        ([_binary_row(b"tab\there\\n")], b"tab\there\\n"),
+    ],
+)
+def test_binary_rows_give_their_texts(rows, expected):
+    assert pgcopy._binary_texts([memoryview(row) for row in rows]) == expected
+
+
+def test_binary_rows_of_another_shape_are_refused():
+    two_columns = b"\x00\x02" + (1).to_bytes(4, "big") + b"a"
+    with pytest.raises(ValueError, match="one text column"):
+        pgcopy._binary_texts([memoryview(two_columns)])
 
 
 @pytest.mark.parametrize(

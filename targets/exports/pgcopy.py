@@ -12,21 +12,23 @@ How a line comes out, two ways:
 - The reports (`csv_cells`): one column per cell, copied in COPY's CSV format, which
   quotes in C what SQL would quote more slowly; COPY ends each row with LF, turned
   into CRLF here.
-- The history (`raw.history_copy`, with `text_cell`): a historical row writes several
-  lines, so the SELECT returns one text column per row, its lines ready-made, the
-  last ending in a carriage return. COPY's text format escapes backslashes and control characters
-  (`\\\\`, `\\r`, `\\n`, `\\t`…) and ends each row with a newline;
-  `codecs.escape_decode` turns the escapes back, so each line ends in CRLF. No row is
-  ever NULL (which COPY would write as `\\N`).
+- The history (`raw.history_copy`): a historical row writes several lines, so the
+  SELECT returns one text column per row, its lines ready-made and each ending in
+  CRLF, copied in COPY's binary format, which passes a text on as it is (the text
+  format would escape every line end, and the escapes would have to be undone here).
+  Its cells are made quickly when a row's texts hold nothing to quote or neutralise
+  (`RISKY`), by the full rules (`text_cell`) otherwise.
 """
 
-import codecs
+import csv
+import io
+import struct
 from dataclasses import dataclass
 
 from django.db import connections
 from django.utils import timezone, translation
 
-from .cells import NEUTRALISER
+from .cells import NEUTRALISER, neutralise
 
 # What `cells.neutralise` treats as a formula trigger and as a blank before one, as
 # code point ranges for the database (NUL excluded: PostgreSQL text cannot hold it).
@@ -88,10 +90,6 @@ CHUNK_BYTES = 64 * 1024
 QUOTE_CALLERS = ("'\"'", "','", "chr(13)", "chr(10)")
 
 
-def _chars(ranges):
-    return "".join(chr(c) for low, high in ranges for c in range(low, high + 1))
-
-
 def _bracket(ranges):
     """A regular-expression bracket of the ranges, as character-entry escapes."""
 
@@ -105,8 +103,17 @@ def _bracket(ranges):
     )
 
 
-TRIGGERS = _chars(TRIGGER_RANGES)
-BLANKS = _chars(BLANK_RANGES)
+def _merged(ranges):
+    """`ranges` sorted, those that overlap or touch made one."""
+    merged = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return tuple(merged)
+
+
 BLANKS_THEN_TRIGGER = "^" + _bracket(BLANK_RANGES) + "+" + _bracket(TRIGGER_RANGES)
 # Python's str.strip() (User.get_full_name) strips the white space among the blanks.
 SPACE_RANGES = tuple(
@@ -115,21 +122,28 @@ SPACE_RANGES = tuple(
 SPACES_AT_ENDS = f"^{_bracket(SPACE_RANGES)}+|{_bracket(SPACE_RANGES)}+$"
 
 
+# What a text may not start with to be written as it is: a trigger, or a blank that
+# may stand before one (`risky` sends such a text to the full rules, which decide).
+UNSAFE_FIRST_RANGES = _merged(TRIGGER_RANGES + BLANK_RANGES)
+
+CSV, BINARY = "csv", "binary"
+
+
 @dataclass(frozen=True)
 class CopySource:
     """A SELECT and its parameters (bound client-side: COPY takes no server parameters).
 
-    Either one text column, the CSV line of each row ending in a carriage return
-    (the history's, copied in COPY's text format), or, with `csv`, one column per CSV
-    cell, each neutralised and NULL when empty (`csv_cells`, copied in COPY's own CSV
-    format, whose quoting in C is the faster of the two; a history row's several lines
-    need the first). With one column only, COPY's CSV would differ from Python's (a
-    cell `\\.` quoted, an empty row written as nothing): `csv_cells` takes several.
+    `format`: with `CSV`, one column per CSV cell, each neutralised and NULL when
+    empty (`csv_cells`, copied in COPY's own CSV format, whose quoting in C is the
+    fastest); with `BINARY`, one text column, the CSV lines of each row ready-made
+    and ending in CRLF (the history's: a row's several lines cannot be CSV cells).
+    With one column only, COPY's CSV would differ from Python's (a cell `\\.`
+    quoted, an empty row written as nothing): `csv_cells` takes several.
     """
 
     sql: str
     params: tuple
-    csv: bool = False
+    format: str = CSV
 
 
 def literal(text):
@@ -159,6 +173,44 @@ def text_cell(column):
         f"CASE WHEN {quotes} "
         f"THEN '\"' || replace({neutral}, '\"', '\"\"') || '\"' ELSE {neutral} END"
     )
+
+
+def with_risky(sql, columns, texts):
+    """SQL of the rows of `sql` (`columns` of it) and `risky`: may one of the text
+    columns `texts` need quoting or neutralising? False means each can be written as
+    it is; true, that the full rules must decide. Much cheaper than the rules run
+    text by text: each text's first code point against the ranges (that of "" is 0,
+    in none; that of NULL is NULL, read as safe), then a search for each character
+    calling for quotes over the texts joined once (a level of its own, or PostgreSQL
+    would join them again at each search)."""
+    kept = ", ".join(f"t.{column}" for column in columns)
+    firsts = " OR ".join(_member(f"ascii(t.{text})", UNSAFE_FIRST_RANGES) for text in texts)
+    joined = f"concat({', '.join(f't.{text}' for text in texts)})"
+    quoted = " OR ".join(f"strpos(t.joined, {char}) > 0" for char in QUOTE_CALLERS)
+    inner = (
+        f"SELECT {kept}, {joined} AS joined, COALESCE({firsts}, false) AS unsafe "
+        f"FROM ({sql}) AS t OFFSET 0"
+    )
+    return f"SELECT {kept}, t.unsafe OR {quoted} AS risky FROM ({inner}) AS t OFFSET 0"
+
+
+def written_cell(text):
+    """The CSV cell of a constant `text` as Python's writer writes it (neutralised,
+    quoted when it must be): made once, here, for a label that every row may show."""
+    buffer = io.StringIO()
+    csv.writer(buffer, dialect="excel", lineterminator="").writerow([neutralise(text)])
+    return buffer.getvalue()
+
+
+def label_cell(expr, labels):
+    """The CSV cell of a choice shown by its label (`labels`: {value: label}); the
+    labels' cells are made here, once; a value without a label is shown as itself,
+    by the full rules; NULL or "" gives NULL."""
+    cases = " ".join(
+        f"WHEN {literal(value)} THEN {literal(written_cell(text))}"
+        for value, text in labels.items()
+    )
+    return f"CASE {expr} WHEN '' THEN NULL {cases} ELSE {text_cell(expr)} END"
 
 
 def neutralised(column, first):
@@ -202,14 +254,21 @@ def number(expr):
     return f"COALESCE(trim_scale(({expr})::numeric)::text, '')"
 
 
+def integer(expr):
+    """An integer column, plain; NULL -> ""."""
+    return f"COALESCE(({expr})::text, '')"
+
+
 def date(expr):
     return f"COALESCE(to_char({expr}, 'YYYY-MM-DD'), '')"
 
 
 def local_datetime(expr):
-    """To the second, in the request's time zone (cells.text_of / local_datetime)."""
+    """To the second, in the request's time zone (cells.text_of / local_datetime):
+    "2024-10-08 09:30:00", the text of a timestamp under DateStyle ISO, which the
+    connection sets (settings.py); to_char, which needs no DateStyle, took twice as long."""
     tz = literal(timezone.get_current_timezone_name())
-    return f"COALESCE(to_char({expr} AT TIME ZONE {tz}, 'YYYY-MM-DD HH24:MI:SS'), '')"
+    return f"COALESCE(date_trunc('second', {expr} AT TIME ZONE {tz})::text, '')"
 
 
 # Texts made from a row's values, in the active language; text_cell then writes them.
@@ -268,15 +327,15 @@ def csv_cells(inner, params, columns, order):
         f"SELECT {', '.join(cells)} FROM (SELECT {firsts} FROM ({rows}) AS d "
         f"ORDER BY {ordering} OFFSET 0) AS d ORDER BY {ordering}"
     )
-    return CopySource(sql=sql, params=tuple(params), csv=True)
+    return CopySource(sql=sql, params=tuple(params), format=CSV)
 
 
 def copy_chunks(source, using="default"):
     """Yield the CSV lines of `source` as UTF-8 bytes, about 64 KB at a time."""
     connection = connections[using]
     connection.ensure_connection()
-    statement = f"COPY ({source.sql}) TO STDOUT" + (" (FORMAT csv)" if source.csv else "")
-    finish = _crlf if source.csv else _unescape
+    statement = f"COPY ({source.sql}) TO STDOUT (FORMAT {source.format})"
+    finish = _crlf if source.format == CSV else _binary_texts
     if connection.queries_logged:
         # Counted like any query (assertNumQueries, the debug toolbar): COPY goes
         # through psycopg's own cursor, past Django's logging wrapper.
@@ -303,6 +362,30 @@ def _crlf(rows):
     return b"".join(bytes(row[:-1]) + b"\r\n" for row in rows)
 
 
-def _unescape(rows):
-    """COPY's text escapes undone: rows are whole, so no escape is cut in two."""
-    return codecs.escape_decode(b"".join(rows))[0]
+BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+BINARY_TRAILER = b"\xff\xff"
+_FIELD = struct.Struct(">hi")  # a row's number of fields, then the first one's length
+
+
+def _binary_texts(rows):
+    """The texts of COPY's binary rows of one text column, joined.
+
+    libpq hands over one whole row at a time (PQgetCopyData); the file's header
+    comes before the first row, its trailer alone at the end. Each row is its
+    number of fields (1) and the text's length, then the text as it is.
+    """
+    texts = []
+    for row in rows:
+        if row[: len(BINARY_SIGNATURE)] == BINARY_SIGNATURE:
+            # flags (4 bytes), then the length of a header extension and the extension
+            extension = struct.unpack_from(">i", row, len(BINARY_SIGNATURE) + 4)[0]
+            row = row[len(BINARY_SIGNATURE) + 8 + extension :]
+            if not row:
+                continue
+        if row == BINARY_TRAILER:
+            continue
+        fields, length = _FIELD.unpack_from(row)
+        if fields != 1 or length != len(row) - _FIELD.size:
+            raise ValueError("COPY's binary rows: one text column of one whole row expected")
+        texts.append(row[_FIELD.size :])
+    return b"".join(texts)

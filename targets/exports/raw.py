@@ -10,14 +10,16 @@ the database's own speed; the rows here remain the rule (and SQLite's writer).
 
 from django.db import connections
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from accounts.models import User
 
 from ..models import QuarterlyReport
 from ..models.history import (
     CHUNK_SIZE,
     HISTORY_FIELDS,
-    HISTORY_QUERY,
     IndicatorNames,
     People,
     choice_labels_of,
@@ -232,6 +234,11 @@ def history_table(plan, records):
     )
 
 
+# The texts whose shown value is free text (written by the full cell rules when the
+# row's texts call for it); the others are shown as a number, a date or a label.
+FREE_TEXT = frozenset({"progress", "problems", "next_steps", "review_comment", "why"})
+
+
 def history_copy(records):
     """`history_table`'s CSV lines, written by PostgreSQL (pgcopy.py).
 
@@ -241,88 +248,133 @@ def history_copy(records):
     field given a value — or one line without a field when none did, and for a
     delete. A historical row's lines come out as one block (one COPY row), so the
     lines are never sorted one by one, and what they share (when, who, which
-    indicator, why) is written once per block.
+    indicator, what, why) is written once per block.
+
+    Speed is the point (a million rows near a plain COPY's time), so what can be
+    done once is: the cell of a person once per person, those of labels once, here;
+    whether a row's texts need the full cell rules at all, once per row
+    (`pgcopy.with_risky`: most rows' do not, and write their texts as they are).
+    Their lines come out through COPY's binary format, as they are.
     """
-    # What the Python writer reads (HISTORY_QUERY), and the key that orders a
-    # report's rows in time.
-    fields = ("history_id", *HISTORY_QUERY)
+    fields = (
+        "history_id",
+        "id",
+        "history_date",
+        "history_type",
+        "history_change_reason",
+        "quarter",
+        "indicator__code",
+        "indicator__name_zh",
+        "indicator__name_en",
+        "history_user_id",
+        *HISTORY_FIELDS,
+    )
     rows, params = _aliased(records, fields)
-    r = {field: f"r_{n}" for n, field in enumerate(fields)}  # the columns of `rows`
-    keys = ", ".join(r[f] for f in ("id", "history_date", "history_id"))
-    count = len(HISTORY_FIELDS)
-    author = [
-        r["history_user" + part] for part in ("_id", "__username", "__first_name", "__last_name")
+    r = {field: f"r.r_{n}" for n, field in enumerate(fields)}  # the columns of `rows`
+    order = ", ".join(r[f] for f in ("id", "history_date", "history_id"))
+    who, who_params = _person_cells()
+    indicator = pgcopy.indicator_name(r["indicator__name_zh"], r["indicator__name_en"])
+    # The texts a row shows: its indicator's code and name (either name in English),
+    # its reason, the free texts among its fields.
+    texts = [
+        r["indicator__code"],
+        *(r[field] for field in _names_shown()),
+        r["history_change_reason"],
+        *(r[field] for field in HISTORY_FIELDS if field in FREE_TEXT),
     ]
-    # 1. Each historical row beside the previous one of its report, with what all its
-    # lines show computed once.
+
+    def own_cell(expr):  # by the full rules only if the row's own texts call for it
+        return f"CASE WHEN r.risky THEN {pgcopy.text_cell(expr)} ELSE COALESCE({expr}, '') END"
+
+    # 1. Each historical row beside the previous one of its report (the window w;
+    # PostgreSQL computes each LAG once, however often it is named): the cells its
+    # lines share (when, who, code, indicator, quarter, what) as one text; which fields
+    # changed, and their old and new values as shown; whether its texts or the
+    # previous row's need the full cell rules (checked once per row, before the sort).
+    head = ", ".join(
+        (
+            pgcopy.local_datetime(r["history_date"]),
+            "COALESCE(u.cell, '')",
+            own_cell(r["indicator__code"]),
+            own_cell(indicator),
+            pgcopy.integer(r["quarter"]),
+            f"COALESCE({pgcopy.label_cell(r['history_type'], kind_labels())}, '')",
+        )
+    )
+    columns = [
+        f"concat_ws(',', {head}) AS head",
+        f"{r['history_type']} AS kind",
+        f"{r['history_change_reason']} AS why",
+        "r.risky OR COALESCE(lag(r.risky) OVER w, false) AS risky",
+    ]
+    for n, name in enumerate(HISTORY_FIELDS):
+        new, old = r[name], f"lag({r[name]}) OVER w"
+        columns += [
+            f"CASE WHEN row_number() OVER w = 1 THEN {new} IS NOT NULL AND {new}::text <> '' "
+            f"ELSE {old} IS DISTINCT FROM {new} END AS changed_{n}",
+            f"{old} AS old_{n}",
+            f"{new} AS new_{n}",
+        ]
+    aliases = [f"r_{n}" for n in range(len(fields))]
+    checked = pgcopy.with_risky(rows, aliases, [text.removeprefix("r.") for text in texts])
     compared = (
-        "SELECT *, row_number() OVER w AS rn, "
-        + ", ".join(f"lag({r[f]}) OVER w AS p_{n}" for n, f in enumerate(HISTORY_FIELDS))
-        + f", {pgcopy.local_datetime(r['history_date'])} AS at"
-        + f", {pgcopy.person(*author)} AS who"
-        + f", {pgcopy.indicator_name(r['indicator__name_zh'], r['indicator__name_en'])} AS name"
-        + f", {pgcopy.number(r['quarter'])} AS quarter"
-        + f", {pgcopy.label(r['history_type'], kind_labels(), otherwise_value=True)} AS what"
-        + f" FROM ({rows}) AS r WINDOW w AS "
-        f"(PARTITION BY {r['id']} ORDER BY {r['history_date']}, {r['history_id']})"
+        f"SELECT {order.replace('r.', '')}, {', '.join(columns)} FROM ({checked}) AS r "
+        f"LEFT JOIN ({who}) AS u ON u.id = {r['history_user_id']} "
+        f"WINDOW w AS (PARTITION BY {r['id']} ORDER BY {r['history_date']}, {r['history_id']}) "
+        f"ORDER BY {order} OFFSET 0"
     )
-    # 2. The cells every line of the row shares, written once; which fields changed.
-    cells = (pgcopy.text_cell(c) for c in ("who", r["indicator__code"], "name", "what"))
-    head = ", ".join(("at", *list(cells)[:3], "quarter", pgcopy.text_cell("what")))
-    changed = [
-        f"CASE WHEN rn = 1 THEN {r[name]} IS NOT NULL AND {r[name]}::text <> '' "
-        f"ELSE p_{n} IS DISTINCT FROM {r[name]} END AS changed_{n}"
-        for n, name in enumerate(HISTORY_FIELDS)
-    ]
-    values = [f"{r[name]} AS v_{n}, p_{n}" for n, name in enumerate(HISTORY_FIELDS)]
-    described = (
-        f"SELECT {keys}, {r['history_type']} AS kind, concat_ws(',', {head}) AS head, "
-        f"{pgcopy.text_cell(r['history_change_reason'])} AS why, "
-        f"{', '.join(changed)}, {', '.join(values)} "
-        f"FROM ({compared}) AS h ORDER BY {keys} OFFSET 0"
-    )
-    # 3. The old and new values as shown, of the changed fields only, computed once
-    # each: the cell rules below name a value several times, and PostgreSQL would
-    # compute an expression as often as it is named (10 s of 16 for a million rows).
-    shown = [
-        f"CASE WHEN changed_{n} THEN {_shown(name, f'p_{n}')} END AS old_{n}, "
-        f"CASE WHEN changed_{n} THEN {_shown(name, f'v_{n}')} END AS new_{n}"
-        for n, name in enumerate(HISTORY_FIELDS)
-    ]
-    flags = ", ".join(f"changed_{n}" for n in range(count))
-    with_values = (
-        f"SELECT {keys}, kind, head, why, {flags}, {', '.join(shown)} "
-        f"FROM ({described}) AS s ORDER BY {keys} OFFSET 0"
-    )
-    # 4. The block: a line per changed field (its old and new values written only
-    # then), or the line without a field; lines joined by CRLF, and a last CR, as COPY
-    # ends each of its rows with LF. The ORDER BYs above are the window's own order,
-    # so PostgreSQL sorts only once.
+    keys = order.replace("r.", "c.")
+
+    # 2. The block: a line per changed field (its old and new values written only
+    # then), or the line without a field, each ending in CRLF; the texts by the full
+    # rules only in a risky row. The ORDER BY above is the window's own order, so
+    # PostgreSQL sorts only once.
+    def cell(name, column):
+        shown = _shown(name, column)
+        if name not in FREE_TEXT:
+            return f"COALESCE({shown}, '')"
+        return f"CASE WHEN risky THEN {pgcopy.text_cell(shown)} ELSE COALESCE({shown}, '') END"
+
+    crlf = "chr(13) || chr(10)"
+    end = f"',' || {cell('why', 'why')} || {crlf}"
     lines = [
-        f"CASE WHEN kind <> '-' AND changed_{n} THEN concat_ws(',', head, "
-        f"{pgcopy.text_cell(pgcopy.literal(field_label(name)))}, "
-        f"{pgcopy.text_cell(f'old_{n}')}, {pgcopy.text_cell(f'new_{n}')}, why) END"
+        f"CASE WHEN kind <> '-' AND changed_{n} THEN head || "
+        f"{pgcopy.literal(f',{pgcopy.written_cell(field_label(name))},')} || "
+        f"{cell(name, f'old_{n}')} || ',' || {cell(name, f'new_{n}')} || {end} ELSE '' END"
         for n, name in enumerate(HISTORY_FIELDS)
     ]
-    unchanged = " AND ".join(f"NOT changed_{n}" for n in range(count))
-    lines.append(
-        f"CASE WHEN kind = '-' OR ({unchanged}) THEN concat_ws(',', head, '', '', '', why) END"
+    unchanged = " AND ".join(f"NOT changed_{n}" for n in range(len(HISTORY_FIELDS)))
+    lines.append(f"CASE WHEN kind = '-' OR ({unchanged}) THEN head || ',,,' || {end} ELSE '' END")
+    sql = f"SELECT {' || '.join(lines)} FROM ({compared}) AS c ORDER BY {keys}"
+    return pgcopy.CopySource(sql=sql, params=(*params, *who_params), format=pgcopy.BINARY)
+
+
+def _names_shown():
+    """The indicator's names the active language may show (`pgcopy.indicator_name`)."""
+    english = (translation.get_language() or "").startswith("en")
+    return ("indicator__name_zh", "indicator__name_en") if english else ("indicator__name_zh",)
+
+
+def _person_cells():
+    """SQL of each user's id and the cell of their name (`history.People`), once each."""
+    sql, params = (
+        User.objects.order_by()
+        .values("id", "username", "first_name", "last_name")
+        .query.sql_with_params()
     )
-    block = f"concat_ws(chr(13) || chr(10), {', '.join(lines)}) || chr(13)"
-    sql = f"SELECT {block} FROM ({with_values}) AS d ORDER BY {keys}"
-    return pgcopy.CopySource(sql=sql, params=tuple(params))
+    name = pgcopy.person("p.id", "p.username", "p.first_name", "p.last_name")
+    return f"SELECT p.id, {pgcopy.text_cell(name)} AS cell FROM ({sql}) AS p OFFSET 0", params
 
 
 def _shown(name, expr):
-    """A field's value as the history shows it (`iter_changes`' `shown`): nothing for
-    NULL or "", a state by its label, a figure plain, a date in ISO form."""
+    """A field's value as the history shows it (`iter_changes`' `shown`), NULL for
+    NULL or "": a figure plain and a date in ISO form (as csvfile.csv_cell writes
+    them), a state by its label's cell, a text as it is."""
     labels = choice_labels_of(name)
     if labels:
-        shown = pgcopy.label(expr, labels, otherwise_value=True)
-    elif name == "value":
-        shown = f"trim_scale({expr})::text"
-    elif name == "done_on":
-        shown = f"to_char({expr}, 'YYYY-MM-DD')"
-    else:
-        shown = expr
-    return f"CASE WHEN {expr} IS NULL OR {expr}::text = '' THEN NULL ELSE {shown} END"
+        return pgcopy.label_cell(expr, labels)
+    if name == "value":
+        return f"trim_scale({expr})::text"
+    if name == "done_on":
+        return f"to_char({expr}, 'YYYY-MM-DD')"
+    return f"NULLIF({expr}, '')"
