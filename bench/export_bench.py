@@ -16,15 +16,17 @@ the RSS before it (Linux /proc), and in a second run the peak of Python
 allocations (tracemalloc, which slows that run down).
 Results also go to bench/results/ (git-ignored).
 
-Measured on a 2-core machine (Python 3.13, Django 6.1.3), 200,000 reports and
-1,000,000 history rows (3,800,000 CSV lines, one per changed field):
+Measured on a 2-core machine (Python 3.13, Django 6.1.3, PostgreSQL 15), with the sizes
+`make bench` uses (`--indicators 250000 --history 1`: 1,000,000 reports and 1,000,000
+history rows, 5,000,000 history lines), beside PostgreSQL's own COPY of the rows read:
 
-| export | database | 1st byte | 1st rows | total | size | queries | RSS growth | tracemalloc |
-|---|---|---|---|---|---|---|---|---|
-| reports.csv | SQLite | 0.1-0.2 s | 0.5-0.9 s | 6-10 s | 62 MB | 4 | 16 MB | 10 MB |
-| history.csv | SQLite | 0.1-0.2 s | 1.5-2.8 s | 50-70 s | 658 MB | 4 | 16 MB | 10 MB |
-| reports.csv | PostgreSQL 15 | 0.16 s | 0.7 s | 6.4 s | 62 MB | 4 | 14 MB | 11 MB |
-| history.csv | PostgreSQL 15 | 0.18 s | 3.8 s | 45 s | 658 MB | 4 | 15 MB | 11 MB |
+| export | 1st byte | total | COPY of the rows | ratio | size | RSS growth |
+|---|---|---|---|---|---|---|
+| reports.csv | 0.24-0.29 s | 4.8-5.0 s | 2.7-2.8 s | 1.7-1.8x | 312 MB | 28 MB |
+| history.csv | 0.23-0.27 s | 7.3-7.6 s | 3.0-3.4 s | 2.3-2.5x | 669 MB | 30 MB |
+
+An earlier stop measured SQLite (200,000 reports, 1,000,000 history rows): reports.csv
+6-10 s, history.csv 50-70 s, memory growth 16 MB.
 
 The first byte is the header, sent before the query runs. The first rows wait for
 the sort (SQLite) or, on PostgreSQL, for the whole query: outside a transaction

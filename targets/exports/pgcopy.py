@@ -17,7 +17,7 @@ How a line comes out, two ways:
   CRLF, copied in COPY's binary format, which passes a text on as it is (the text
   format would escape every line end, and the escapes would have to be undone here).
   Its cells are made quickly when a row's texts hold nothing to quote or neutralise
-  (`RISKY`), by the full rules (`text_cell`) otherwise.
+  (`with_risky`), by the full rules (`text_cell`) otherwise.
 """
 
 import csv
