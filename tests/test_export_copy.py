@@ -82,7 +82,11 @@ def messy(demo):
     named = User.objects.create(
         username="named", first_name="\u3000=张", last_name="三 ", role=User.Role.STAFF
     )
-    blank_named = User.objects.create(username="blank", first_name=" ", last_name="\u3000")
+    blank_named = User.objects.create(
+        username="blank",
+        first_name=" ",
+        last_name="\u3000\u2003",  # strip() takes both
+    )
     people = [named, blank_named, User.objects.get(username="staff"), None]
     indicators = list(demo.indicators.order_by("order"))
     Indicator.objects.filter(pk=indicators[0].pk).update(name_en="=HYPERLINK(1)", unit='"次"')
@@ -163,6 +167,30 @@ def test_copy_writes_the_same_bytes_as_the_python_writer(messy, users, language,
         )
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="DateStyle is a PostgreSQL setting")
+def test_times_stay_iso_when_the_connection_lost_its_datestyle(demo):
+    # As if a pooler had dropped the connection's startup options (settings.py).
+    with connection.cursor() as cursor:
+        cursor.execute("SET DateStyle TO SQL, DMY")
+    try:
+        for make, records in (
+            (reports_table, QuarterlyReport.objects.filter(indicator__plan=demo)),
+            (history_table, QuarterlyReport.history.filter(indicator__plan=demo)),
+        ):
+            by_copy, by_python = _both(make, demo, records)
+            assert by_copy == by_python, _first_difference(by_copy, by_python)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET DateStyle TO ISO, YMD")
+
+
+def test_written_cells_are_those_of_the_python_writer():
+    for text in [*NASTY, *CLEAN]:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow([neutralise(text), "x"])
+        assert f"{pgcopy.written_cell(text)},x\r\n" == buffer.getvalue(), repr(text)
+
+
 def test_the_character_sets_are_those_of_the_neutralising_rule():
     """pgcopy's ranges are exactly the characters cells.neutralise treats as formula
     triggers and as blanks before one (NUL aside: PostgreSQL text cannot hold it)."""
@@ -215,8 +243,8 @@ def test_risky_sends_every_text_that_needs_work_to_the_cell_rules(db, text):
     a text that needs nothing: never is a text that needs work written as it is. The
     clean ones (most) take the fast path; blanks alone go to the rules, which decide."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow([neutralise(text or ""), "x"])
-    needs_work = buffer.getvalue() != f"{text or ''},x"
+    csv.writer(buffer, lineterminator="\r\n").writerow([neutralise(text or ""), "x"])
+    needs_work = buffer.getvalue() != f"{text or ''},x\r\n"
     sql = pgcopy.with_risky("SELECT %s::text AS a, 'plain'::text AS b", ["a", "b"], ["a", "b"])
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT risky FROM ({sql}) AS t", [text])

@@ -116,14 +116,17 @@ def _merged(ranges):
 
 BLANKS_THEN_TRIGGER = "^" + _bracket(BLANK_RANGES) + "+" + _bracket(TRIGGER_RANGES)
 # Python's str.strip() (User.get_full_name) strips the white space among the blanks.
-SPACE_RANGES = tuple(
-    r for r in BLANK_RANGES if all(chr(c).isspace() for c in range(r[0], r[1] + 1))
+SPACE_RANGES = _merged(
+    (code, code)
+    for low, high in BLANK_RANGES
+    for code in range(low, high + 1)
+    if chr(code).isspace()
 )
 SPACES_AT_ENDS = f"^{_bracket(SPACE_RANGES)}+|{_bracket(SPACE_RANGES)}+$"
 
 
 # What a text may not start with to be written as it is: a trigger, or a blank that
-# may stand before one (`risky` sends such a text to the full rules, which decide).
+# may stand before one (`with_risky` sends such a text to the full rules, which decide).
 UNSAFE_FIRST_RANGES = _merged(TRIGGER_RANGES + BLANK_RANGES)
 
 CSV, BINARY = "csv", "binary"
@@ -195,11 +198,16 @@ def with_risky(sql, columns, texts):
 
 
 def written_cell(text):
-    """The CSV cell of a constant `text` as Python's writer writes it (neutralised,
-    quoted when it must be): made once, here, for a label that every row may show."""
+    """The CSV cell of a constant `text` as Python's writer writes it among others
+    (neutralised, quoted when it must be): made once, here, for a label that every row
+    may show. Written with the writer's own line end, which decides whether a CR or LF
+    is quoted on Python 3.12; an empty cell is written as nothing (alone in a row,
+    Python's csv would write it as `""`)."""
+    if not text:
+        return ""
     buffer = io.StringIO()
-    csv.writer(buffer, dialect="excel", lineterminator="").writerow([neutralise(text)])
-    return buffer.getvalue()
+    csv.writer(buffer, dialect="excel", lineterminator="\r\n").writerow([neutralise(text)])
+    return buffer.getvalue().removesuffix("\r\n")
 
 
 def label_cell(expr, labels):
@@ -210,7 +218,7 @@ def label_cell(expr, labels):
         f"WHEN {literal(value)} THEN {literal(written_cell(text))}"
         for value, text in labels.items()
     )
-    return f"CASE {expr} WHEN '' THEN NULL {cases} ELSE {text_cell(expr)} END"
+    return f"CASE COALESCE({expr}, '') WHEN '' THEN NULL {cases} ELSE {text_cell(expr)} END"
 
 
 def neutralised(column, first):
@@ -286,9 +294,18 @@ def label(expr, labels, *, otherwise_value):
 
 def indicator_name(name_zh, name_en):
     """An indicator's name in the active language (BilingualNameMixin.name)."""
-    if (translation.get_language() or "").startswith("en"):
+    if _english():
         return f"CASE WHEN {name_en} <> '' THEN {name_en} ELSE {name_zh} END"
     return name_zh
+
+
+def indicator_names_shown(name_zh, name_en):
+    """The columns `indicator_name` may show: in English either name."""
+    return (name_en, name_zh) if _english() else (name_zh,)
+
+
+def _english():
+    return (translation.get_language() or "").startswith("en")
 
 
 def person(user_id, username, first_name, last_name):
@@ -334,6 +351,11 @@ def copy_chunks(source, using="default"):
     """Yield the CSV lines of `source` as UTF-8 bytes, about 64 KB at a time."""
     connection = connections[using]
     connection.ensure_connection()
+    if not (connection.connection.info.parameter_status("DateStyle") or "").startswith("ISO"):
+        # `local_datetime` writes a timestamp's own text, ISO 8601 only under ISO. The
+        # connection asks for ISO (settings.py), but a pooler may drop that option.
+        with connection.cursor() as cursor:
+            cursor.execute("SET DateStyle TO ISO, YMD")
     statement = f"COPY ({source.sql}) TO STDOUT (FORMAT {source.format})"
     finish = _crlf if source.format == CSV else _binary_texts
     if connection.queries_logged:

@@ -10,7 +10,6 @@ the database's own speed; the rows here remain the rule (and SQLite's writer).
 
 from django.db import connections
 from django.db.models import F
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -121,7 +120,7 @@ def reports_copy(reports):
         (r["indicator__code"], TEXT),
         (pgcopy.indicator_name(r["indicator__name_zh"], r["indicator__name_en"]), TEXT),
         (r["indicator__unit"], TEXT),
-        (pgcopy.number(r["quarter"]), PLAIN),
+        (pgcopy.integer(r["quarter"]), PLAIN),
         (pgcopy.number(r["value"]), PLAIN),
         (_label(r["milestone_state"], QuarterlyReport.MilestoneState, otherwise_value=False), TEXT),
         (pgcopy.date(r["done_on"]), PLAIN),
@@ -234,9 +233,9 @@ def history_table(plan, records):
     )
 
 
-# The texts whose shown value is free text (written by the full cell rules when the
-# row's texts call for it); the others are shown as a number, a date or a label.
-FREE_TEXT = frozenset({"progress", "problems", "next_steps", "review_comment", "why"})
+# The fields shown as free text (written by the full cell rules when the row's texts
+# call for it); the others are shown as a number, a date or a label.
+FREE_TEXT = frozenset({"progress", "problems", "next_steps", "review_comment"})
 
 
 def history_copy(records):
@@ -248,7 +247,7 @@ def history_copy(records):
     field given a value — or one line without a field when none did, and for a
     delete. A historical row's lines come out as one block (one COPY row), so the
     lines are never sorted one by one, and what they share (when, who, which
-    indicator, what, why) is written once per block.
+    indicator, what) is made once per block.
 
     Speed is the point (a million rows near a plain COPY's time), so what can be
     done once is: the cell of a person once per person, those of labels once, here;
@@ -278,7 +277,7 @@ def history_copy(records):
     # its reason, the free texts among its fields.
     texts = [
         r["indicator__code"],
-        *(r[field] for field in _names_shown()),
+        *pgcopy.indicator_names_shown(r["indicator__name_zh"], r["indicator__name_en"]),
         r["history_change_reason"],
         *(r[field] for field in HISTORY_FIELDS if field in FREE_TEXT),
     ]
@@ -289,8 +288,8 @@ def history_copy(records):
     # 1. Each historical row beside the previous one of its report (the window w;
     # PostgreSQL computes each LAG once, however often it is named): the cells its
     # lines share (when, who, code, indicator, quarter, what) as one text; which fields
-    # changed, and their old and new values as shown; whether its texts or the
-    # previous row's need the full cell rules (checked once per row, before the sort).
+    # changed, and their old and new values; whether its texts or the previous row's
+    # need the full cell rules (checked once per row, before the sort).
     head = ", ".join(
         (
             pgcopy.local_datetime(r["history_date"]),
@@ -329,14 +328,16 @@ def history_copy(records):
     # then), or the line without a field, each ending in CRLF; the texts by the full
     # rules only in a risky row. The ORDER BY above is the window's own order, so
     # PostgreSQL sorts only once.
+    def text(column):  # text_cell writes NULL and "" as nothing, as the fast path does
+        return f"CASE WHEN risky THEN {pgcopy.text_cell(column)} ELSE COALESCE({column}, '') END"
+
     def cell(name, column):
-        shown = _shown(name, column)
-        if name not in FREE_TEXT:
-            return f"COALESCE({shown}, '')"
-        return f"CASE WHEN risky THEN {pgcopy.text_cell(shown)} ELSE COALESCE({shown}, '') END"
+        if name in FREE_TEXT:
+            return text(column)
+        return f"COALESCE({_shown(name, column)}, '')"
 
     crlf = "chr(13) || chr(10)"
-    end = f"',' || {cell('why', 'why')} || {crlf}"
+    end = f"',' || {text('why')} || {crlf}"
     lines = [
         f"CASE WHEN kind <> '-' AND changed_{n} THEN head || "
         f"{pgcopy.literal(f',{pgcopy.written_cell(field_label(name))},')} || "
@@ -347,12 +348,6 @@ def history_copy(records):
     lines.append(f"CASE WHEN kind = '-' OR ({unchanged}) THEN head || ',,,' || {end} ELSE '' END")
     sql = f"SELECT {' || '.join(lines)} FROM ({compared}) AS c ORDER BY {keys}"
     return pgcopy.CopySource(sql=sql, params=(*params, *who_params), format=pgcopy.BINARY)
-
-
-def _names_shown():
-    """The indicator's names the active language may show (`pgcopy.indicator_name`)."""
-    english = (translation.get_language() or "").startswith("en")
-    return ("indicator__name_zh", "indicator__name_en") if english else ("indicator__name_zh",)
 
 
 def _person_cells():
