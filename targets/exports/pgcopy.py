@@ -197,6 +197,13 @@ def with_risky(sql, columns, texts):
     return f"SELECT {kept}, t.unsafe OR {quoted} AS risky FROM ({inner}) AS t OFFSET 0"
 
 
+def checked_cell(expr, risky):
+    """The CSV cell of a text by the full rules (`text_cell`) where the flag `risky`
+    (`with_risky`) says it may need them, else the text as it is ("" for NULL, as
+    `text_cell` writes it too)."""
+    return f"CASE WHEN {risky} THEN {text_cell(expr)} ELSE COALESCE({expr}, '') END"
+
+
 def written_cell(text):
     """The CSV cell of a constant `text` as Python's writer writes it among others
     (neutralised, quoted when it must be): made once, here, for a label that every row

@@ -19,6 +19,7 @@ from ..models import QuarterlyReport
 from ..models.history import (
     CHUNK_SIZE,
     HISTORY_FIELDS,
+    HISTORY_QUERY,
     IndicatorNames,
     People,
     choice_labels_of,
@@ -255,22 +256,14 @@ def history_copy(records):
     (`pgcopy.with_risky`: most rows' do not, and write their texts as they are).
     Their lines come out through COPY's binary format, as they are.
     """
-    fields = (
-        "history_id",
-        "id",
-        "history_date",
-        "history_type",
-        "history_change_reason",
-        "quarter",
-        "indicator__code",
-        "indicator__name_zh",
-        "indicator__name_en",
-        "history_user_id",
-        *HISTORY_FIELDS,
-    )
+    # What the Python writer reads (HISTORY_QUERY), and the key that orders a report's
+    # rows in time.
+    fields = ("history_id", *HISTORY_QUERY)
     rows, params = _aliased(records, fields)
-    r = {field: f"r.r_{n}" for n, field in enumerate(fields)}  # the columns of `rows`
-    order = ", ".join(r[f] for f in ("id", "history_date", "history_id"))
+    aliases = {field: f"r_{n}" for n, field in enumerate(fields)}  # the columns of `rows`
+    r = {field: f"r.{alias}" for field, alias in aliases.items()}
+    key = [aliases[field] for field in ("id", "history_date", "history_id")]
+    order = ", ".join(f"r.{column}" for column in key)
     who, who_params = _person_cells()
     indicator = pgcopy.indicator_name(r["indicator__name_zh"], r["indicator__name_en"])
     # The texts a row shows: its indicator's code and name (either name in English),
@@ -282,9 +275,6 @@ def history_copy(records):
         *(r[field] for field in HISTORY_FIELDS if field in FREE_TEXT),
     ]
 
-    def own_cell(expr):  # by the full rules only if the row's own texts call for it
-        return f"CASE WHEN r.risky THEN {pgcopy.text_cell(expr)} ELSE COALESCE({expr}, '') END"
-
     # 1. Each historical row beside the previous one of its report (the window w;
     # PostgreSQL computes each LAG once, however often it is named): the cells its
     # lines share (when, who, code, indicator, quarter, what) as one text; which fields
@@ -294,8 +284,8 @@ def history_copy(records):
         (
             pgcopy.local_datetime(r["history_date"]),
             "COALESCE(u.cell, '')",
-            own_cell(r["indicator__code"]),
-            own_cell(indicator),
+            pgcopy.checked_cell(r["indicator__code"], "r.risky"),  # the row's own flag
+            pgcopy.checked_cell(indicator, "r.risky"),
             pgcopy.integer(r["quarter"]),
             f"COALESCE({pgcopy.label_cell(r['history_type'], kind_labels())}, '')",
         )
@@ -314,30 +304,26 @@ def history_copy(records):
             f"{old} AS old_{n}",
             f"{new} AS new_{n}",
         ]
-    aliases = [f"r_{n}" for n in range(len(fields))]
-    checked = pgcopy.with_risky(rows, aliases, [text.removeprefix("r.") for text in texts])
+    checked = pgcopy.with_risky(rows, aliases.values(), [text.removeprefix("r.") for text in texts])
     compared = (
-        f"SELECT {order.replace('r.', '')}, {', '.join(columns)} FROM ({checked}) AS r "
+        f"SELECT {', '.join(key)}, {', '.join(columns)} FROM ({checked}) AS r "
         f"LEFT JOIN ({who}) AS u ON u.id = {r['history_user_id']} "
         f"WINDOW w AS (PARTITION BY {r['id']} ORDER BY {r['history_date']}, {r['history_id']}) "
         f"ORDER BY {order} OFFSET 0"
     )
-    keys = order.replace("r.", "c.")
+    keys = ", ".join(f"c.{column}" for column in key)
 
     # 2. The block: a line per changed field (its old and new values written only
     # then), or the line without a field, each ending in CRLF; the texts by the full
     # rules only in a risky row. The ORDER BY above is the window's own order, so
     # PostgreSQL sorts only once.
-    def text(column):  # text_cell writes NULL and "" as nothing, as the fast path does
-        return f"CASE WHEN risky THEN {pgcopy.text_cell(column)} ELSE COALESCE({column}, '') END"
-
     def cell(name, column):
         if name in FREE_TEXT:
-            return text(column)
+            return pgcopy.checked_cell(column, "risky")
         return f"COALESCE({_shown(name, column)}, '')"
 
     crlf = "chr(13) || chr(10)"
-    end = f"',' || {text('why')} || {crlf}"
+    end = f"',' || {pgcopy.checked_cell('why', 'risky')} || {crlf}"
     lines = [
         f"CASE WHEN kind <> '-' AND changed_{n} THEN head || "
         f"{pgcopy.literal(f',{pgcopy.written_cell(field_label(name))},')} || "
