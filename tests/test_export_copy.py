@@ -7,7 +7,9 @@ texts built to hit every cell rule (formula triggers and their look-alikes, blan
 before a trigger, quotes, commas, line breaks, backslashes, percent signs, astral
 characters), figures with and without decimals, dates, people with and without names,
 every kind of history row — in both languages and for a reader from whom drafts are
-hidden, and the files must be identical.
+hidden, and the files must be identical. A large history is read in two parts at
+once (copyparts.py): the same bytes again, one snapshot for both, and no query left
+behind when the reader leaves or a part fails.
 """
 
 import csv
@@ -15,18 +17,22 @@ import dataclasses
 import datetime
 import io
 import itertools
+import threading
+import time
 import unicodedata
 from decimal import Decimal
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.models import User
-from targets.exports import pgcopy
+from targets.exports import copyparts, pgcopy
 from targets.exports.cells import _is_blank, _is_trigger, neutralise
 from targets.exports.csvfile import csv_chunks
-from targets.exports.raw import history_table, reports_table
+from targets.exports.raw import history_copy, history_table, reports_table
 from targets.models import Indicator, QuarterlyReport
 from targets.models.report import readable_by
 
@@ -318,3 +324,122 @@ def test_copy_csv_rows_end_in_crlf(rows, expected):
     # COPY's CSV rows as libpq hands them over (one whole row each, ending in LF), as
     # memoryviews like psycopg's.
     assert pgcopy._crlf([memoryview(row) for row in rows]) == expected
+
+
+# -- A large history in parts read at once (copyparts.py) ---------------------------
+
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="parts are COPYs on PostgreSQL connections; SQLite exports with the Python writer",
+)
+
+
+def _line(text):
+    """A COPY source of one text column: `text` plus CRLF per row, as the history's;
+    its rows come as they are made (a set-returning function in FROM would make them
+    all first)."""
+    return pgcopy.CopySource(
+        sql=f"SELECT {text} || chr(13) || chr(10) FROM (SELECT generate_series(1, %s)) AS n",
+        params=(20_000_000,),
+        format=pgcopy.BINARY,
+    )
+
+
+@ON_POSTGRESQL
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_parts_write_the_bytes_of_one_query(transactional_db, messy, users, monkeypatch, language):
+    # Outside a transaction, as a request streams its file; the demo plan is made
+    # large enough to divide.
+    monkeypatch.setattr(copyparts, "SPLIT_FROM", 2)
+    records = readable_by(QuarterlyReport.history.filter(indicator__plan=messy), users["leader"])
+    ranges = copyparts.key_ranges(records, "id")
+    assert len(ranges) == 2 and all(records.filter(**part).count() > 30 for part in ranges)
+    with translation.override(language):
+        by_parts, by_python = _both(history_table, messy, records)
+        with CaptureQueriesContext(connection) as queries:
+            assert b"".join(csv_chunks(history_table(messy, records))) == by_parts
+    assert by_parts == by_python, _first_difference(by_parts, by_python)
+    statements = [query["sql"] for query in queries]
+    assert sum(sql.startswith("COPY") for sql in statements) == 2
+    assert "SELECT pg_export_snapshot()" in statements  # both read the same data
+
+
+@ON_POSTGRESQL
+def test_a_part_reads_the_data_as_the_export_found_it(transactional_db, demo):
+    records = QuarterlyReport.history.filter(indicator__plan=demo)
+    source = history_copy(records)
+    before = b"".join(pgcopy.copy_chunks(source))
+    someone_else = connections.create_connection("default")
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SELECT pg_export_snapshot()")
+                (snapshot,) = cursor.fetchone()
+            # A change saved on another connection once the export has begun.
+            with someone_else.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE targets_historicalquarterlyreport SET history_change_reason = 'later'"
+                )
+            part = copyparts.Spooled("default", snapshot, source)
+            part.start()
+            try:
+                read_by_part = b"".join(part.chunks())
+            finally:
+                part.stop()
+    finally:
+        someone_else.close()
+    assert read_by_part == before
+    assert b"later" in b"".join(pgcopy.copy_chunks(source))  # the change was there to see
+
+
+@ON_POSTGRESQL
+def test_a_reader_who_leaves_mid_file_leaves_no_query_running(transactional_db):
+    lines = copyparts.copy_chunks((_line("'first'"), _line("'second'")))
+    assert next(lines).startswith(b"first\r\n")  # the first part streams, the second spools
+    started = time.monotonic()
+    lines.close()
+    assert time.monotonic() - started < 5  # cancelled, not read to their end
+    assert not [thread for thread in threading.enumerate() if thread.name == "export part"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE %s AND state = 'active'",
+            ["COPY (SELECT 'second'%"],
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+@ON_POSTGRESQL
+def test_a_part_that_fails_fails_the_file(transactional_db):
+    failing = pgcopy.CopySource(
+        sql="SELECT (1 / (n - 3))::text FROM generate_series(1, 5) AS n",
+        params=(),
+        format=pgcopy.BINARY,
+    )
+    good = dataclasses.replace(_line("'fine'"), params=(3,))
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        b"".join(copyparts.copy_chunks((good, failing)))
+
+
+@ON_POSTGRESQL
+def test_parts_only_for_a_large_history_outside_a_transaction(transactional_db, demo, monkeypatch):
+    records = QuarterlyReport.history.filter(indicator__plan=demo)
+    assert copyparts.key_ranges(records, "id") == [{}]  # the real plan: one query
+    monkeypatch.setattr(copyparts, "SPLIT_FROM", 1)  # as if it were large
+    with transaction.atomic():  # another connection would not see this one's writes
+        assert copyparts.key_ranges(records, "id") == [{}]
+    halves = copyparts.key_ranges(records, "id")
+    low, high = records.order_by("id").first().id, records.order_by("-id").first().id
+    middle = halves[0]["id__lt"]
+    assert halves == [{"id__lt": middle}, {"id__gte": middle}] and low < middle <= high
+
+
+@ON_POSTGRESQL
+def test_a_part_that_gets_no_connection_is_read_in_turn(transactional_db, monkeypatch, caplog):
+    connection.ensure_connection()
+    # Nothing listens there: refused, as by a server at its limit of connections.
+    monkeypatch.setitem(connection.settings_dict, "PORT", "1")
+    first = dataclasses.replace(_line("'first'"), params=(3,))
+    second = dataclasses.replace(_line("'second'"), params=(2,))
+    assert b"".join(copyparts.copy_chunks((first, second))) == b"first\r\n" * 3 + b"second\r\n" * 2
+    assert "An export part is read in turn" in caplog.text

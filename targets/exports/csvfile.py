@@ -5,7 +5,8 @@ numbers, empty cells for "no figure", and every text cell neutralised against
 formula injection (cells.py). The file is produced in chunks, so a million-row
 export streams in bounded memory; the header goes out before the first query runs.
 A table that PostgreSQL can write itself (`Table.copy`, pgcopy.py) streams its lines
-from `COPY` after the same BOM and header.
+from `COPY` after the same BOM and header, a large one in parts read at once
+(copyparts.py).
 """
 
 import csv
@@ -15,7 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from .cells import neutralise, one_decimal, plain_number, text_of
-from .pgcopy import copy_chunks
+from .copyparts import copy_chunks
 from .rows import PERCENT
 
 BOM = "\ufeff"

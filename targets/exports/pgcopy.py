@@ -358,18 +358,26 @@ def copy_chunks(source, using="default"):
     """Yield the CSV lines of `source` as UTF-8 bytes, about 64 KB at a time."""
     connection = connections[using]
     connection.ensure_connection()
-    if not (connection.connection.info.parameter_status("DateStyle") or "").startswith("ISO"):
-        # `local_datetime` writes a timestamp's own text, ISO 8601 only under ISO. The
-        # connection asks for ISO (settings.py), but a pooler may drop that option.
-        with connection.cursor() as cursor:
-            cursor.execute("SET DateStyle TO ISO, YMD")
-    statement = f"COPY ({source.sql}) TO STDOUT (FORMAT {source.format})"
-    finish = _crlf if source.format == CSV else _binary_texts
     if connection.queries_logged:
         # Counted like any query (assertNumQueries, the debug toolbar): COPY goes
         # through psycopg's own cursor, past Django's logging wrapper.
-        connection.queries_log.append({"sql": statement, "time": "0.000"})
-    with connection.connection.cursor() as cursor, cursor.copy(statement, source.params) as copy:
+        connection.queries_log.append({"sql": statement(source), "time": "0.000"})
+    yield from read(connection.connection, source)
+
+
+def statement(source):
+    """The COPY that sends `source`'s rows to the client."""
+    return f"COPY ({source.sql}) TO STDOUT (FORMAT {source.format})"
+
+
+def read(raw, source):
+    """The CSV lines of `source` through the psycopg connection `raw`, in chunks."""
+    if not (raw.info.parameter_status("DateStyle") or "").startswith("ISO"):
+        # `local_datetime` writes a timestamp's own text, ISO 8601 only under ISO. The
+        # connection asks for ISO (settings.py), but a pooler may drop that option.
+        raw.execute("SET DateStyle TO ISO, YMD")
+    finish = _crlf if source.format == CSV else _binary_texts
+    with raw.cursor() as cursor, cursor.copy(statement(source), source.params) as copy:
         pending, size = [], 0
         for row in copy:
             pending.append(row)

@@ -5,7 +5,8 @@ Each is read with one query, as plain tuples (no model instances), and streamed
 with `.iterator()`: memory stays bounded whatever the size of the plan, and the
 number of queries is fixed. On PostgreSQL the same query, wrapped in `COPY`, writes
 the CSV lines itself (`reports_copy`, `history_copy`, pgcopy.py): the same bytes at
-the database's own speed; the rows here remain the rule (and SQLite's writer).
+the database's own speed, a large history in two parts at once (copyparts.py); the
+rows here remain the rule (and SQLite's writer).
 """
 
 from django.db import connections
@@ -28,7 +29,7 @@ from ..models.history import (
     kind_labels,
 )
 from ..models.report import choice_labels
-from . import pgcopy
+from . import copyparts, pgcopy
 from .rows import NUMBER, Column, Row, Table
 
 # -- All reports, raw ----------------------------------------------------------
@@ -92,7 +93,7 @@ def reports_table(plan, reports):
             .values_list(*REPORT_QUERY)
             .iterator(chunk_size=CHUNK_SIZE)
         ),
-        copy=reports_copy(reports) if _on_postgresql(reports) else None,
+        copy=(reports_copy(reports),) if _on_postgresql(reports) else None,
     )
 
 
@@ -230,7 +231,15 @@ def history_table(plan, records):
             )
             for c in iter_changes(records)
         ),
-        copy=history_copy(records) if _on_postgresql(records) else None,
+        copy=_history_parts(records) if _on_postgresql(records) else None,
+    )
+
+
+def _history_parts(records):
+    """The history's COPY, in parts of reports read at once when it is large
+    (copyparts.py): a report's rows stay together, as its changes compare them."""
+    return tuple(
+        history_copy(records.filter(**part)) for part in copyparts.key_ranges(records, "id")
     )
 
 

@@ -48,8 +48,9 @@ class Table:
     columns: tuple
     rows: Iterable
     sheet_title: str = ""
-    # The same rows as CSV lines written by PostgreSQL (pgcopy.CopySource), when the
-    # table can be read that way; the CSV writer then streams them instead of `rows`.
+    # The same rows as CSV lines written by PostgreSQL, when the table can be read that
+    # way: pgcopy.CopySources, parts in order (copyparts.py); the CSV writer then
+    # streams them instead of `rows`.
     copy: object = None
 
     @property
