@@ -17,6 +17,7 @@ import dataclasses
 import datetime
 import io
 import itertools
+import tempfile
 import threading
 import time
 import unicodedata
@@ -32,7 +33,7 @@ from accounts.models import User
 from targets.exports import copyparts, pgcopy
 from targets.exports.cells import _is_blank, _is_trigger, neutralise
 from targets.exports.csvfile import csv_chunks
-from targets.exports.raw import history_copy, history_table, reports_table
+from targets.exports.raw import history_table, reports_table
 from targets.models import Indicator, QuarterlyReport
 from targets.models.report import readable_by
 
@@ -334,15 +335,44 @@ ON_POSTGRESQL = pytest.mark.skipif(
 )
 
 
-def _line(text):
+def _line(text, rows=20_000_000):
     """A COPY source of one text column: `text` plus CRLF per row, as the history's;
     its rows come as they are made (a set-returning function in FROM would make them
     all first)."""
     return pgcopy.CopySource(
         sql=f"SELECT {text} || chr(13) || chr(10) FROM (SELECT generate_series(1, %s)) AS n",
-        params=(20_000_000,),
+        params=(rows,),
         format=pgcopy.BINARY,
     )
+
+
+def _other_sessions(running=""):
+    """Connections to this test database but the test's own (each xdist worker has its
+    own database), those running a query that starts with `running` if given. Asked
+    on a connection of its own: the test's may be in the middle of a COPY."""
+    observer = connections.create_connection("default")
+    try:
+        with observer.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid NOT IN (pg_backend_pid(), %s) "
+                "AND (%s = '' OR state = 'active' AND query LIKE %s)",
+                [connection.connection.info.backend_pid, running, running + "%"],
+            )
+            return cursor.fetchone()[0]
+    finally:
+        observer.close()
+
+
+def _soon(condition, seconds=5):
+    """Whether `condition()` holds within `seconds` (the server's view of its
+    connections changes a moment after the client's)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 @ON_POSTGRESQL
@@ -356,90 +386,118 @@ def test_parts_write_the_bytes_of_one_query(transactional_db, messy, users, monk
     assert len(ranges) == 2 and all(records.filter(**part).count() > 30 for part in ranges)
     with translation.override(language):
         by_parts, by_python = _both(history_table, messy, records)
+        table = history_table(messy, records)
         with CaptureQueriesContext(connection) as queries:
-            assert b"".join(csv_chunks(history_table(messy, records))) == by_parts
+            assert b"".join(csv_chunks(table)) == by_parts
     assert by_parts == by_python, _first_difference(by_parts, by_python)
-    statements = [query["sql"] for query in queries]
-    assert sum(sql.startswith("COPY") for sql in statements) == 2
-    assert "SELECT pg_export_snapshot()" in statements  # both read the same data
+    assert [query["sql"].split(" (")[0] for query in queries] == [
+        "BEGIN",
+        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",  # one snapshot for both parts
+        "SET LOCAL max_parallel_workers_per_gather = 0",
+        "SELECT pg_export_snapshot()",
+        "COPY",  # the first part, streamed
+        "COMMIT",  # once the second is read: a slow reader keeps no transaction open
+        "COPY",  # the second, read meanwhile on a connection of its own, from its file
+    ]
 
 
 @ON_POSTGRESQL
-def test_a_part_reads_the_data_as_the_export_found_it(transactional_db, demo):
+def test_both_parts_read_the_data_as_the_export_found_it(transactional_db, demo, monkeypatch):
+    monkeypatch.setattr(copyparts, "SPLIT_FROM", 1)
     records = QuarterlyReport.history.filter(indicator__plan=demo)
-    source = history_copy(records)
-    before = b"".join(pgcopy.copy_chunks(source))
+    table = history_table(demo, records)
+    assert len(table.copy) == 2
+    before = b"".join(csv_chunks(table))
     someone_else = connections.create_connection("default")
+    start = copyparts.Spooled.start
+
+    def change_then_start(part):
+        # A change saved on another connection once the export has taken its snapshot,
+        # before either part is read.
+        with someone_else.cursor() as cursor:
+            cursor.execute(
+                "UPDATE targets_historicalquarterlyreport SET history_change_reason = 'later'"
+            )
+        start(part)
+
+    monkeypatch.setattr(copyparts.Spooled, "start", change_then_start)
     try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                cursor.execute("SELECT pg_export_snapshot()")
-                (snapshot,) = cursor.fetchone()
-            # A change saved on another connection once the export has begun.
-            with someone_else.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE targets_historicalquarterlyreport SET history_change_reason = 'later'"
-                )
-            part = copyparts.Spooled("default", snapshot, source)
-            part.start()
-            try:
-                read_by_part = b"".join(part.chunks())
-            finally:
-                part.stop()
+        during = b"".join(csv_chunks(table))
     finally:
         someone_else.close()
-    assert read_by_part == before
-    assert b"later" in b"".join(pgcopy.copy_chunks(source))  # the change was there to see
+    assert during == before
+    after = b"".join(csv_chunks(table))  # the change, in both halves, for a new export
+    assert after.count(b",later\r\n") == after.count(b"\r\n") - 1 > 100
+
+
+@ON_POSTGRESQL
+def test_parts_inside_a_transaction_are_read_in_turn(db):
+    # Another connection would not see this transaction's own writes.
+    first, second = _line("'first'", rows=3), _line("'second'", rows=2)
+    with CaptureQueriesContext(connection) as queries:
+        lines = b"".join(copyparts.copy_parts((first, second)))
+    assert lines == b"first\r\n" * 3 + b"second\r\n" * 2
+    assert [query["sql"][:4] for query in queries] == ["COPY", "COPY"]
 
 
 @ON_POSTGRESQL
 def test_a_reader_who_leaves_mid_file_leaves_no_query_running(transactional_db):
-    lines = copyparts.copy_chunks((_line("'first'"), _line("'second'")))
-    assert next(lines).startswith(b"first\r\n")  # the first part streams, the second spools
+    lines = copyparts.copy_parts((_line("'first'"), _line("'second'")))
+    assert next(lines).startswith(b"first\r\n")  # the first part streams
+    assert _soon(lambda: _other_sessions(running="COPY (SELECT 'second'"))  # the second spools
     started = time.monotonic()
     lines.close()
     assert time.monotonic() - started < 5  # cancelled, not read to their end
-    assert not [thread for thread in threading.enumerate() if thread.name == "export part"]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE %s AND state = 'active'",
-            ["COPY (SELECT 'second'%"],
-        )
-        assert cursor.fetchone()[0] == 0
+    assert not [t for t in threading.enumerate() if t.name == copyparts.THREAD_NAME]
+    # The export's connection is as it was, the part's is gone.
+    assert not connection.in_atomic_block and connection.get_autocommit()
+    assert connection.connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    assert _soon(lambda: _other_sessions() == 0)
 
 
 @ON_POSTGRESQL
-def test_a_part_that_fails_fails_the_file(transactional_db):
+def test_a_part_that_fails_fails_the_file(transactional_db, caplog):
     failing = pgcopy.CopySource(
         sql="SELECT (1 / (n - 3))::text FROM generate_series(1, 5) AS n",
         params=(),
         format=pgcopy.BINARY,
     )
-    good = dataclasses.replace(_line("'fine'"), params=(3,))
     with pytest.raises(psycopg.errors.DivisionByZero):
-        b"".join(copyparts.copy_chunks((good, failing)))
+        b"".join(copyparts.copy_parts((_line("'fine'", rows=3), failing)))
+    assert "An export part is read in turn" in caplog.text  # and it failed there too
 
 
 @ON_POSTGRESQL
-def test_parts_only_for_a_large_history_outside_a_transaction(transactional_db, demo, monkeypatch):
+@pytest.mark.parametrize("trouble", ["no connection", "no temporary directory"])
+def test_a_part_that_cannot_be_read_at_once_is_read_in_turn(
+    transactional_db, monkeypatch, caplog, trouble
+):
+    connection.ensure_connection()
+    if trouble == "no connection":
+        # Nothing listens there: refused, as by a server at its limit of connections.
+        monkeypatch.setitem(connection.settings_dict, "PORT", "1")
+    else:
+        monkeypatch.setattr(tempfile, "tempdir", "/nonexistent/kpitracker")
+    first, second = _line("'first'", rows=3), _line("'second'", rows=2)
+    assert b"".join(copyparts.copy_parts((first, second))) == b"first\r\n" * 3 + b"second\r\n" * 2
+    assert "An export part is read in turn" in caplog.text
+
+
+@ON_POSTGRESQL
+def test_parts_only_for_a_large_history_outside_a_transaction(
+    transactional_db, demo, leader_client, monkeypatch
+):
     records = QuarterlyReport.history.filter(indicator__plan=demo)
     assert copyparts.key_ranges(records, "id") == [{}]  # the real plan: one query
+    with CaptureQueriesContext(connection) as queries:
+        response = leader_client.get(f"/plans/{demo.year}/export/history.csv")
+        assert b"".join(response.streaming_content).count(b"\r\n") > 50
+    # 1 session, 2 user, 3 plan, 4 the lowest and 5 the highest report id, 6 the COPY
+    assert len(queries) == 6 and queries[-1]["sql"].startswith("COPY")
     monkeypatch.setattr(copyparts, "SPLIT_FROM", 1)  # as if it were large
-    with transaction.atomic():  # another connection would not see this one's writes
+    with transaction.atomic():  # parts would be read in turn: one query is quicker
         assert copyparts.key_ranges(records, "id") == [{}]
     halves = copyparts.key_ranges(records, "id")
     low, high = records.order_by("id").first().id, records.order_by("-id").first().id
     middle = halves[0]["id__lt"]
     assert halves == [{"id__lt": middle}, {"id__gte": middle}] and low < middle <= high
-
-
-@ON_POSTGRESQL
-def test_a_part_that_gets_no_connection_is_read_in_turn(transactional_db, monkeypatch, caplog):
-    connection.ensure_connection()
-    # Nothing listens there: refused, as by a server at its limit of connections.
-    monkeypatch.setitem(connection.settings_dict, "PORT", "1")
-    first = dataclasses.replace(_line("'first'"), params=(3,))
-    second = dataclasses.replace(_line("'second'"), params=(2,))
-    assert b"".join(copyparts.copy_chunks((first, second))) == b"first\r\n" * 3 + b"second\r\n" * 2
-    assert "An export part is read in turn" in caplog.text

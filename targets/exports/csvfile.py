@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from .cells import neutralise, one_decimal, plain_number, text_of
-from .copyparts import copy_chunks
+from .copyparts import copy_parts
 from .rows import PERCENT
 
 BOM = "\ufeff"
@@ -48,7 +48,7 @@ def csv_chunks(table):
     writer.writerow([neutralise(header) for header in table.headers])
     yield _drain(buffer)
     if table.copy is not None:
-        yield from copy_chunks(table.copy)
+        yield from copy_parts(table.copy)
         return
     columns = table.columns
     width = len(columns)

@@ -358,11 +358,15 @@ def copy_chunks(source, using="default"):
     """Yield the CSV lines of `source` as UTF-8 bytes, about 64 KB at a time."""
     connection = connections[using]
     connection.ensure_connection()
-    if connection.queries_logged:
-        # Counted like any query (assertNumQueries, the debug toolbar): COPY goes
-        # through psycopg's own cursor, past Django's logging wrapper.
-        connection.queries_log.append({"sql": statement(source), "time": "0.000"})
+    log_copy(connection, source)
     yield from read(connection.connection, source)
+
+
+def log_copy(connection, source):
+    """Count `source`'s COPY like any query of `connection` (assertNumQueries, the debug
+    toolbar): COPY goes through psycopg's own cursor, past Django's logging wrapper."""
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": statement(source), "time": "0.000"})
 
 
 def statement(source):

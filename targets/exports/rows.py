@@ -51,7 +51,7 @@ class Table:
     # The same rows as CSV lines written by PostgreSQL, when the table can be read that
     # way: pgcopy.CopySources, parts in order (copyparts.py); the CSV writer then
     # streams them instead of `rows`.
-    copy: object = None
+    copy: tuple | None = None
 
     @property
     def headers(self):
