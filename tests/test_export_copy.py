@@ -394,6 +394,7 @@ def test_parts_write_the_bytes_of_one_query(transactional_db, messy, users, monk
         "BEGIN",
         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",  # one snapshot for both parts
         "SET LOCAL max_parallel_workers_per_gather = 0",
+        "SET LOCAL idle_in_transaction_session_timeout = 0",  # while the second part ends
         "SELECT pg_export_snapshot()",
         "COPY",  # the first part, streamed
         "COMMIT",  # once the second is read: a slow reader keeps no transaction open
@@ -480,6 +481,50 @@ def test_a_part_that_cannot_be_read_at_once_is_read_in_turn(
         monkeypatch.setattr(tempfile, "tempdir", "/nonexistent/kpitracker")
     first, second = _line("'first'", rows=3), _line("'second'", rows=2)
     assert b"".join(copyparts.copy_parts((first, second))) == b"first\r\n" * 3 + b"second\r\n" * 2
+    assert "An export part is read in turn" in caplog.text
+
+
+@ON_POSTGRESQL
+def test_a_part_behind_a_waiting_migration_is_read_in_turn(
+    transactional_db, demo, monkeypatch, caplog
+):
+    # A migration asks for the history table while the export reads it: it waits for
+    # the export's lock, and the part's COPY would wait behind it while the export
+    # waits for the part. The part gives way instead.
+    monkeypatch.setattr(copyparts, "SPLIT_FROM", 1)
+    monkeypatch.setattr(copyparts, "CONNECT_SECONDS", 1)
+    records = QuarterlyReport.history.filter(indicator__plan=demo)
+    table = history_table(demo, records)
+    expected = b"".join(csv_chunks(dataclasses.replace(table, copy=None)))
+
+    def migrate():
+        migration = connections.create_connection("default")
+        try:
+            migration.ensure_connection()
+            with migration.connection.transaction():
+                migration.connection.execute("SET LOCAL lock_timeout = '60s'")
+                migration.connection.execute(
+                    "LOCK TABLE targets_historicalquarterlyreport IN ACCESS EXCLUSIVE MODE"
+                )
+        finally:
+            migration.close()
+
+    migrating = threading.Thread(target=migrate)
+    start = copyparts.Spooled.start
+
+    def migration_then_start(part):
+        with connection.cursor() as cursor:  # the lock the export's COPY takes
+            cursor.execute("SELECT 1 FROM targets_historicalquarterlyreport LIMIT 1")
+        migrating.start()
+        assert _soon(lambda: _other_sessions(running="LOCK TABLE"))
+        start(part)
+
+    monkeypatch.setattr(copyparts.Spooled, "start", migration_then_start)
+    started = time.monotonic()
+    lines = b"".join(csv_chunks(table))
+    assert time.monotonic() - started < 10  # not until the migration gives up (60 s)
+    migrating.join()
+    assert lines == expected
     assert "An export part is read in turn" in caplog.text
 
 

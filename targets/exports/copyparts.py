@@ -63,7 +63,7 @@ def copy_parts(sources, using="default"):
     inside a line); read at once when there are several and no transaction is open."""
     connection = connections[using]
     connection.ensure_connection()
-    if len(sources) == 1 or connection.in_atomic_block or not connection.get_autocommit():
+    if len(sources) == 1 or not connection.get_autocommit():  # or inside a transaction
         for source in sources:
             yield from pgcopy.copy_chunks(source, using)
         return
@@ -73,6 +73,9 @@ def copy_parts(sources, using="default"):
         with transaction.atomic(using=using):
             with connection.cursor() as cursor:
                 _repeatable_read(cursor.execute)
+                # Idle in it while the second part ends: a server's timeout for idle
+                # transactions would cut a file that has been read whole.
+                cursor.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
                 cursor.execute("SELECT pg_export_snapshot()")
                 (snapshot,) = cursor.fetchone()
             parts = [Spooled(using, snapshot, source) for source in rest]
@@ -107,7 +110,12 @@ def _repeatable_read(execute):
 
 
 class Spooled(threading.Thread):
-    """One part, read on a connection of its own into a temporary file."""
+    """One part, read on a connection of its own into a temporary file.
+
+    The export waits for the part only once it has taken up the snapshot: until then
+    the part may be stuck (connecting, queued by a pooler), and is given up instead
+    (`settle`, `stop`); a part given up reads nothing and closes its file itself.
+    """
 
     def __init__(self, using, snapshot, source):
         super().__init__(name=THREAD_NAME, daemon=True)
@@ -123,9 +131,9 @@ class Spooled(threading.Thread):
         self.snapshot, self.source = snapshot, source
         self.file = None
         self.error = None
-        self.raw = None  # its psycopg connection while it reads, to cancel it
-        # `imported` and `abandoned` change under `lock`: the part takes up the
-        # snapshot only if the export has not given up waiting for it.
+        self.raw = None  # its psycopg connection, to cancel its COPY
+        # Whether the part has taken up the snapshot, or been given up: one or the
+        # other, decided under the lock.
         self.lock = threading.Lock()
         self.imported = self.abandoned = False
         self.settled = threading.Event()  # imported, failed or given up
@@ -136,26 +144,35 @@ class Spooled(threading.Thread):
         try:
             # Here rather than in __init__: a temporary directory that cannot be
             # written is then a part read in turn, not a failed file.
-            self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed at the end)
             wrapper.ensure_connection()
             raw = wrapper.connection
             with raw.transaction():
+                _repeatable_read(raw.execute)
+                # A table lock queued behind the export's own (a migration) would
+                # hold this COPY while the export waits for it: none of them would
+                # give way. Failing instead, it is read in turn by the export.
+                raw.execute(f"SET LOCAL lock_timeout = '{CONNECT_SECONDS}s'")
+                raw.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(self.snapshot))
                 with self.lock:
                     if self.abandoned:
                         return
-                    _repeatable_read(raw.execute)
-                    raw.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(self.snapshot))
                     self.raw, self.imported = raw, True
                 self.settled.set()
                 for chunk in pgcopy.read(raw, self.source):
-                    if self.stopping.is_set():
-                        break  # leaving the COPY cancels it (a cancel may come too early)
+                    if self.stopping.is_set():  # a cancel that came before the COPY
+                        raise InterruptedError("export part stopped")
                     self.file.write(chunk)
         except Exception as error:  # handed to the thread that streams the file
             self.error = error
         finally:
             self.settled.set()
             wrapper.close()
+            with self.lock:
+                given_up = not self.imported
+                self.abandoned = True  # no longer to be waited for
+            if given_up and self.file is not None:
+                self.file.close()
 
     def settle(self, timeout):
         """Wait for the part: True once its lines are all in its file; False when it
@@ -166,7 +183,7 @@ class Spooled(threading.Thread):
                 self.abandoned = True
                 self.error = self.error or TimeoutError(f"no connection in {timeout} s")
                 return False
-        self.join()
+        self.join()  # its COPY runs, as long as a query takes (and no lock wait)
         return self.error is None
 
     def chunks(self, connection):
@@ -177,15 +194,23 @@ class Spooled(threading.Thread):
             yield block
 
     def stop(self):
-        """End the part: its query cancelled if it still runs, its file closed."""
+        """End the part: its COPY cancelled if it runs, and its file closed; a part
+        that has not taken up the snapshot is only given up (it ends by itself)."""
         self.stopping.set()
         with self.lock:
+            reading = self.imported
             self.abandoned = True
-            running = self.imported and self.is_alive()
-        if running:
+        if not reading:
+            return
+        # A cancel that reaches the server before the COPY is dropped: again until
+        # the part ends, for a while.
+        for _attempt in range(20):
+            if not self.is_alive():
+                break
             with contextlib.suppress(psycopg.Error):  # it may have just ended
                 self.raw.cancel_safe(timeout=5)
-        if self.ident is not None:  # started
-            self.join()
-        if self.file is not None:
+            self.join(0.5)
+        if not self.is_alive():
             self.file.close()
+        else:
+            logger.warning("An export part did not end when cancelled: %s", self.source.sql[:80])
