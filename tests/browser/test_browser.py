@@ -174,6 +174,26 @@ def test_pages_fit_a_phone(browser, site, path):
     context.close()
 
 
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_my_reports_on_a_phone_show_each_forms_link(browser, site, locale):
+    # Staff open their forms from here: on a phone each report is a block whose link
+    # is on screen, not in a table scrolled sideways (six columns were 443-571 px).
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale=locale)
+    page = context.new_page()
+    log_in(page, site.url, "staff")
+    page.goto(site.url + "/reports/")
+    links = page.locator("table.work-items td.action a")
+    assert links.count() > 10
+    for n in range(links.count()):
+        box = links.nth(n).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, (n, box)
+    regions = page.evaluate(
+        "[...document.querySelectorAll('.table-region')].map(r => r.scrollWidth - r.clientWidth)"
+    )
+    assert regions and set(regions) == {0}  # nothing to scroll to
+    context.close()
+
+
 def test_dashboard_prints_without_the_controls(page, problems, site):
     log_in(page, site.url, "leader")
     page.goto(f"{site.url}/plans/2024/?quarter=3")
