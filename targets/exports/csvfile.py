@@ -3,7 +3,8 @@
 UTF-8 with a BOM (once, at the very start), CRLF line ends, one header row, plain
 numbers, empty cells for "no figure", and every text cell neutralised against
 formula injection (cells.py). The file is produced in chunks, so a million-row
-export streams in bounded memory; the header goes out before the first query runs.
+export streams in bounded memory; the header goes out before the rows are read (the
+history on PostgreSQL first reads its lowest and highest report id, copyparts.py).
 A table that PostgreSQL can write itself (`Table.copy`, pgcopy.py) streams its lines
 from `COPY` after the same BOM and header, a large one in parts read at once
 (copyparts.py).

@@ -265,7 +265,7 @@ def _member(code, ranges):
 
 
 def number(expr):
-    """A decimal or integer, plain: 10.00 -> 10, 2.50 -> 2.5; NULL -> ""."""
+    """A decimal, plain: 10.00 -> 10, 2.50 -> 2.5; NULL -> ""."""
     return f"COALESCE(trim_scale(({expr})::numeric)::text, '')"
 
 
@@ -286,7 +286,7 @@ def local_datetime(expr):
     return f"COALESCE(date_trunc('second', {expr} AT TIME ZONE {tz})::text, '')"
 
 
-# Texts made from a row's values, in the active language; text_cell then writes them.
+# Texts made from a row's values, in the active language, for a cell rule to write.
 
 
 def label(expr, labels, *, otherwise_value):

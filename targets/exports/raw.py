@@ -28,7 +28,7 @@ from ..models.history import (
     iter_changes,
     kind_labels,
 )
-from ..models.report import choice_labels
+from ..models.report import NARRATIVE_FIELDS, choice_labels
 from . import copyparts, pgcopy
 from .rows import NUMBER, Column, Row, Table
 
@@ -244,8 +244,8 @@ def _history_parts(records):
 
 
 # The fields shown as free text (written by the full cell rules when the row's texts
-# call for it); the others are shown as a number, a date or a label.
-FREE_TEXT = frozenset({"progress", "problems", "next_steps", "review_comment"})
+# call for it); the others are shown as a number, a date or a label (`_shown`).
+FREE_TEXT = frozenset((*NARRATIVE_FIELDS, "review_comment"))
 
 
 def history_copy(records):
@@ -266,7 +266,8 @@ def history_copy(records):
     Their lines come out through COPY's binary format, as they are.
     """
     # What the Python writer reads (HISTORY_QUERY), and the key that orders a report's
-    # rows in time.
+    # rows in time. A person's name is read from `_person_cells`, by id: PostgreSQL
+    # drops the user's name columns of `rows` (and their join), which nothing reads.
     fields = ("history_id", *HISTORY_QUERY)
     rows, params = _aliased(records, fields)
     aliases = {field: f"r_{n}" for n, field in enumerate(fields)}  # the columns of `rows`
@@ -278,17 +279,18 @@ def history_copy(records):
     # The texts a row shows: its indicator's code and name (either name in English),
     # its reason, the free texts among its fields.
     texts = [
-        r["indicator__code"],
-        *pgcopy.indicator_names_shown(r["indicator__name_zh"], r["indicator__name_en"]),
-        r["history_change_reason"],
-        *(r[field] for field in HISTORY_FIELDS if field in FREE_TEXT),
+        aliases["indicator__code"],
+        *pgcopy.indicator_names_shown(aliases["indicator__name_zh"], aliases["indicator__name_en"]),
+        aliases["history_change_reason"],
+        *(aliases[field] for field in HISTORY_FIELDS if field in FREE_TEXT),
     ]
 
     # 1. Each historical row beside the previous one of its report (the window w;
     # PostgreSQL computes each LAG once, however often it is named): the cells its
-    # lines share (when, who, code, indicator, quarter, what) as one text; which fields
-    # changed, and their old and new values; whether its texts or the previous row's
-    # need the full cell rules (checked once per row, before the sort).
+    # lines share (when, who, code, indicator, quarter, what) as one text, and how each
+    # ends (the reason, CRLF); which fields changed, and their old and new values;
+    # whether its texts or the previous row's need the full cell rules (checked once
+    # per row, before the sort).
     head = ", ".join(
         (
             pgcopy.local_datetime(r["history_date"]),
@@ -302,7 +304,9 @@ def history_copy(records):
     columns = [
         f"concat_ws(',', {head}) AS head",
         f"{r['history_type']} AS kind",
-        f"{r['history_change_reason']} AS why",
+        # the reason is one of the row's own texts: its own flag decides
+        f"',' || {pgcopy.checked_cell(r['history_change_reason'], 'r.risky')} "
+        "|| chr(13) || chr(10) AS ending",
         "r.risky OR COALESCE(lag(r.risky) OVER w, false) AS risky",
     ]
     for n, name in enumerate(HISTORY_FIELDS):
@@ -313,7 +317,7 @@ def history_copy(records):
             f"{old} AS old_{n}",
             f"{new} AS new_{n}",
         ]
-    checked = pgcopy.with_risky(rows, aliases.values(), [text.removeprefix("r.") for text in texts])
+    checked = pgcopy.with_risky(rows, aliases.values(), texts)
     compared = (
         f"SELECT {', '.join(key)}, {', '.join(columns)} FROM ({checked}) AS r "
         f"LEFT JOIN ({who}) AS u ON u.id = {r['history_user_id']} "
@@ -331,16 +335,14 @@ def history_copy(records):
             return pgcopy.checked_cell(column, "risky")
         return f"COALESCE({_shown(name, column)}, '')"
 
-    crlf = "chr(13) || chr(10)"
-    end = f"',' || {pgcopy.checked_cell('why', 'risky')} || {crlf}"
     lines = [
         f"CASE WHEN kind <> '-' AND changed_{n} THEN head || "
         f"{pgcopy.literal(f',{pgcopy.written_cell(field_label(name))},')} || "
-        f"{cell(name, f'old_{n}')} || ',' || {cell(name, f'new_{n}')} || {end} ELSE '' END"
+        f"{cell(name, f'old_{n}')} || ',' || {cell(name, f'new_{n}')} || ending ELSE '' END"
         for n, name in enumerate(HISTORY_FIELDS)
     ]
     unchanged = " AND ".join(f"NOT changed_{n}" for n in range(len(HISTORY_FIELDS)))
-    lines.append(f"CASE WHEN kind = '-' OR ({unchanged}) THEN head || ',,,' || {end} ELSE '' END")
+    lines.append(f"CASE WHEN kind = '-' OR ({unchanged}) THEN head || ',,,' || ending ELSE '' END")
     sql = f"SELECT {' || '.join(lines)} FROM ({compared}) AS c ORDER BY {keys}"
     return pgcopy.CopySource(sql=sql, params=(*params, *who_params), format=pgcopy.BINARY)
 
@@ -357,9 +359,9 @@ def _person_cells():
 
 
 def _shown(name, expr):
-    """A field's value as the history shows it (`iter_changes`' `shown`), NULL for
-    NULL or "": a figure plain and a date in ISO form (as csvfile.csv_cell writes
-    them), a state by its label's cell, a text as it is."""
+    """A field other than free text as the history shows it (`iter_changes`' `shown`),
+    NULL for NULL or "": a figure plain and a date in ISO form (as csvfile.csv_cell
+    writes them), a state by its label's cell."""
     labels = choice_labels_of(name)
     if labels:
         return pgcopy.label_cell(expr, labels)
@@ -367,4 +369,4 @@ def _shown(name, expr):
         return f"trim_scale({expr})::text"
     if name == "done_on":
         return f"to_char({expr}, 'YYYY-MM-DD')"
-    return f"NULLIF({expr}, '')"
+    raise ValueError(f"{name}: a free text (FREE_TEXT) or a field _shown knows")
