@@ -122,6 +122,12 @@ INSTALLED_APPS = [
     "accounts",
     "targets",
     "ledger",
+    # The read API for other city systems (api/): DRF, its OpenAPI schema, and the
+    # Swagger UI's files vendored by drf-spectacular-sidecar (no CDN).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -459,6 +465,33 @@ if KPI_EVIDENCE_MAX_MB < 1:
 KPI_REPORT_IMPORT_MAX_MB = env_int("KPI_REPORT_IMPORT_MAX_MB", 5)
 if KPI_REPORT_IMPORT_MAX_MB < 1:
     raise ImproperlyConfigured("KPI_REPORT_IMPORT_MAX_MB must be at least 1.")
+
+# The read API (api/, docs/deploy.md): JSON only, every endpoint's own token and
+# throttle (api/views.py); the schema and its Swagger UI for those signed in or
+# holding a token. A rotated token keeps working this many hours, then expires.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kpitracker read API",
+    "DESCRIPTION": "Plans, indicators, standings, reports, ledger and history, read only.",
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+API_TOKEN_ROTATION_HOURS = env_int("API_TOKEN_ROTATION_HOURS", 24)
 
 # Pins "today" (YYYY-MM-DD) for demos and tests; unset in production.
 KPI_TODAY = env_date("KPI_TODAY")

@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("", include("ledger.urls")),
     path("", include("targets.urls")),
 ]

@@ -176,6 +176,27 @@ PROJECT = {
     "plans/<int:year>/export/ledger.xlsx": Row(
         "/plans/2024/export/ledger.xlsx?pillar=P3", every(200), every(405)
     ),
+    # The read API takes a client's token, never a session: 401 for every persona
+    # (tests/test_api_matrix.py is its token × scope matrix). Its schema and Swagger
+    # page are for everyone signed in (or holding a token).
+    **{
+        f"api/v1/{route}": Row(f"/api/v1/{path}", every(401, 401), every(401, 401))
+        for route, path in (
+            ("plans/", "plans/"),
+            ("plans/<int:year>/", "plans/2024/"),
+            ("elements/", "elements/"),
+            ("indicators/", "indicators/"),
+            ("indicators/<int:pk>/", "indicators/1/"),
+            ("standings/", "standings/?year=2024"),
+            ("reports/", "reports/"),
+            ("reports/<int:pk>/", "reports/1/"),
+            ("ledger-entries/", "ledger-entries/"),
+            ("evidence/<int:pk>/", "evidence/1/"),
+            ("history/", "history/"),
+        )
+    },
+    "api/v1/schema/": Row("/api/v1/schema/", every(200, 401), every(405, 401)),
+    "api/v1/docs/": Row("/api/v1/docs/", every(200, 401), every(405, 401)),
 }
 
 
@@ -189,7 +210,7 @@ def _path(row):
 
 # Admin routes with regular expressions rather than converters: a path for each.
 ADMIN_PATHS = {
-    "admin/^(?P<app_label>auth|axes|accounts|targets|ledger)/$": "/admin/targets/",
+    "admin/^(?P<app_label>auth|axes|accounts|targets|ledger|api)/$": "/admin/targets/",
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
 }
 # The admin's login page is its only page for anonymous visitors.
