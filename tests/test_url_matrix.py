@@ -62,6 +62,16 @@ PROJECT = {
     "favicon.ico": Row("/favicon.ico", every(302, 302), every(302, 302)),
     "accounts/login/": Row("/accounts/login/", every(200, 200), every(200, 200)),
     "accounts/logout/": Row("/accounts/logout/", every(405, 405), every(302, 302)),
+    # A single sign-on account waiting for its section (accounts/views.py); the others
+    # are sent on to the first page.
+    "accounts/waiting/": Row("/accounts/waiting/", every(302), every(405, 405)),
+    # Single sign-on is off in the tests' settings: its pages do not exist (404);
+    # tests/test_sso.py signs in through each against its server.
+    "accounts/oidc/authenticate/": Row(
+        "/accounts/oidc/authenticate/", every(404, 404), every(404, 404)
+    ),
+    "accounts/oidc/callback/": Row("/accounts/oidc/callback/", every(404, 404), every(404, 404)),
+    "accounts/cas/login/": Row("/accounts/cas/login/", every(404, 404), every(404, 404)),
     "accounts/password_change/": Row("/accounts/password_change/", every(200), every(200)),
     "accounts/password_change/done/": Row(
         "/accounts/password_change/done/", every(200), every(405)
