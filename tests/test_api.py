@@ -10,6 +10,7 @@ import csv
 import datetime
 import hashlib
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -274,3 +275,27 @@ def test_files_follow_the_clients_right(demo):
     hidden = EvidenceFile.objects.exclude(entry__in=LedgerEntry.objects.published()).first()
     if hidden is not None:
         assert allowed.get(f"/api/v1/evidence/{hidden.pk}/").status_code == 404
+
+
+def test_an_administrator_issues_rotates_and_revokes_tokens_in_the_admin(personas):
+    from api.models import ApiClient
+
+    client = ApiClient.objects.create(name="数据共享交换平台")
+    admin = personas["admin"]
+    changelist = "/admin/api/apiclient/"
+    page = admin.post(changelist, {"action": "issue_token", "_selected_action": [client.pk]})
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    secret = re.search(r"<code>(kpi_[^<]+)</code>", page.content.decode())[1]
+    assert bearer(secret).get("/api/v1/plans/").status_code == 200
+    assert secret not in repr(list(ApiToken.objects.values()))
+    # Rotating: a second token; the first one expires after the grace time.
+    page = admin.post(changelist, {"action": "rotate_token", "_selected_action": [client.pk]})
+    rotated = re.search(r"<code>(kpi_[^<]+)</code>", page.content.decode())[1]
+    first = ApiToken.objects.get(client=client, expires_at__isnull=False)
+    assert first.expires_at > timezone.now() + datetime.timedelta(hours=23)
+    assert bearer(rotated).get("/api/v1/plans/").status_code == 200
+    admin.post(changelist, {"action": "revoke_tokens", "_selected_action": [client.pk]})
+    assert bearer(secret).get("/api/v1/plans/").status_code == 401
+    assert bearer(rotated).get("/api/v1/plans/").status_code == 401
+    # Not for anyone else.
+    assert personas["leader"].get(changelist).status_code == 403

@@ -327,3 +327,13 @@ def test_local_login_for_administrators_only(demo, settings):
     admin = Client()
     response = admin.post("/accounts/login/", {"username": "admin", "password": "kpi-demo-2024"})
     assert response.status_code == 302
+
+
+def test_the_admin_shows_who_came_from_where(oidc, personas):
+    oidc_sign_in(oidc, Client(), "zhangwei")
+    page = personas["admin"].get("/admin/accounts/user/?source__exact=oidc")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "zhangwei" in body and ">staff<" not in body
+    local = personas["admin"].get("/admin/accounts/user/?source__exact=local").content.decode()
+    assert "zhangwei" not in local and "staff2" in local
