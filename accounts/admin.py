@@ -13,13 +13,23 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "get_full_name", "role", "section", "is_active"]
-    list_filter = ["role", "section", "is_active", "is_superuser"]
+    # Who came from where: a local account or single sign-on (accounts/sso.py).
+    list_display = [
+        "username",
+        "get_full_name",
+        "role",
+        "section",
+        "source",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["source", "role", "section", "is_active", "is_superuser"]
     list_select_related = ["section"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Bureau"), {"fields": ("role", "section")}),
+        (_("Bureau"), {"fields": ("role", "section", "source")}),
     )
+    readonly_fields = ["source"]
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         (_("Bureau"), {"fields": ("role", "section")}),

@@ -61,6 +61,12 @@ class User(AbstractUser):
         REVIEWER = "reviewer", _("Reviewer (planning office)")
         ADMIN = "admin", _("Administrator")
 
+    class Source(models.TextChoices):
+        LOCAL = "local", _("Local account (password here)")
+        OIDC = "oidc", _("OpenID Connect (unified identity)")
+        CAS = "cas", _("CAS (unified identity)")
+        LDAP = "ldap", _("LDAP directory")
+
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.STAFF)
     section = models.ForeignKey(
         Section,
@@ -70,6 +76,11 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # Where the account comes from: a single sign-on account is created at its first
+    # sign-in (accounts/sso.py) and only ever signs in that way.
+    source = models.CharField(
+        _("signs in with"), max_length=5, choices=Source, default=Source.LOCAL
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -78,3 +89,14 @@ class User(AbstractUser):
     @property
     def is_admin(self):
         return self.is_superuser or self.role == self.Role.ADMIN
+
+    @property
+    def awaits_assignment(self):
+        """A single sign-on account the mapping gave no section or role: it sees only
+        the waiting page until an administrator assigns one (accounts/sso.py)."""
+        return (
+            self.source != self.Source.LOCAL
+            and not self.is_superuser
+            and self.role == self.Role.STAFF
+            and self.section_id is None
+        )

@@ -56,3 +56,26 @@ class SessionIdleMiddleware:
 def _mark_session_renewed(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[RENEWED_AT] = int(time.time())
+
+
+class AwaitingAssignmentMiddleware:
+    """A single sign-on account without a section or role sees only the waiting page
+    (accounts/views.py `waiting`), logging out and the language switch."""
+
+    OPEN = ("/accounts/", "/i18n/", "/static/", "/favicon.ico")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "awaits_assignment", False)
+            and not request.path.startswith(self.OPEN)
+        ):
+            from django.shortcuts import redirect
+
+            return redirect("accounts_waiting")
+        return self.get_response(request)

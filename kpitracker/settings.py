@@ -122,6 +122,14 @@ INSTALLED_APPS = [
     "accounts",
     "targets",
     "ledger",
+    # The read API for other city systems (api/): DRF, its OpenAPI schema, and the
+    # Swagger UI's files vendored by drf-spectacular-sidecar (no CDN).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    # CAS sign-in (accounts/sso.py) keeps its service tickets for single logout.
+    "django_cas_ng",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +144,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Keeps a signed-in session alive while it is used (see SESSION_COOKIE_AGE).
     "kpitracker.middleware.SessionIdleMiddleware",
+    # A single sign-on account without a section sees the waiting page only.
+    "kpitracker.middleware.AwaitingAssignmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -228,6 +238,83 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+
+def env_map(name):
+    """ "a=x,b=y" → {"a": "x", "b": "y"}, in order (for the sign-on mappings)."""
+    pairs = {}
+    for item in env_list(name):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(f"{name} must be a list of group=value, not {item!r}.")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+# --- Single sign-on (accounts/sso.py, docs/deploy.md) -------------------------------
+# SSO=oidc,cas,ldap switches each on (any combination); the local password login stays
+# for administrators, and for everyone unless LOCAL_LOGIN=admins. Groups (an OIDC claim,
+# a CAS attribute, LDAP groups) map to roles and sections: SSO_GROUP_ROLES=
+# "kpi-leaders=leader,kpi-reviewers=reviewer", SSO_GROUP_SECTIONS="kpi-talent=demo-talent".
+SSO_PROTOCOLS = env_list("SSO")
+if not set(SSO_PROTOCOLS) <= {"oidc", "cas", "ldap"}:
+    raise ImproperlyConfigured("SSO must list some of oidc, cas, ldap.")
+LOCAL_LOGIN = env_choice("LOCAL_LOGIN", "everyone", ("everyone", "admins"))
+SSO_GROUP_ROLES = env_map("SSO_GROUP_ROLES")
+if not set(SSO_GROUP_ROLES.values()) <= {"staff", "leader", "reviewer", "admin"}:
+    raise ImproperlyConfigured("SSO_GROUP_ROLES maps groups to staff, leader, reviewer or admin.")
+SSO_GROUP_SECTIONS = env_map("SSO_GROUP_SECTIONS")
+SSO_GROUPS_CLAIM = env_str("SSO_GROUPS_CLAIM", "groups")
+SSO_OIDC_USERNAME_CLAIM = env_str("SSO_OIDC_USERNAME_CLAIM", "preferred_username")
+_sso_required = "oidc" in SSO_PROTOCOLS
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "", required=_sso_required)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "", required=_sso_required)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", "", required=_sso_required
+)
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "", required=_sso_required)
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "", required=_sso_required)
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "", required=_sso_required)
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT", "")  # end_session_endpoint
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the logout
+OIDC_USE_PKCE = True
+CAS_SERVER_URL = env_str("CAS_SERVER_URL", "", required="cas" in SSO_PROTOCOLS)
+if CAS_SERVER_URL and not CAS_SERVER_URL.endswith("/"):
+    CAS_SERVER_URL += "/"
+CAS_VERSION = env_str("CAS_VERSION", "3")
+CAS_CREATE_USER = True
+CAS_LOGOUT_COMPLETELY = True
+CAS_REDIRECT_URL = "/"
+AUTH_LDAP_SERVER_URI = env_str("LDAP_SERVER_URI", "", required="ldap" in SSO_PROTOCOLS)
+AUTH_LDAP_BIND_DN = env_str("LDAP_BIND_DN", "")
+AUTH_LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD", "")
+AUTH_LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+AUTH_LDAP_USER_ATTR_MAP = {"first_name": "givenName", "last_name": "sn", "email": "mail"}
+AUTH_LDAP_ALWAYS_UPDATE_USER = True
+AUTH_LDAP_USER_SEARCH = AUTH_LDAP_GROUP_SEARCH = None
+AUTH_LDAP_REQUIRE_GROUP = env_str("LDAP_REQUIRE_GROUP")
+if "ldap" in SSO_PROTOCOLS:
+    import ldap
+    from django_auth_ldap.config import GroupOfNamesType, LDAPSearch
+
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(
+        env_str("LDAP_USER_BASE", required=True),
+        ldap.SCOPE_SUBTREE,
+        env_str("LDAP_USER_FILTER", "(uid=%(user)s)"),
+    )
+    if env_str("LDAP_GROUP_BASE"):
+        AUTH_LDAP_GROUP_SEARCH = LDAPSearch(
+            env_str("LDAP_GROUP_BASE"), ldap.SCOPE_SUBTREE, "(objectClass=groupOfNames)"
+        )
+        AUTH_LDAP_GROUP_TYPE = GroupOfNamesType()
+_SSO_BACKENDS = {
+    "oidc": "accounts.sso.OidcBackend",
+    "cas": "accounts.sso.CasBackend",
+    "ldap": "accounts.sso.LdapBackend",
+}
+AUTHENTICATION_BACKENDS += [_SSO_BACKENDS[p] for p in SSO_PROTOCOLS]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "targets:home"
@@ -459,6 +546,33 @@ if KPI_EVIDENCE_MAX_MB < 1:
 KPI_REPORT_IMPORT_MAX_MB = env_int("KPI_REPORT_IMPORT_MAX_MB", 5)
 if KPI_REPORT_IMPORT_MAX_MB < 1:
     raise ImproperlyConfigured("KPI_REPORT_IMPORT_MAX_MB must be at least 1.")
+
+# The read API (api/, docs/deploy.md): JSON only, every endpoint's own token and
+# throttle (api/views.py); the schema and its Swagger UI for those signed in or
+# holding a token. A rotated token keeps working this many hours, then expires.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kpitracker read API",
+    "DESCRIPTION": "Plans, indicators, standings, reports, ledger and history, read only.",
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+API_TOKEN_ROTATION_HOURS = env_int("API_TOKEN_ROTATION_HOURS", 24)
 
 # Pins "today" (YYYY-MM-DD) for demos and tests; unset in production.
 KPI_TODAY = env_date("KPI_TODAY")

@@ -6,6 +6,10 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+from django_cas_ng import views as cas_views
+from mozilla_django_oidc import views as oidc_views
+
+from accounts import views as account_views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = _("kpitracker")
@@ -18,7 +22,7 @@ urlpatterns = [
     # administrators create accounts and set passwords (docs/decisions.md).
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
+        account_views.LoginView.as_view(
             extra_context={
                 "failure_limit": settings.AXES_FAILURE_LIMIT,
                 "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
@@ -26,7 +30,25 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Logging out ends a single sign-on session too (OIDC, CAS): accounts/views.py.
+    path("accounts/logout/", account_views.logout_view, name="logout"),
+    path("accounts/waiting/", account_views.waiting, name="accounts_waiting"),
+    # Single sign-on, each a 404 until switched on (SSO=oidc,cas,ldap in settings).
+    path(
+        "accounts/oidc/authenticate/",
+        account_views.enabled("oidc")(oidc_views.OIDCAuthenticationRequestView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "accounts/oidc/callback/",
+        account_views.enabled("oidc")(oidc_views.OIDCAuthenticationCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
+    path(
+        "accounts/cas/login/",
+        account_views.enabled("cas")(cas_views.LoginView.as_view()),
+        name="cas_ng_login",
+    ),
     path(
         "accounts/password_change/",
         auth_views.PasswordChangeView.as_view(),
@@ -39,6 +61,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("", include("ledger.urls")),
     path("", include("targets.urls")),
 ]

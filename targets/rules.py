@@ -25,6 +25,10 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 | targets.import_reports | those who report (staff, admins); each row is then the |
 |   | report form's: `targets.edit_report` on its indicator |
 | targets.close_quarter | admins |
+
+A client of the read API (api/) asks these as a signed-in reader without a role or
+a section: plans that are not drafts, published reports and what belongs to them;
+its section scope is `indicators_led_by`.
 """
 
 import rules
@@ -148,6 +152,13 @@ def reports_readable_filter(user, published=None):
     if is_section_staff(user):
         return published | Q(indicator__lead_section_id=user.section_id)
     return Q(published)
+
+
+def indicators_led_by(section_ids, prefix=""):
+    """The Q of the indicators led by one of `section_ids` (`prefix`: the path to the
+    indicator from the queryset at hand, e.g. "indicator__"): the read API's section
+    scope, written here beside the section rules above so that they change together."""
+    return Q(**{f"{prefix}lead_section__in": section_ids})
 
 
 rules.add_perm("targets.review_report", is_admin | is_reviewer)

@@ -62,6 +62,16 @@ PROJECT = {
     "favicon.ico": Row("/favicon.ico", every(302, 302), every(302, 302)),
     "accounts/login/": Row("/accounts/login/", every(200, 200), every(200, 200)),
     "accounts/logout/": Row("/accounts/logout/", every(405, 405), every(302, 302)),
+    # A single sign-on account waiting for its section (accounts/views.py); the others
+    # are sent on to the first page.
+    "accounts/waiting/": Row("/accounts/waiting/", every(302), every(405, 405)),
+    # Single sign-on is off in the tests' settings: its pages do not exist (404);
+    # tests/test_sso.py signs in through each against its server.
+    "accounts/oidc/authenticate/": Row(
+        "/accounts/oidc/authenticate/", every(404, 404), every(404, 404)
+    ),
+    "accounts/oidc/callback/": Row("/accounts/oidc/callback/", every(404, 404), every(404, 404)),
+    "accounts/cas/login/": Row("/accounts/cas/login/", every(404, 404), every(404, 404)),
     "accounts/password_change/": Row("/accounts/password_change/", every(200), every(200)),
     "accounts/password_change/done/": Row(
         "/accounts/password_change/done/", every(200), every(405)
@@ -176,6 +186,27 @@ PROJECT = {
     "plans/<int:year>/export/ledger.xlsx": Row(
         "/plans/2024/export/ledger.xlsx?pillar=P3", every(200), every(405)
     ),
+    # The read API takes a client's token, never a session: 401 for every persona
+    # (tests/test_api_matrix.py is its token × scope matrix). Its schema and Swagger
+    # page are for everyone signed in (or holding a token).
+    **{
+        f"api/v1/{route}": Row(f"/api/v1/{path}", every(401, 401), every(401, 401))
+        for route, path in (
+            ("plans/", "plans/"),
+            ("plans/<int:year>/", "plans/2024/"),
+            ("elements/", "elements/"),
+            ("indicators/", "indicators/"),
+            ("indicators/<int:pk>/", "indicators/1/"),
+            ("standings/", "standings/?year=2024"),
+            ("reports/", "reports/"),
+            ("reports/<int:pk>/", "reports/1/"),
+            ("ledger-entries/", "ledger-entries/"),
+            ("evidence/<int:pk>/", "evidence/1/"),
+            ("history/", "history/"),
+        )
+    },
+    "api/v1/schema/": Row("/api/v1/schema/", every(200, 401), every(405, 401)),
+    "api/v1/docs/": Row("/api/v1/docs/", every(200, 401), every(405, 401)),
 }
 
 
@@ -189,7 +220,7 @@ def _path(row):
 
 # Admin routes with regular expressions rather than converters: a path for each.
 ADMIN_PATHS = {
-    "admin/^(?P<app_label>auth|axes|accounts|targets|ledger)/$": "/admin/targets/",
+    "admin/^(?P<app_label>auth|axes|accounts|targets|ledger|api)/$": "/admin/targets/",
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
 }
 # The admin's login page is its only page for anonymous visitors.

@@ -84,8 +84,11 @@ def history_records(**filters):
     return QuarterlyReport.history.filter(**filters)
 
 
-def iter_changes(records):
-    """Yield each `Change` of the historical rows in `records`, oldest first per report."""
+def iter_changes(records, *, labelled=True):
+    """Yield each `Change` of the historical rows in `records`, oldest first per report.
+
+    `labelled`: states as their labels in the active language (pages, exports); False
+    keeps their stored values ("approved"), as the read API gives them."""
     rows = (
         records.order_by("id", "history_date", "history_id")
         .values_list(*HISTORY_QUERY)
@@ -101,7 +104,7 @@ def iter_changes(records):
         if value is None or value == "":
             return None
         labels = value_labels[index]
-        return labels.get(value, value) if labels else value
+        return labels.get(value, value) if labels and labelled else value
 
     previous_id, previous = None, nothing
     for row in rows:
