@@ -72,6 +72,7 @@ class Exporter:
     name: ClassVar[str]  # the URL's last part, which says the format: "reports.csv"
     permission: ClassVar[str] = "targets.view_plan"
     as_of_quarter: ClassVar[bool] = False  # reads ?quarter= (and the dashboard's filters)
+    streamed: ClassVar[bool] = True  # a CSV streams, unless it is small (then it is sized)
     columns: tuple = ()
 
     def __init__(self, scope: Scope):
@@ -108,10 +109,13 @@ class Exporter:
         return f"kpi-{self.plan.year}-{self.what()}-{clock.today().isoformat()}.{self.extension}"
 
     def response(self) -> HttpResponse | StreamingHttpResponse:
-        """The file: a CSV streamed, any other built whole (`content`)."""
-        if self.extension == "csv":
+        """The file: a CSV streamed (or whole when small), any other whole (`content`)."""
+        if self.extension == "csv" and self.streamed:
             chunks = _in_language(translation.get_language(), csv_chunks(self.table()))
             response = StreamingHttpResponse(chunks, content_type=CSV_CONTENT_TYPE)
+        elif self.extension == "csv":
+            content = b"".join(csv_chunks(self.table()))
+            response = HttpResponse(content, content_type=CSV_CONTENT_TYPE)
         else:
             response = HttpResponse(self.content(), content_type=self.content_type)
         return attach(response, self.file_name())

@@ -53,8 +53,14 @@ def csv_chunks(table):
         values = row.values
         if len(values) != width:
             raise ValueError(f"{len(values)} values for {width} columns")
+        # Most cells are text starting with a letter, digit or Chinese character, which
+        # `neutralise` leaves as it is: written without a call (a large export's time).
         cells = [
-            last_cells[i] if value is last_values[i] else csv_cell(value, columns[i], tz)
+            last_cells[i]
+            if value is last_values[i]
+            else value
+            if value.__class__ is str and value[:1].isalnum()
+            else csv_cell(value, columns[i], tz)
             for i, value in enumerate(values)
         ]
         writer.writerow(cells)

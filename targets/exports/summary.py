@@ -195,6 +195,8 @@ def filterset(scope):
 @register
 class SummaryCsv(Filtered):
     name = "summary.csv"
+    streamed = False  # one row per indicator
+    columns = SUMMARY_COLUMNS  # and ITEMS_COLUMN with ?items=1
 
     def table(self):
         standings = self.overview().standings
