@@ -430,7 +430,7 @@ def env_date(name):
 
 
 # Evidence files of the ledger: the types accepted (recognised from the content, not the
-# name: ledger/evidence.py) and the largest size, in megabytes.
+# name: ledger/filetypes.py) and the largest size, in megabytes.
 EVIDENCE_TYPES_KNOWN = ("pdf", "ofd", "jpeg", "png", "docx", "xlsx")
 KPI_EVIDENCE_TYPES = env_list("KPI_EVIDENCE_TYPES", EVIDENCE_TYPES_KNOWN)
 if not KPI_EVIDENCE_TYPES or not set(KPI_EVIDENCE_TYPES) <= set(EVIDENCE_TYPES_KNOWN):

@@ -17,6 +17,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from targets.calendar import quarter_of
 from targets.models import QuarterlyReport, ReportingPeriod
 from targets.models.recorded import RecordedSaveMixin
 from targets.models.report import COMMENT_MAX_LENGTH, ReportLocked
@@ -26,12 +27,25 @@ from ..names import normalise
 NAME_MAX_LENGTH = 200
 
 
-def quarter_of(date):
-    return (date.month - 1) // 3 + 1
-
-
 class ChangedOutsideReport(Exception):
     """Entries change only with their report (`QuarterlyReport.save_by(ledger=…)`)."""
+
+
+class ChangesWithReport:
+    """A row of the ledger (an entry, an evidence file): its `save` and `delete` refuse
+    unless called through `changed_with_report`, by the report's own save."""
+
+    def changed_with_report(self, by, reason, *, delete=False):
+        """Save (or delete) as part of the report's save: see the module docstring."""
+        self._with_report = True
+        self._history_user, self._change_reason = by, reason
+        try:
+            if delete:
+                self.delete()
+            else:
+                self.save()
+        finally:
+            self._with_report = False
 
 
 def refuse_if_locked(indicator_id, quarters):
@@ -83,7 +97,7 @@ class LedgerEntryQuerySet(models.QuerySet):
         return self if readable is None else self.filter(readable)
 
 
-class LedgerEntry(RecordedSaveMixin, models.Model):
+class LedgerEntry(ChangesWithReport, RecordedSaveMixin, models.Model):
     indicator = models.ForeignKey(
         "targets.Indicator",
         verbose_name=_("indicator"),
@@ -169,18 +183,6 @@ class LedgerEntry(RecordedSaveMixin, models.Model):
         """Derive the stored fields: normalised name and quarter."""
         self.normalized_name = normalise(self.name)
         self.quarter = quarter_of(self.date)
-
-    def changed_with_report(self, by, reason, *, delete=False):
-        """Save (or delete) as part of the report's save: see the module docstring."""
-        self._with_report = True
-        self._history_user, self._change_reason = by, reason
-        try:
-            if delete:
-                self.delete()
-            else:
-                self.save()
-        finally:
-            self._with_report = False
 
 
 def entries_of(indicator, quarter):

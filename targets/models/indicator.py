@@ -12,9 +12,10 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import BilingualNameMixin, Section
 
+from ..calendar import quarter_end
 from .plan import Plan, PlanElement
 from .recorded import RecordedSaveMixin
-from .standing import TargetInForce, compute_standing, quarter_end, target_in_force
+from .standing import TargetInForce, compute_standing, target_in_force
 from .wording import figure_text, target_display
 
 # Units that count whole things: a figure in one of them is never a fraction
