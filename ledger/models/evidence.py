@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from targets.models.recorded import RecordedSaveMixin
 
 from ..filetypes import MAX_NAME_LENGTH, TYPES
-from .entry import ChangedOutsideReport, ChangesWithReport, refuse_if_locked
+from .withreport import ChangedOutsideReport, ChangesWithReport, refuse_if_locked
 
 
 def evidence_path(instance, filename):
