@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -553,8 +553,6 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
     def ledger_disagreements(self):
         """(quarter, reported figure, number of entries) of each report whose figure is not
         its quarter's count: switching to a counted ledger would change it. Two queries."""
-        from django.db.models import Count
-
         counts = dict(
             self.ledger_entries.values("quarter")
             .annotate(n=Count("pk"))
