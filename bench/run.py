@@ -22,9 +22,9 @@ What it does:
    the summaries are kept per state of the data (targets/views/fragments.py), so each
    is timed twice: served again while nothing changed, and the first view after a
    change (nothing kept: the standings computed and the page drawn).
-3. **Exports** against PostgreSQL's own COPY of the same rows: reports.csv and
-   history.csv of 1,000,000 reports and 1,000,000 history rows (bench/export_bench.py;
-   first byte, total, memory).
+3. **Exports** beside PostgreSQL's own COPY of the same rows: reports.csv and
+   history.csv of 100,000 reports and 500,000 history lines (bench/export_bench.py;
+   first byte, total, CPU, memory).
 4. **Throughput** under gunicorn (2 sync workers on loopback, each keeping its
    database connection; `KPI_BENCH_DB=pool` for psycopg's pool instead) with wrk: the
    plan dashboard of the real plan against a trivial view (a redirect) of the same

@@ -197,19 +197,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT compilation: it pays off for long analytic queries, and the longest here,
-    # the raw exports' COPY, ran 5x slower with it (139 s instead of 28 s for a million
-    # history rows: the planner's cost of the CSV expressions crosses jit_above_cost and
-    # compiling them costs more than it saves). Every other query is short.
-    # DateStyle ISO whatever the server's default: the raw exports' COPY writes times
-    # as PostgreSQL's own text of a timestamp (pgcopy.local_datetime), much cheaper
-    # than to_char, and that text is ISO 8601 only under ISO.
-    # work_mem 16 MB (PostgreSQL's default is 4): a history export of a million rows
-    # then joins the indicators in memory instead of in batches on disk (0.5 s of 6).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c jit=off -c DateStyle=ISO,YMD -c work_mem=16MB"
-    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL"):
     # psycopg's pool replaces persistent connections: Django requires CONN_MAX_AGE = 0.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -530,7 +517,7 @@ def env_date(name):
 
 
 # Evidence files of the ledger: the types accepted (recognised from the content, not the
-# name: ledger/evidence.py) and the largest size, in megabytes.
+# name: ledger/filetypes.py) and the largest size, in megabytes.
 EVIDENCE_TYPES_KNOWN = ("pdf", "ofd", "jpeg", "png", "docx", "xlsx")
 KPI_EVIDENCE_TYPES = env_list("KPI_EVIDENCE_TYPES", EVIDENCE_TYPES_KNOWN)
 if not KPI_EVIDENCE_TYPES or not set(KPI_EVIDENCE_TYPES) <= set(EVIDENCE_TYPES_KNOWN):

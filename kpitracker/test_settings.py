@@ -30,7 +30,7 @@ from .settings import STORAGES
 atexit.register(shutil.rmtree, os.environ["MEDIA_ROOT"], ignore_errors=True)
 
 # The manifest storage needs collectstatic first; tests of the manifest run it
-# themselves (test_static.py), the rest serve files as they are.
+# themselves (test_charts.py), the rest serve files as they are.
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -12,7 +12,4 @@ urlpatterns = [
         views.evidence,
         name="evidence",
     ),
-    # The ledger of the plan, or of one `?pillar=` or `?indicator=`.
-    path("plans/<int:year>/export/ledger.csv", views.ledger_csv, name="export_csv"),
-    path("plans/<int:year>/export/ledger.xlsx", views.ledger_xlsx, name="export_xlsx"),
 ]

@@ -1,22 +1,18 @@
-"""Evidence files, served only with the report's permission; the ledger's exports."""
+"""Evidence files, served only with the report's permission (the ledger's exports are
+exporters: ledger/exporters.py)."""
 
 import logging
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from targets.exports.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
-from targets.exports.xlsx import workbook_bytes
-from targets.views.exports import _attach, _export_scope, _file_name, _stream_csv
-
-from .exports import ledger_table
-from .models import EvidenceFile, LedgerEntry
+from .models import EvidenceFile
 
 logger = logging.getLogger(__name__)
 
@@ -48,46 +44,3 @@ def evidence(request, year, code, pk):
     return FileResponse(
         handle, as_attachment=not kind.inline, filename=evidence.name, content_type=kind.mime
     )
-
-
-def _ledger_scope(request, year):
-    """The entries `request.user` may export, narrowed by `?indicator=` or `?pillar=`
-    (an unknown code is a 404), and the scope's name for the file and title."""
-    scope = _export_scope(request, year)
-    indicators = scope.indicators
-    what = ""
-    if code := request.GET.get("indicator"):
-        indicators = indicators.filter(code=code)
-        what = code
-    elif code := request.GET.get("pillar"):
-        indicators = indicators.filter(pillar__code=code)
-        what = code
-    indicators = list(indicators.only("pk", "lead_section_id", "code"))
-    if not indicators:
-        raise Http404(_("Unknown indicator or pillar."))
-    entries = LedgerEntry.objects.filter(indicator__in=indicators).readable_by(request.user)
-    return scope.plan, entries, what
-
-
-@login_required
-@require_safe
-@never_cache
-def ledger_csv(request, year):
-    plan, entries, what = _ledger_scope(request, year)
-    return _stream_csv(ledger_table(plan, entries, what), _file_name(plan, _named(what), "csv"))
-
-
-@login_required
-@require_safe
-@never_cache
-def ledger_xlsx(request, year):
-    plan, entries, what = _ledger_scope(request, year)
-    response = HttpResponse(
-        workbook_bytes(ledger_table(plan, entries, what)), content_type=XLSX_CONTENT_TYPE
-    )
-    return _attach(response, _file_name(plan, _named(what), "xlsx"))
-
-
-def _named(what):
-    """The file name's part: "ledger" for the plan, "ledger-P3" for a pillar."""
-    return f"ledger-{what}" if what else "ledger"

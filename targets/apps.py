@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,7 @@ class TargetsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the CJK font check)
+
+        # Every app's exporters (targets/exporters.py, ledger/exporters.py), served by
+        # the one export view.
+        autodiscover_modules("exporters")

@@ -36,6 +36,8 @@ from django.db.models import Q
 
 from accounts.models import User
 
+from .states import COUNTED_STATES
+
 
 @rules.predicate
 def is_admin(user):
@@ -65,9 +67,7 @@ def leads_indicator(user, indicator):
 @rules.predicate
 def report_is_published(user, report):
     """Submitted or approved: the report is out of its section's hands."""
-    from .models import QuarterlyReport
-
-    return report is not None and report.state in QuarterlyReport.COUNTED_STATES
+    return report is not None and report.state in COUNTED_STATES
 
 
 @rules.predicate
@@ -77,16 +77,11 @@ def reads_drafts_of_its_indicator(user, report):
 
 @rules.predicate
 def entry_is_published(user, entry):
-    """The report of the entry's quarter is submitted or approved (one query)."""
-    from .models import QuarterlyReport
-
+    """The report of the entry's quarter is submitted or approved (one query; the
+    entry's indicator is read first, by `reads_drafts_of_entry_indicator`)."""
     return (
         entry is not None
-        and QuarterlyReport.objects.filter(
-            indicator_id=entry.indicator_id,
-            quarter=entry.quarter,
-            state__in=QuarterlyReport.COUNTED_STATES,
-        ).exists()
+        and entry.indicator.reports.filter(quarter=entry.quarter, state__in=COUNTED_STATES).exists()
     )
 
 
@@ -141,14 +136,12 @@ def reports_readable_filter(user, published=None):
     Written beside the permission so that the two cannot drift; tests/test_privacy.py
     checks that they agree for every user and report.
     """
-    from .models import QuarterlyReport
-
     if not is_signed_in(user):
         return Q(pk__in=[])
     if is_admin(user) or is_leader(user) or is_reviewer(user):
         return None
     if published is None:
-        published = Q(state__in=QuarterlyReport.COUNTED_STATES)
+        published = Q(state__in=COUNTED_STATES)
     if is_section_staff(user):
         return published | Q(indicator__lead_section_id=user.section_id)
     return Q(published)

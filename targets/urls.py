@@ -19,7 +19,20 @@ class CodeConverter:
         return value
 
 
+class ExportConverter:
+    """An export's file name ("history.csv"); which ones exist, the view says (404)."""
+
+    regex = r"[a-z]+\.[a-z]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(CodeConverter, "code")
+register_converter(ExportConverter, "export")
 
 app_name = "targets"
 
@@ -86,38 +99,10 @@ urlpatterns = [
         views.review_report,
         name="review_report",
     ),
-    # Meeting exports: ?quarter=N and the dashboard's filters (pillar, lead_section,
-    # kind, status) apply to the summary.
-    path(
-        "plans/<int:year>/export/summary.csv",
-        views.export_summary_csv,
-        name="export_summary_csv",
-    ),
-    path(
-        "plans/<int:year>/export/summary.xlsx",
-        views.export_summary_xlsx,
-        name="export_summary_xlsx",
-    ),
     path("plans/<int:year>/export/print/", views.print_summary, name="print_summary"),
-    # The meeting briefing (汇报材料), as of an ended quarter, with the same filters.
-    path(
-        "plans/<int:year>/export/briefing.docx",
-        views.briefing_docx,
-        name="export_briefing_docx",
-    ),
-    path(
-        "plans/<int:year>/export/briefing.pdf",
-        views.briefing_pdf,
-        name="export_briefing_pdf",
-    ),
-    path(
-        "plans/<int:year>/export/reports.csv",
-        views.export_reports_csv,
-        name="export_reports_csv",
-    ),
-    path(
-        "plans/<int:year>/export/history.csv",
-        views.export_history_csv,
-        name="export_history_csv",
-    ),
+    # Every file of a plan, one exporter each (targets/exports/, ledger/exporters.py):
+    # summary.csv and .xlsx and briefing.docx and .pdf take ?quarter=N and the
+    # dashboard's filters (pillar, lead_section, kind, status); reports.csv,
+    # history.csv; ledger.csv and .xlsx take ?pillar= or ?indicator=.
+    path("plans/<int:year>/export/<export:name>", views.export, name="export"),
 ]

@@ -30,7 +30,7 @@ from targets.filters import IndicatorFilter
 from targets.models import Indicator, Plan, PlanElement, Status
 from targets.models.worklist import missing_reports
 from targets.palette import STATUS_COLOURS
-from targets.views import briefing_docx
+from targets.views import export
 
 from .growth import grow_plan
 
@@ -380,7 +380,7 @@ def test_briefing_refuses_an_unended_quarter_unknown_filters_and_strangers(perso
     request = RequestFactory().get(DOCX_URL + "?quarter=4")
     request.user = users["leader"]
     with translation.override("zh-hans"), pytest.raises(Http404, match="第4季度尚未结束"):
-        briefing_docx(request, 2024)
+        export(request, 2024, "briefing.docx")
     assert leader.get(PDF_URL + "?quarter=3&pillar=P9").status_code == 404
     assert leader.post(DOCX_URL + "?quarter=3").status_code == 405
     anonymous = personas["anonymous"].get(PDF_URL + "?quarter=3")

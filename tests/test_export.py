@@ -19,13 +19,14 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.models import Section
+from targets.exports.base import content_disposition
 from targets.exports.cells import neutralise, one_decimal, plain_number
 from targets.exports.csvfile import csv_cell, csv_chunks
-from targets.exports.rows import NUMBER, PERCENT, SUMMARY_COLUMNS, TEXT, Column, Row, Table
+from targets.exports.summary import SUMMARY_COLUMNS
+from targets.exports.table import NUMBER, PERCENT, TEXT, Column, Row, Table
 from targets.exports.xlsx import MEETING_HEADER_ROW, STATUS_COLOURS, row_height, workbook_bytes
 from targets.filters import IndicatorFilter
 from targets.models import Indicator, PlanElement, QuarterlyReport, Status
-from targets.views.exports import content_disposition
 
 from .workbook_helpers import PILLARS_HEADER_ROW, indicator_rows, open_workbook
 
@@ -103,16 +104,10 @@ def expected_standings(plan, quarter=3):
 
 
 def test_export_urls_are_readable():
-    assert reverse("targets:export_summary_csv", kwargs={"year": 2024}) == CSV_URL
-    assert reverse("targets:export_summary_xlsx", kwargs={"year": 2024}) == XLSX_URL
-    assert (
-        reverse("targets:export_reports_csv", kwargs={"year": 2024})
-        == "/plans/2024/export/reports.csv"
-    )
-    assert (
-        reverse("targets:export_history_csv", kwargs={"year": 2024})
-        == "/plans/2024/export/history.csv"
-    )
+    assert reverse("targets:export", args=[2024, "summary.csv"]) == CSV_URL
+    assert reverse("targets:export", args=[2024, "summary.xlsx"]) == XLSX_URL
+    assert reverse("targets:export", args=[2024, "reports.csv"]) == "/plans/2024/export/reports.csv"
+    assert reverse("targets:export", args=[2024, "history.csv"]) == "/plans/2024/export/history.csv"
 
 
 @pytest.mark.parametrize("url", EXPORT_URLS)

@@ -1,7 +1,8 @@
 """Every URL of the project × every role × GET and POST, against one table.
 
 The URLs come from the resolver, not from a list written here: a new URL pattern
-without a row in `PROJECT` fails `test_every_url_pattern_has_a_row`. Each row says
+(or a new exporter of the one export pattern) without a row in `PROJECT` fails
+`test_every_url_pattern_has_a_row`. Each row says
 what each persona gets for a GET and for a POST with an empty body. Personas, in
 this order: anonymous, staff of the lead section (staff: P6-04's section), staff
 of another section (staff2), leader, reviewer, admin.
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.urls import URLResolver, get_resolver
 
 from ledger.models import EvidenceFile
+from targets.exports.base import exporters
 
 PERSONAS = ("anonymous", "staff", "staff2", "leader", "reviewer", "admin")
 LOGIN = 302  # anonymous visitors go to the login page
@@ -32,6 +34,9 @@ def _walk(patterns, prefix=""):
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             yield from _walk(pattern.url_patterns, route)
+        elif "<export:name>" in route:  # one pattern serves every exporter: a row each
+            for name in exporters():
+                yield route.replace("<export:name>", name)
         else:
             yield route
 

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 
-from .entry import quarter_of
+from targets.calendar import quarter_of
+
 from .evidence import EvidenceFile
 
 

@@ -17,36 +17,17 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from targets.models import QuarterlyReport, ReportingPeriod
+from targets.calendar import quarter_of
+from targets.models import QuarterlyReport
 from targets.models.recorded import RecordedSaveMixin
-from targets.models.report import COMMENT_MAX_LENGTH, ReportLocked
+from targets.models.report import COMMENT_MAX_LENGTH
+from targets.rules import reports_readable_filter
 
 from ..names import normalise
+from .evidence import EvidenceFile
+from .withreport import ChangedOutsideReport, ChangesWithReport, refuse_if_locked
 
 NAME_MAX_LENGTH = 200
-
-
-def quarter_of(date):
-    return (date.month - 1) // 3 + 1
-
-
-class ChangedOutsideReport(Exception):
-    """Entries change only with their report (`QuarterlyReport.save_by(ledger=…)`)."""
-
-
-def refuse_if_locked(indicator_id, quarters):
-    """ReportLocked if any of `quarters` of the indicator is closed or its report approved:
-    the same rule as `QuarterlyReport._refuse_if_locked`, for the entries of those quarters."""
-    closed = ReportingPeriod.objects.filter(
-        plan__indicators=indicator_id, quarter__in=quarters, is_closed=True
-    ).values_list("quarter", flat=True)
-    for quarter in closed:
-        raise ReportLocked(f"Q{quarter} is closed.")
-    approved = QuarterlyReport.objects.filter(
-        indicator_id=indicator_id, quarter__in=quarters, state=QuarterlyReport.State.APPROVED
-    ).exists()
-    if approved:
-        raise ReportLocked("An approved report's ledger changes only once it is returned.")
 
 
 def published_report(outer="indicator", quarter="quarter"):
@@ -63,8 +44,6 @@ def published_report(outer="indicator", quarter="quarter"):
 class LedgerEntryQuerySet(models.QuerySet):
     def with_files(self):
         """With division and evidence files: two queries whatever the number."""
-        from .evidence import EvidenceFile
-
         return self.select_related("division").prefetch_related(
             models.Prefetch("files", queryset=EvidenceFile.objects.order_by("pk"))
         )
@@ -77,13 +56,11 @@ class LedgerEntryQuerySet(models.QuerySet):
     def readable_by(self, user):
         """The entries `user` may read: exactly those whose quarter's report they may
         read (targets.read_report, as the filter `reports_readable_filter`)."""
-        from targets.rules import reports_readable_filter
-
         readable = reports_readable_filter(user, published=published_report())
         return self if readable is None else self.filter(readable)
 
 
-class LedgerEntry(RecordedSaveMixin, models.Model):
+class LedgerEntry(ChangesWithReport, RecordedSaveMixin, models.Model):
     indicator = models.ForeignKey(
         "targets.Indicator",
         verbose_name=_("indicator"),
@@ -169,18 +146,6 @@ class LedgerEntry(RecordedSaveMixin, models.Model):
         """Derive the stored fields: normalised name and quarter."""
         self.normalized_name = normalise(self.name)
         self.quarter = quarter_of(self.date)
-
-    def changed_with_report(self, by, reason, *, delete=False):
-        """Save (or delete) as part of the report's save: see the module docstring."""
-        self._with_report = True
-        self._history_user, self._change_reason = by, reason
-        try:
-            if delete:
-                self.delete()
-            else:
-                self.save()
-        finally:
-            self._with_report = False
 
 
 def entries_of(indicator, quarter):

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from targets.models.recorded import RecordedSaveMixin
 
 from ..filetypes import MAX_NAME_LENGTH, TYPES
-from .entry import ChangedOutsideReport, refuse_if_locked
+from .withreport import ChangedOutsideReport, ChangesWithReport, refuse_if_locked
 
 
 def evidence_path(instance, filename):
@@ -22,7 +22,7 @@ def evidence_path(instance, filename):
     return f"evidence/{indicator.plan.year}/{indicator.code}/{uuid.uuid4().hex}.{filename}"
 
 
-class EvidenceFile(RecordedSaveMixin, models.Model):
+class EvidenceFile(ChangesWithReport, RecordedSaveMixin, models.Model):
     entry = models.ForeignKey(
         "ledger.LedgerEntry",
         verbose_name=_("ledger entry"),
@@ -102,14 +102,3 @@ class EvidenceFile(RecordedSaveMixin, models.Model):
         written.append(evidence.file.name)
         evidence.changed_with_report(by, reason)
         return evidence
-
-    def changed_with_report(self, by, reason, *, delete=False):
-        self._with_report = True
-        self._history_user, self._change_reason = by, reason
-        try:
-            if delete:
-                self.delete()
-            else:
-                self.save()
-        finally:
-            self._with_report = False

@@ -52,6 +52,8 @@ def neutralise(text):
     if not text:
         return text
     first = text[0]
+    if first.isalnum():  # most text (letters, digits, Chinese): never a trigger or blank
+        return text
     if _is_trigger(first):
         return NEUTRALISER + text
     if _is_blank(first):

@@ -2,12 +2,9 @@
 
 UTF-8 with a BOM (once, at the very start), CRLF line ends, one header row, plain
 numbers, empty cells for "no figure", and every text cell neutralised against
-formula injection (cells.py). The file is produced in chunks, so a million-row
-export streams in bounded memory; the header goes out before the rows are read (the
-history on PostgreSQL first reads its lowest and highest report id, copyparts.py).
-A table that PostgreSQL can write itself (`Table.copy`, pgcopy.py) streams its lines
-from `COPY` after the same BOM and header, a large one in parts read at once
-(copyparts.py).
+formula injection (cells.py). The file is produced in chunks, so a large export
+streams in bounded memory; the header goes out before the rows are read. The one
+CSV writer, on SQLite and PostgreSQL alike.
 """
 
 import csv
@@ -17,9 +14,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from .cells import neutralise, one_decimal, plain_number, text_of
-from .copyparts import copy_parts
-from .rows import PERCENT
+from .table import PERCENT
 
+CONTENT_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
 CHUNK_CHARS = 64 * 1024  # flush to the client about every 64 KB
 
@@ -48,9 +45,6 @@ def csv_chunks(table):
     buffer.write(BOM)
     writer.writerow([neutralise(header) for header in table.headers])
     yield _drain(buffer)
-    if table.copy is not None:
-        yield from copy_parts(table.copy)
-        return
     columns = table.columns
     width = len(columns)
     tz = timezone.get_current_timezone()
@@ -59,8 +53,14 @@ def csv_chunks(table):
         values = row.values
         if len(values) != width:
             raise ValueError(f"{len(values)} values for {width} columns")
+        # Most cells are text starting with a letter, digit or Chinese character, which
+        # `neutralise` leaves as it is: written without a call (a large export's time).
         cells = [
-            last_cells[i] if value is last_values[i] else csv_cell(value, columns[i], tz)
+            last_cells[i]
+            if value is last_values[i]
+            else value
+            if value.__class__ is str and value[:1].isalnum()
+            else csv_cell(value, columns[i], tz)
             for i, value in enumerate(values)
         ]
         writer.writerow(cells)

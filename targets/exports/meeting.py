@@ -1,4 +1,4 @@
-"""The meeting workbook's content: the summary grouped by pillar with subtotals, a
+"""summary.xlsx, the meeting workbook: the summary grouped by pillar with subtotals, a
 title block, a status legend, and a sheet of counts by pillar (xlsx.py writes it).
 
 Every figure is the dashboard's: the rows come from each `Standing` (as in the
@@ -15,20 +15,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
+from .. import clock
 from ..models import Status
-from .rows import (
-    ITEMS_COLUMN,
-    NUMBER,
-    PERCENT,
-    QUARTER_HEADERS,
-    SUBTOTAL,
-    TOTAL,
-    Column,
-    Row,
-    SummaryLabels,
-    Table,
-    summary_values,
-)
+from .base import register
+from .summary import ITEMS_COLUMN, QUARTER_HEADERS, Filtered, SummaryLabels, summary_values
+from .table import NUMBER, PERCENT, SUBTOTAL, TOTAL, Column, Row, Table
+from .xlsx import meeting_workbook_bytes
 
 # The summary's columns, narrow and wrapping so that the sheet prints on A4
 # landscape fitted to the width at about 80 % (176 units: 10-point text prints at
@@ -189,3 +181,21 @@ def _counts_row(kind, pillar, standings, status_counts, progress):
 def _percent(fraction):
     """A fraction as the dashboard's percentage, one decimal (0.7333 → 73.3)."""
     return None if fraction is None else (fraction * 100).quantize(Decimal("0.1"))
+
+
+@register
+class MeetingWorkbook(Filtered):
+    """The meeting workbook, from the same overview the dashboard shows."""
+
+    name = "summary.xlsx"
+    columns = MEETING_COLUMNS
+
+    def content(self):
+        made = meeting(
+            self.plan,
+            self.overview(),
+            made_on=clock.today(),
+            filters=self.filterset.applied(),
+            items=self.items(),
+        )
+        return meeting_workbook_bytes(made)

@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..palette import STATUS_COLOURS
 from .cells import local_datetime, neutralise
-from .rows import PERCENT, TOTAL
+from .table import PERCENT, TOTAL
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -15,14 +15,13 @@ only that one in memory — so a million-row export streams in bounded memory.
 - Deleted: one change without a field.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import BilingualNameMixin, User
 
-from .indicator import Indicator
 from .report import QuarterlyReport, choice_labels
 
 # Rows fetched per round trip; PostgreSQL streams them through a server-side cursor.
@@ -59,10 +58,10 @@ HISTORY_QUERY = (
 )
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One field of one report changed by one save (field "" for a delete or a save
-    that changed none of the listed fields)."""
+    that changed none of the listed fields). A named tuple: a large history export
+    makes one per line."""
 
     report_id: int
     when: object
@@ -112,17 +111,18 @@ def iter_changes(records, *, labelled=True):
         values = row[12:]
         if report_id != previous_id:
             previous_id, previous = report_id, nothing
-        common = {
-            "report_id": report_id,
-            "when": when,
-            "who": people.name(*row[8:12]),
-            "code": code or "",
-            "indicator": names.name(name_zh, name_en),
-            "quarter": quarter,
-            "kind": kind,
-            "kind_label": kinds.get(kind, kind),
-            "reason": reason or "",
-        }
+        # report_id, when, who, code, indicator, quarter, kind, kind_label: as in Change
+        common = (
+            report_id,
+            when,
+            people.name(*row[8:12]),
+            code or "",
+            names.name(name_zh, name_en),
+            quarter,
+            kind,
+            kinds.get(kind, kind),
+        )
+        reason = reason or ""
         changed = []
         if kind != "-":
             changed = [
@@ -131,14 +131,15 @@ def iter_changes(records, *, labelled=True):
                 if old != new and not (previous is nothing and new == "")
             ]
         if not changed:
-            yield Change(**common, field="", field_label="", old=None, new=None)
+            yield Change(*common, "", "", None, None, reason)
         for index, old, new in changed:
             yield Change(
-                **common,
-                field=HISTORY_FIELDS[index],
-                field_label=field_labels[index],
-                old=shown(index, old),
-                new=shown(index, new),
+                *common,
+                HISTORY_FIELDS[index],
+                field_labels[index],
+                shown(index, old),
+                shown(index, new),
+                reason,
             )
         previous = values
 
@@ -184,5 +185,15 @@ class IndicatorNames:
     def name(self, name_zh, name_en):
         if (name_zh, name_en) != self._key:
             self._key = (name_zh, name_en)
-            self._name = Indicator(name_zh=name_zh or "", name_en=name_en or "").name
+            self._name = _Names(name_zh or "", name_en or "").name
         return self._name
+
+
+class _Names(BilingualNameMixin):
+    """The two names and `Indicator.name`'s rule, without a model instance (a large
+    export meets tens of thousands of indicators)."""
+
+    __slots__ = ("name_en", "name_zh")
+
+    def __init__(self, name_zh, name_en):
+        self.name_zh, self.name_en = name_zh, name_en

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +12,10 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import BilingualNameMixin, Section
 
+from ..calendar import quarter_end
 from .plan import Plan, PlanElement
 from .recorded import RecordedSaveMixin
-from .standing import TargetInForce, compute_standing, quarter_end, target_in_force
+from .standing import TargetInForce, compute_standing, target_in_force
 from .wording import figure_text, target_display
 
 # Units that count whole things: a figure in one of them is never a fraction
@@ -552,8 +553,6 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
     def ledger_disagreements(self):
         """(quarter, reported figure, number of entries) of each report whose figure is not
         its quarter's count: switching to a counted ledger would change it. Two queries."""
-        from django.db.models import Count
-
         counts = dict(
             self.ledger_entries.values("quarter")
             .annotate(n=Count("pk"))

@@ -11,10 +11,10 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import BilingualNameMixin
 
-from .. import clock
+from .. import calendar, clock
 from .recorded import RecordedSaveMixin
 
-QUARTERS = (1, 2, 3, 4)
+QUARTERS = calendar.QUARTERS
 
 
 class QuarterNotEnded(Exception):
@@ -228,17 +228,11 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
         self.delete()
 
     def quarter_start(self, quarter):
-        return datetime.date(self.year, quarter * 3 - 2, 1)
+        return calendar.quarter_start(self.year, quarter)
 
     def quarter_end(self, quarter):
         """Last day of `quarter` in the plan's year."""
-        month = quarter * 3
-        next_month_first = (
-            datetime.date(self.year + 1, 1, 1)
-            if month == 12
-            else datetime.date(self.year, month + 1, 1)
-        )
-        return next_month_first - datetime.timedelta(days=1)
+        return calendar.quarter_end(self.year, quarter)
 
     def report_due(self, quarter):
         """Reports are due a fixed number of days after the quarter ends."""

@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..rules import reports_readable_filter
+from ..states import COUNTED_STATES, MilestoneState, ReportState
 from .recorded import RecordedSaveMixin
 
 # A figure above this is a typo, not a result (also refused by the database).
@@ -90,8 +92,6 @@ def readable_by(records, user):
     same rule row by row, so nobody else sees a draft's version in the history
     either. A filter (`reports_readable_filter`), no query of its own.
     """
-    from ..rules import reports_readable_filter
-
     readable = reports_readable_filter(user)
     return records if readable is None else records.filter(readable)
 
@@ -104,18 +104,9 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
     by django-simple-history with who, when and why (`_change_reason`).
     """
 
-    class MilestoneState(models.TextChoices):
-        NOT_STARTED = "not_started", _("Not started")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        APPROVED = "approved", _("Approved")
-
-    COUNTED_STATES = (State.SUBMITTED, State.APPROVED)
+    MilestoneState = MilestoneState  # targets/states.py, a leaf module
+    State = ReportState
+    COUNTED_STATES = COUNTED_STATES
     # What staff enter; an approved report keeps these until it is returned.
     CONTENT_FIELDS = ("value", "milestone_state", "done_on", "progress", "problems", "next_steps")
 

@@ -10,8 +10,11 @@ query over the reports' history, whatever its length.
 import difflib
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
+
 from .history import People, choice_labels_of, field_label
 from .report import QuarterlyReport
+from .revision import TargetRevision
 
 # What staff enter, in the order a reviewer reads it.
 TRAIL_FIELDS = ("value", "milestone_state", "done_on", "progress", "problems", "next_steps")
@@ -187,10 +190,6 @@ def review_queue(plan):
     standings) and their history (for the trails); two more when some keep a ledger
     (台账): the items of those quarters (with their places) and their files.
     """
-    from django.db.models import Prefetch
-
-    from .revision import TargetRevision
-
     reports = list(
         QuarterlyReport.objects.filter(indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED)
         .select_related("indicator", "indicator__plan", "indicator__lead_section", "entered_by")

@@ -23,10 +23,6 @@ REASON_MAX_LENGTH = 500
 assert REASON_MAX_LENGTH <= COMMENT_MAX_LENGTH
 
 
-class RevisionRefused(Exception):
-    """The plan's state does not let its targets change (a closed plan, a draft)."""
-
-
 class TargetRevision(models.Model):
     indicator = models.ForeignKey(
         "targets.Indicator",

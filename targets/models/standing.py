@@ -9,7 +9,6 @@ the target in force on that quarter's last day (`target_in_force`), so a revisio
 never changes the status of a quarter that ended before it took effect.
 """
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
@@ -79,13 +78,6 @@ def target_in_force(original, revisions, on):
     if latest is None:
         return TargetInForce(target=original, original=original)
     return TargetInForce(target=latest.target, original=original, revision=latest)
-
-
-def quarter_end(year, quarter):
-    """The last day of `quarter` of `year` (the day whose target in force counts)."""
-    if quarter == 4:
-        return datetime.date(year, 12, 31)
-    return datetime.date(year, quarter * 3 + 1, 1) - datetime.timedelta(days=1)
 
 
 @dataclass
@@ -268,13 +260,6 @@ class Standing:
     def last_year_text(self):
         """A monitored figure against last year's, saying what it compares."""
         return wording.last_year_text(self)
-
-    @property
-    def change_percent(self):
-        last = self.indicator.last_year_value
-        if self.change is None or not last:
-            return None
-        return (self.change / last * 100).quantize(Decimal("0.1"))
 
 
 def satisfies(actual, comparison, target):

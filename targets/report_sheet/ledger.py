@@ -11,6 +11,7 @@ applies with the report, in its transaction. Evidence files are not in a sheet:
 they are added on the report's page.
 """
 
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from ledger.forms import EntryFormSet
@@ -158,6 +159,4 @@ class LedgerBinding:
 
 def _plain(message):
     """A formset message without its HTML link (the preview shows plain text)."""
-    from django.utils.html import strip_tags
-
     return strip_tags(str(message))

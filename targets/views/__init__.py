@@ -4,21 +4,13 @@
 - reporting.py: my reports, the report form, review
 - periods.py: missing reports, closing and reopening quarters
 - history.py: the change history of an indicator
-- exports.py: the meeting downloads (CSV, XLSX)
-- briefing.py: the meeting briefing (Word, PDF)
+- exports.py: every download of a plan (one view for every exporter), the print view
 - years.py: the list of plans, a plan's setup, next year's plan from this one
 - plan_import.py: a plan from a spreadsheet; revisions.py: revising a target
 - report_import.py: a quarter's reports from a spreadsheet
 """
 
-from .briefing import briefing_docx, briefing_pdf
-from .exports import (
-    export_history_csv,
-    export_reports_csv,
-    export_summary_csv,
-    export_summary_xlsx,
-    print_summary,
-)
+from .exports import export, print_summary
 from .history import indicator_history
 from .periods import close_quarter, missing, quarters, reopen_quarter
 from .plan import home, indicator_detail, latest, pillar_detail, plan_detail
@@ -34,13 +26,8 @@ from .revisions import revise_target
 from .years import plan_list, plan_setup, start_next_year
 
 __all__ = [
-    "briefing_docx",
-    "briefing_pdf",
     "close_quarter",
-    "export_history_csv",
-    "export_reports_csv",
-    "export_summary_csv",
-    "export_summary_xlsx",
+    "export",
     "home",
     "indicator_detail",
     "indicator_history",

@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ..exports.base import content_disposition
 from ..plan_sheet import build as sheet_build
 from ..plan_sheet import reader
 from ..plan_sheet.template import CONTENT_TYPE, next_year_rows, template_bytes
 from ..setup_forms import PlanUploadForm
 from .common import get_plan
-from .exports import content_disposition
 from .years import _manager
 
 # The checked rows travel from the preview to the confirmation signed (they cannot be

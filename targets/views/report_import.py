@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Section
 
 from .. import clock
+from ..exports.base import content_disposition
 from ..plan_sheet.reader import UnreadableFile
 from ..report_sheet import files, reader, rows, stash, template
 from ..report_sheet.forms import ReportConfirmForm, ReportUploadForm
 from .common import get_plan
-from .exports import content_disposition
 
 
 def _active_plan(request, year):

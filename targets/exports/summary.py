@@ -1,66 +1,22 @@
-"""What goes in an export — its columns and typed rows — and the meeting summary.
+"""summary.csv: the meeting summary, one row per indicator as of a quarter, with the
+dashboard's filters; its rows are also the print view's and the meeting
+workbook's (meeting.py).
 
-A row holds Python values — `Decimal`/`int` for numbers, `str` for text, `date`
-or `datetime`, `None` for "no figure" — and the writers decide how each type is
-written (csvfile.py, xlsx.py). Nothing here formats or escapes.
-
-The meeting summary takes every figure and status from `Standing` (the status
-rule, standing.py); nothing is recomputed here. The raw reports and the change
-history are in raw.py.
+Every figure and status comes from `Standing` (the status rule, standing.py);
+nothing is recomputed here.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..filters import IndicatorFilter
 from ..models import QuarterlyReport
 from ..models.report import choice_labels
-
-TEXT, NUMBER, PERCENT = "text", "number", "percent"
-SUBTOTAL, TOTAL = "subtotal", "total"
+from .base import Exporter, item_names, register
+from .table import NUMBER, PERCENT, Column, Row, Table
 
 COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: object  # a lazy translation, read in the language of the request
-    kind: str = TEXT  # PERCENT cells keep one decimal; others follow their value's type
-    width: int = 10  # in characters, for the spreadsheet
-    wrap: bool = False  # long text wraps in the spreadsheet
-
-
-@dataclass
-class Row:
-    values: tuple
-    status: str = ""  # the summary's `Status` value, for the status cell's colour
-    kind: str = ""  # "" for an indicator; SUBTOTAL or TOTAL for the meeting workbook's sums
-
-
-@dataclass
-class Table:
-    """An export: a title, its columns and its rows (an iterable, possibly lazy)."""
-
-    title: str
-    columns: tuple
-    rows: Iterable
-    sheet_title: str = ""
-    # The same rows as CSV lines written by PostgreSQL, when the table can be read that
-    # way: pgcopy.CopySources, parts in order (copyparts.py); the CSV writer then
-    # streams them instead of `rows`.
-    copy: tuple | None = None
-
-    @property
-    def headers(self):
-        return [str(column.header) for column in self.columns]
-
-    def rows_with_columns(self):
-        """(row, [(column, value), …]) for a page that renders the table (the print view)."""
-        for row in self.rows:
-            yield row, list(zip(self.columns, row.values, strict=True))
 
 
 # -- The meeting summary: one row per indicator as of a quarter ----------------
@@ -187,3 +143,61 @@ def summary_values(standing, labels, *, number):
         "next_steps": narrative.next_steps if narrative else "",
         "approval_state": labels.approval.get(report.state, report.state) if report else "",
     }
+
+
+class Filtered(Exporter):
+    """An export of the plan as of `?quarter=`, narrowed by the dashboard's filters
+    (same `IndicatorFilter`, same GET parameters): the summary and the meeting workbook.
+
+    A filter value that names nothing (an unknown pillar or section, a misspelt
+    status) is an unknown page, like a bad quarter: a file that silently ignored
+    it would be taken for the filtered one.
+    """
+
+    as_of_quarter = True
+
+    def __init__(self, scope):
+        super().__init__(scope)
+        self.quarter = scope.quarter
+        self.filterset = filterset(scope)
+
+    def overview(self):
+        """The plan's overview as of the quarter, restricted to what the filters keep
+        (the whole overview, one query fewer, when no filter is applied): the one the
+        dashboard keeps for the same state of the data."""
+        overview = self.scope.overview(self.quarter)
+        return overview.subset(self.filterset.qs) if self.filterset.applied() else overview
+
+    def items(self):
+        """With `?items=1`: {indicator id: the names of the ledger items behind its
+        counted figures up to the quarter} (one query); otherwise None, and no such
+        column. The names come from the ledger (`base.item_names`)."""
+        if self.scope.params.get("items") != "1":
+            return None
+        return item_names(self.filterset.qs, self.quarter)
+
+    def what(self):
+        """The quarter and the filters: "Q3", "Q3-P3-at_risk"."""
+        parts = (f"Q{self.quarter}", self.filterset.file_name_part())
+        return "-".join(part for part in parts if part)
+
+
+def filterset(scope):
+    """The valid `IndicatorFilter` of the scope's request, or 404."""
+    found = IndicatorFilter(
+        scope.params, queryset=scope.indicators, plan=scope.plan, quarter=scope.quarter
+    )
+    if not found.is_valid():
+        raise Http404(_("Unknown filter: %(errors)s") % {"errors": found.errors.as_text()})
+    return found
+
+
+@register
+class SummaryCsv(Filtered):
+    name = "summary.csv"
+    streamed = False  # one row per indicator
+    columns = SUMMARY_COLUMNS  # and ITEMS_COLUMN with ?items=1
+
+    def table(self):
+        standings = self.overview().standings
+        return summary_table(self.plan, self.quarter, standings, self.items())

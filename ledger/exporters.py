@@ -1,11 +1,15 @@
-"""The ledger as a table for CSV and XLSX (targets/exports/ writes it, with the same
-formula neutralising), and the item names the meeting summary can carry."""
+"""ledger.csv and ledger.xlsx: the ledger of the plan, or of one `?pillar=` or
+`?indicator=` (exporters on targets' base, which writes them with the same formula
+neutralising), and the item names the meeting summary can carry (`item_names`,
+which targets asks for through `targets.exports.base.item_names`)."""
 
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from targets.exports.rows import NUMBER, Column, Row, Table
+from targets.exports.base import Exporter, provide_item_names, register
+from targets.exports.table import NUMBER, Column, Row
 from targets.models import QuarterlyReport
 from targets.models.history import CHUNK_SIZE
 from targets.models.report import choice_labels
@@ -60,20 +64,57 @@ def ledger_rows(entries):
         )
 
 
-def ledger_table(plan, entries, what=""):
-    """The ledger of `entries`; `what` names the scope ("P3-04", "P3"; "" the plan)."""
-    if what:
-        title = _("%(plan)s — ledger (台账) of %(what)s") % {"plan": plan.name, "what": what}
-    else:
-        title = _("%(plan)s — ledger (台账)") % {"plan": plan.name}
-    return Table(
-        title=title,
-        sheet_title=(_("Ledger %(what)s") % {"what": what}) if what else _("Ledger"),
-        columns=LEDGER_COLUMNS,
-        rows=ledger_rows(entries),
-    )
+class Ledger(Exporter):
+    """The entries the user may read (targets.read_ledger_entry), narrowed by
+    `?indicator=` or `?pillar=` (an unknown code is a 404)."""
+
+    columns = LEDGER_COLUMNS
+
+    def __init__(self, scope):
+        super().__init__(scope)
+        indicators = scope.indicators
+        self.code = ""
+        if code := scope.params.get("indicator"):
+            indicators = indicators.filter(code=code)
+            self.code = code
+        elif code := scope.params.get("pillar"):
+            indicators = indicators.filter(pillar__code=code)
+            self.code = code
+        self.indicators = list(indicators.only("pk", "lead_section_id", "code"))
+        if not self.indicators:
+            raise Http404(_("Unknown indicator or pillar."))
+
+    def what(self):
+        """ "ledger" for the plan, "ledger-P3" for a pillar."""
+        return f"ledger-{self.code}" if self.code else "ledger"
+
+    def title(self):
+        if self.code:
+            return _("%(plan)s — ledger (台账) of %(what)s") % {
+                "plan": self.plan.name,
+                "what": self.code,
+            }
+        return _("%(plan)s — ledger (台账)") % {"plan": self.plan.name}
+
+    def sheet_title(self):
+        return (_("Ledger %(what)s") % {"what": self.code}) if self.code else _("Ledger")
+
+    def rows(self):
+        entries = LedgerEntry.objects.filter(indicator__in=self.indicators)
+        return ledger_rows(entries.readable_by(self.scope.user))
 
 
+@register
+class LedgerCsv(Ledger):
+    name = "ledger.csv"
+
+
+@register
+class LedgerXlsx(Ledger):
+    name = "ledger.xlsx"
+
+
+@provide_item_names
 def item_names(indicators, quarter):
     """{indicator id: "Q1：甲、乙；Q3：丙"}: the items behind each counted figure up to
     `quarter` — exactly those the figures count, so the names match the numbers.
