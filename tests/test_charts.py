@@ -225,7 +225,7 @@ def test_status_by_pillar(demo, english):
         "horizontal",
     ]
     # The table carries the same numbers, a row per pillar.
-    assert chart["table"]["rows"][4] == ["P5 Talent support", "1", "1", "1", "1", "1"]
+    assert chart["table"]["rows"][4] == ["P5 Talent support", "1", "0", "2", "1", "1"]
     assert "Q3" in chart["label"]
 
 

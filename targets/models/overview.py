@@ -25,10 +25,14 @@ class Progress:
       calendar, because an indicator's pacing may not be linear.
     - `milestones_met` of `milestones_total`: milestones done.
 
-    Ceilings (`<=`, `<`) are left out of the mean: their completion measures how
-    much of a limit is used, not progress. Monitored and qualitative indicators have
-    no target and are left out too. With no count or level indicator, completion and
-    expected are None.
+    Only indicators with a pace are averaged (README "Each kind of target"): counts
+    with a floor and levels or climbing rates paced from a baseline. Ceilings (`<=`,
+    `<`) are left out: their completion measures how much of a limit is used, not
+    progress; so are ranks, equality, levels without a baseline, rates, growth
+    targets and figures not yet due (they have no expected share), so that a stock's
+    or a rank's figure never inflates the mean. Monitored and qualitative indicators
+    have no target and are left out too. With none to average, completion and
+    expected are None; `measured` says how many were averaged.
     """
 
     completion: Decimal | None
