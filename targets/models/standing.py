@@ -282,6 +282,36 @@ class Standing:
         return wording.target_text(self)
 
     @property
+    def actual_text(self):
+        """The figure compared with the target, in its unit ("6,120 家"; a growth "12.5%")."""
+        return "" if self.actual is None else wording.measured_text(self.indicator, self.actual)
+
+    @property
+    def expected_text(self):
+        """ "expected by now: 6,250 家 (from 6,000 家)" for a level paced from its baseline."""
+        return wording.expected_text(self)
+
+    @property
+    def pace_note(self):
+        """Why an indicator with a target has no pace ("" when it has one)."""
+        return wording.pace_note(self)
+
+    @property
+    def stretch_text(self):
+        """The stretch target beside the floor: 达成确保目标 / 达成力争目标; "" without."""
+        return wording.stretch_text(self)
+
+    @property
+    def stretch_with_unit(self):
+        """The stretch target (力争) as leaders read it: "≥ 12 家"; "" without one."""
+        return wording.target_with_unit(self.indicator, self.indicator.stretch_target)
+
+    @property
+    def final_text(self):
+        """Progress toward the final-year target (到2027年…); "" without one."""
+        return wording.final_text(self)
+
+    @property
     def last_year_text(self):
         """A monitored figure against last year's, saying what it compares."""
         return wording.last_year_text(self)

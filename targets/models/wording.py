@@ -193,6 +193,20 @@ def no_pace_text(standing):
     return _("no baseline, so no pace: judged against the target alone")
 
 
+def pace_note(standing):
+    """Why a target has no pace, for the "Expected by now" line; "" when it has one."""
+    indicator = standing.indicator
+    if not indicator.has_target or standing.paced:
+        return ""
+    if standing.not_yet_due:
+        return not_due_text(indicator)
+    if indicator.kind == indicator.Kind.LEVEL and indicator.higher_is_better:
+        return _("no baseline, so no pace: judged against the target alone")
+    if not indicator.higher_is_better and indicator.comparison != "=":
+        return _("a ceiling: met within the limit, no pace")
+    return _("compared directly with the target, no pace")
+
+
 def stretch_text(standing):
     """Beside the floor (确保): "stretch target met" (达成力争目标), or "floor met; the
     stretch target ≥ 12 家 is 1 家 away" (达成确保目标); "" without a stretch."""

@@ -316,7 +316,8 @@ def _indicators(draft, rows, pillars):
                 )
         comparison = ""
         if texts.get("comparison"):
-            comparison = COMPARISONS.get(texts["comparison"].replace(" ", ""))
+            # "'=": an equal sign kept as text by the neutralising quote of the exports.
+            comparison = COMPARISONS.get(texts["comparison"].replace(" ", "").lstrip("'"))
             if comparison is None:
                 check.problem(
                     number,

@@ -208,7 +208,7 @@ INDICATORS = Sheet(
             "Comparison",
             9,
             False,
-            _(">=, >, <=, < (≥, ≤), or = (为); a rank or a ceiling is <= or <"),
+            _(">=, >, <=, < (≥, ≤), or 为 (equal to); a rank or a ceiling is <= or <"),
         ),
         Column(
             "target",

@@ -24,7 +24,8 @@ CHOICES = {
     ("structure", "level"): "goal,focus,pillar",
     ("indicators", "kind"): "count,level,rate,growth,milestone,qualitative,monitor",
     ("indicators", "measure"): "flow,stock",
-    ("indicators", "comparison"): ">=,>,<=,<,=",
+    # Equality is written 为: a cell typed "=" starts a formula in a spreadsheet.
+    ("indicators", "comparison"): ">=,>,<=,<,为",
     ("indicators", "ledger"): "kept,counted",
     ("indicators", "growth_from"): "figures,rate",
     ("indicators", "trajectory"): "set,straight",
@@ -156,7 +157,7 @@ def next_year_rows(plan):
                 "unit_en": i.unit_en,
                 "kind": i.kind,
                 "measure": i.measure if i.kind == i.Kind.MONITOR else "",
-                "comparison": i.comparison,
+                "comparison": "为" if i.comparison == "=" else i.comparison,
                 "target": i.target_in_force(4).target if i.has_target else None,
                 "last_year": figures.get(i.pk, (None, None))[0],
                 **{f"pace_q{q}": getattr(i, f"pace_q{q}") for q in (1, 2, 3, 4)},
