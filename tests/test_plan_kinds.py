@@ -18,6 +18,7 @@ from django.utils import translation
 
 from targets.forms import FigureField
 from targets.models import Indicator, Plan, QuarterlyReport
+from targets.models.rollover import roll_over
 from targets.models.wording import final_text
 from targets.models.worklist import missing_reports
 from targets.plan_sheet import build as sheet_build
@@ -173,7 +174,7 @@ EXPECTED = {
     # this year's target on the line from 2.8 (2022) to 3.4 (2027): 3.28; 5.5 % short
     "K-07": ("at_risk", "尚差 0.18个百分点"),
     # the floor met, the stretch shown beside it
-    "K-08": ("met", "已达成，超出目标 1 家，达成确保目标，距力争目标 ≥ 12 家 尚差 1 家"),
+    "K-08": ("met", "已达成，超出目标 1 家，达成确保目标，距力争目标尚差 1 家"),
     # an annual index: not yet due, neither 未报送 nor overdue
     "K-09": (None, "未到报送期：每年一次（第4季度）发布"),
     "K-10": ("on_track", "2026-06-30 前完成，当前：推进中"),
@@ -238,7 +239,7 @@ def kinds_plan(personas, users):
     return plan
 
 
-def test_the_second_plan(kinds_plan):
+def test_the_second_plan(kinds_plan, users):
     """Built once for all its checks (an upload, a plan and a quarter of reports)."""
     _loads_without_rewording(kinds_plan)
     _statuses_and_words_as_of_q1(kinds_plan)
@@ -246,6 +247,16 @@ def test_the_second_plan(kinds_plan):
     _final_year_progress(kinds_plan)
     _annual_figure_not_missing_before_its_period(kinds_plan)
     _plan_sheet_carries_every_setting_back(kinds_plan)
+    _rolls_over_with_every_setting(kinds_plan, users["admin"])
+
+
+def _rolls_over_with_every_setting(kinds_plan, admin):
+    nxt = {i.code: i for i in roll_over(kinds_plan, by=admin).indicators.all()}
+    assert nxt["K-07"].target == Decimal("3.40")  # derived on the line for 2027
+    assert nxt["K-10"].due_date == datetime.date(YEAR + 1, 6, 30)
+    assert nxt["K-12"].ledger == "kept"
+    assert (nxt["K-08"].stretch_target, nxt["K-09"].frequency) == (12, "annual")
+    assert nxt["K-01"].last_year_value == 6120  # next year's level is paced from it
 
 
 def _loads_without_rewording(kinds_plan):
@@ -305,6 +316,8 @@ def _annual_figure_not_missing_before_its_period(kinds_plan):
     ]
     assert "K-09" not in missing
     assert "K-03" not in missing  # reported
+    # Nor in the plan page's tile of reports outstanding: only the milestone's is, none.
+    assert [s.indicator.code for s in kinds_plan.overview(1).outstanding] == []
 
 
 def _plan_sheet_carries_every_setting_back(kinds_plan):

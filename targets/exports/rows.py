@@ -21,7 +21,9 @@ from ..models.report import choice_labels
 TEXT, NUMBER, PERCENT = "text", "number", "percent"
 SUBTOTAL, TOTAL = "subtotal", "total"
 
-COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+# Equality (为 X) as the full-width sign: a cell starting with "=" is a formula to a
+# spreadsheet (and would be neutralised to "'=").
+COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "＝"}
 
 
 @dataclass(frozen=True)

@@ -217,11 +217,14 @@ class PlanOverview:
     @cached_property
     def outstanding(self):
         """Indicators with no counted (submitted or approved) report for the quarter;
-        a milestone done in an earlier quarter has nothing left to report."""
+        a milestone done in an earlier quarter has nothing left to report, nor has a
+        figure published later in the year (half-yearly, annual: not yet due)."""
         return [
             s
             for s in self.standings
-            if not (s.report and s.report.counts) and not s.indicator.done_before(self.quarter)
+            if not (s.report and s.report.counts)
+            and not s.indicator.done_before(self.quarter)
+            and self.quarter in s.indicator.due_quarters()
         ]
 
     @cached_property

@@ -216,9 +216,8 @@ def stretch_text(standing):
     if standing.stretch_met:
         return _("stretch target met")
     away = abs(stretch - standing.actual)
-    return _("floor met; the stretch target %(stretch)s is %(away)s away") % {
-        "stretch": target_with_unit(indicator, stretch),
-        "away": amount_text(indicator, away),
+    return _("floor met; %(away)s short of the stretch target") % {
+        "away": amount_text(indicator, away)
     }
 
 
