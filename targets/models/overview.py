@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.utils.translation import ngettext
+
 from .standing import ONE, ZERO, Status
 
 
@@ -71,6 +73,17 @@ class Progress:
         if self.completion is None:
             return None
         return self.completion - self.expected
+
+    @property
+    def averaged_text(self):
+        """What the mean is of, said beside it: "mean of 4 indicators with a pace"."""
+        if self.completion is None:
+            return ""
+        return ngettext(
+            "mean of %(n)s indicator with a pace (a count or a level from its baseline)",
+            "mean of %(n)s indicators with a pace (counts and levels from their baseline)",
+            self.measured,
+        ) % {"n": self.measured}
 
     @property
     def behind_pace(self):
