@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from .models import Status
 from .models.plan import QUARTERS
+from .models.standing import growth_percent
 from .palette import PALETTE
 from .templatetags.kpi import figure
 
@@ -118,12 +119,19 @@ def indicator_progress(standing):
         return None
     flow = indicator.measure == indicator.Measure.FLOW
     values = standing.quarter_values  # counted figures up to the as-of quarter
+    if indicator.kind == indicator.Kind.GROWTH and indicator.growth_from != "rate":
+        # The target is a growth: draw the growth of each figure over the base.
+        values = {q: growth_percent(v, indicator.growth_base) for q, v in values.items()}
     quarterly = [values.get(q) for q in QUARTERS]
     to_date = [_to_date(values, q) if flow and q <= standing.quarter else None for q in QUARTERS]
     # Measured against the target in force as of the chart's quarter (the status's).
     target = standing.target
+    # Only a count or a level paced from its baseline has a rising line; a rate, a
+    # rank or a ceiling is drawn against its target (or limit) alone.
+    paced = indicator.has_target and standing.paced
+    start = standing.start if standing.start is not None else 0
     expected = [
-        target * indicator.expected_share(q) if indicator.has_target else None for q in QUARTERS
+        start + (target - start) * indicator.expected_share(q) if paced else None for q in QUARTERS
     ]
     series = {
         "quarterly": {
@@ -135,9 +143,10 @@ def indicator_progress(standing):
     if flow:
         series["to_date"] = {"label": _("Year to date"), "data": [_number(v) for v in to_date]}
         columns.append(series["to_date"]["label"])
-    if indicator.has_target:
+    if paced:
         series["expected"] = {"label": _("Expected pace"), "data": [_number(v) for v in expected]}
         columns.append(series["expected"]["label"])
+    if indicator.has_target:
         reference = {
             "label": (
                 _("Revised target %(target)s (originally %(original)s)")
@@ -146,6 +155,8 @@ def indicator_progress(standing):
                     "original": indicator.target_display,
                 }
                 if standing.revision is not None
+                else _("Limit %(target)s") % {"target": standing.target_display}
+                if not indicator.higher_is_better and indicator.comparison != "="
                 else _("Annual target %(target)s") % {"target": standing.target_display}
             ),
             "value": _number(target),
@@ -159,6 +170,11 @@ def indicator_progress(standing):
             else _(
                 "%(indicator)s: the figure at each quarter's end and the expected pace "
                 "against the annual target %(target)s %(unit)s, as of Q%(quarter)s"
+            )
+            if paced
+            else _(
+                "%(indicator)s: the figure at each quarter's end against the target "
+                "%(target)s %(unit)s, as of Q%(quarter)s"
             )
         )
     elif indicator.last_year_value is not None:
@@ -179,7 +195,7 @@ def indicator_progress(standing):
         row = [f"Q{q}", figure(quarterly[i])]
         if flow:
             row.append(figure(to_date[i]))
-        if indicator.has_target:
+        if paced:
             row.append(figure(expected[i]))
         rows.append(row)
 

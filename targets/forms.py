@@ -11,7 +11,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import QuarterlyReport
@@ -93,6 +93,23 @@ class FigureField(forms.DecimalField):
                 },
                 code="whole",
             )
+        places = self.indicator.figure_places if self.indicator is not None else 2
+        if not whole and value is not None and value != round(value, places):
+            raise ValidationError(
+                ngettext(
+                    "A figure of this indicator has at most %(places)s decimal place: "
+                    "enter %(rounded)s, not %(value)s.",
+                    "A figure of this indicator has at most %(places)s decimal places: "
+                    "enter %(rounded)s, not %(value)s.",
+                    places,
+                ),
+                params={
+                    "places": places,
+                    "rounded": f"{round(value, places):f}",
+                    "value": f"{value.normalize():f}",
+                },
+                code="decimal_places",
+            )
         if value is not None and value > MAX_FIGURE:
             raise ValidationError(
                 _("%(figure)s is too large for a quarterly figure (the limit is 1,000,000,000)."),
@@ -155,6 +172,8 @@ class ReportForm(forms.ModelForm):
             )
             if indicator.whole_number:
                 field.help_text = _("A whole number, such as 5.")
+            elif indicator.decimal_places == 1:
+                field.help_text = _("At most one decimal, such as 243.6.")
         elif indicator.is_milestone:
             del self.fields["value"]
             self.fields["milestone_state"].required = True

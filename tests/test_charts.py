@@ -225,7 +225,7 @@ def test_status_by_pillar(demo, english):
         "horizontal",
     ]
     # The table carries the same numbers, a row per pillar.
-    assert chart["table"]["rows"][4] == ["P5 Talent support", "1", "1", "1", "1", "1"]
+    assert chart["table"]["rows"][4] == ["P5 Talent support", "1", "0", "2", "1", "1"]
     assert "Q3" in chart["label"]
 
 
@@ -272,7 +272,9 @@ def test_level_chart_has_no_year_to_date_line(demo, english):
     assert "to_date" not in chart["data"]["series"]
     assert chart["data"]["series"]["quarterly"]["data"] == [80, 95, 100, None]
     assert chart["data"]["reference"]["label"] == "Annual target > 100"
-    assert chart["table"]["columns"] == ["Quarter", "Figure at the quarter's end", "Expected pace"]
+    # No baseline, so no pace (issue 21): the figures against the target line alone.
+    assert chart["table"]["columns"] == ["Quarter", "Figure at the quarter's end"]
+    assert "expected" not in chart["data"]["series"]
 
 
 def test_monitored_figure_is_drawn_against_last_year(demo, english):

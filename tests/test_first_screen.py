@@ -24,13 +24,15 @@ def codes(standings):
 def test_attention_lists_the_worst_first(overview):
     # Behind: P1-02 10/16 = 62.5 % (−12.5 points), P5-03 32/50 = 64 % (−11.0);
     # at risk: P3-04 7/10 = 70 % (−5.0), then P5-01 and P6-04 11/15 (−1.7 each, plan
-    # order); not reported in Q3: P3-06 (a draft; 3/6 before, −25), P5-05 (16/30, −21.7).
+    # order), P5-04 (a level of 100 against "> 100" without a baseline: no pace, so
+    # last of them); not reported in Q3: P3-06 (a draft; 3/6 before, −25), P5-05 (16/30, −21.7).
     assert codes(overview.attention) == [
         "P1-02",
         "P5-03",
         "P3-04",
         "P5-01",
         "P6-04",
+        "P5-04",
         "P3-06",
         "P5-05",
     ]
@@ -46,7 +48,8 @@ def test_changes_since_the_quarter_before(overview):
         "P3-06": ("on_track", "not_reported"),  # Q2 3/6 = 50 %; Q3 only a draft
         "P3-07": ("on_track", "met"),  # 7/10 by Q2, 11 by Q3
         "P5-01": ("on_track", "at_risk"),  # 8/15 = 53.3 % by Q2
-        "P5-02": ("on_track", "met"),  # level 45 of 48 in Q2, 48 in Q3
+        # level 45 of 48 in Q2 (no baseline: 6 % short of the target), 48 in Q3
+        "P5-02": ("at_risk", "met"),
         "P5-03": ("at_risk", "behind"),  # 22/50 = 44 % by Q2
         "P5-05": ("on_track", "not_reported"),  # 16/30 by Q2, no Q3 figure
     }

@@ -12,7 +12,7 @@ from django.core import serializers
 from django.utils import translation
 
 from targets.models import Indicator, Plan, QuarterlyReport, TargetRevision
-from targets.models.rollover import COPIED_FIELDS, refresh_last_year
+from targets.models.rollover import COPIED_FIELDS, NOT_COPIED, refresh_last_year
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -38,6 +38,23 @@ def test_the_copy_is_complete_and_linked(demo):
         assert copy.target_to_confirm == original.has_target
     revised = draft.indicators.get(code="P1-02")
     assert (revised.target, demo.indicators.get(code="P1-02").target) == (14, 16)
+
+
+def test_every_field_of_an_indicator_is_copied_or_said_not_to_be():
+    """A new setting of Indicator must be added to COPIED_FIELDS or to NOT_COPIED (with
+    why): otherwise next year's plan would silently lose it, as the ledger once was."""
+    fields = {f.name for f in Indicator._meta.concrete_fields}
+    copied = {name.removesuffix("_id") for name in COPIED_FIELDS}
+    assert not copied & set(NOT_COPIED), "a field both copied and not copied"
+    assert fields - copied - set(NOT_COPIED) == set(), "neither copied nor excluded"
+    assert (copied | set(NOT_COPIED)) - fields == set(), "a name that is no field"
+
+
+def test_the_ledger_setting_is_carried_over(demo):
+    counted = {"P3-04", "P3-07"}
+    assert set(demo.indicators.filter(ledger="counted").values_list("code", flat=True)) == counted
+    draft = Plan.objects.get(year=2025)
+    assert set(draft.indicators.filter(ledger="counted").values_list("code", flat=True)) == counted
 
 
 def test_last_year_figures_are_the_year_end_actuals(demo):

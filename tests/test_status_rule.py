@@ -107,12 +107,14 @@ CASES = [
         "15",
         "0.3125",
     ),
+    # A level without a baseline claims no pace: judged against the target alone
+    # (it was "on track" when a level was paced like a count from zero).
     (
-        "level > 100 exactly 100",
+        "level > 100 exactly 100, no baseline",
         {"kind": "level", "comparison": ">", "target": "100"},
         (80, 95, 100),
         3,
-        ON_TRACK,
+        AT_RISK,
         "100",
         "1",
     ),
@@ -184,7 +186,8 @@ CASES = [
         "4",
         "0.2",
     ),
-    # level, <= : must come down to the target; completion is target / actual
+    # level, <= : a ceiling is compared directly, never paced (it was paced as
+    # target / actual); no completion, so a ceiling never enters an average
     (
         "level ceiling reached",
         {"kind": "level", "comparison": "<=", "target": "5"},
@@ -192,16 +195,16 @@ CASES = [
         2,
         MET,
         "5",
-        "1",
+        None,
     ),
     (
-        "level ceiling on pace",
+        "level ceiling crossed in Q1 is behind, not on pace",
         {"kind": "level", "comparison": "<=", "target": "5"},
         (8,),
         1,
-        ON_TRACK,
+        BEHIND,
         "8",
-        "0.625",
+        None,
     ),
     (
         "level ceiling far off",
@@ -210,7 +213,7 @@ CASES = [
         2,
         BEHIND,
         "20",
-        "0.25",
+        None,
     ),
 ]
 
@@ -515,3 +518,359 @@ def test_status_against_the_target_in_force(effective_from, quarter, status, com
     assert s.target == Decimal(target)
     assert round(s.completion, 7) == round(Decimal(completion), 7)
     assert (s.revision is not None) == (target == "14")
+
+
+# --- Each kind of target measured as its meaning requires (issue 21) ---------------
+# The figures are examples (示例), shaped like the cases the issue reports.
+
+
+def kinded(kind="level", comparison=">=", target="7000", **fields):
+    """An unsaved indicator of any kind, with the settings of a kind of target."""
+    ind = indicator(
+        kind="count" if kind == "count" else "level", comparison=comparison, target=target
+    )
+    ind.kind = kind
+    ind.measure = "flow" if kind == "count" else "stock"
+    for name, value in fields.items():
+        if name in ("baseline", "last_year_value", "growth_base", "final_target", "stretch_target"):
+            value = Decimal(str(value))
+        setattr(ind, name, value)
+    return ind
+
+
+# (description, indicator, quarterly figures, as of, status, actual, completion, expected)
+KIND_CASES = [
+    # A stock paced from its baseline: expected by Q1 = 6000 + (7000 - 6000) x 25 % = 6250.
+    (
+        "stock from its baseline, Q1 behind (was on track, +62 points)",
+        kinded(baseline=6000),
+        (6120,),
+        1,
+        BEHIND,
+        "6120",
+        "0.12",
+        "6250",
+    ),
+    (
+        "stock from its baseline, on pace",
+        kinded(baseline=6000),
+        (6200, 6500),
+        2,
+        ON_TRACK,
+        "6500",
+        "0.5",
+        "6500",
+    ),
+    (
+        "stock from last year's figure",
+        kinded(last_year_value=6000),
+        (6230,),
+        1,
+        AT_RISK,
+        "6230",
+        "0.23",
+        "6250",
+    ),
+    ("stock at its target", kinded(baseline=6000), (7000,), 1, MET, "7000", "1", "6250"),
+    # Without a baseline: no pace, judged against the target alone.
+    ("stock without a baseline", kinded(), (6120,), 1, BEHIND, "6120", "0.8743", None),
+    ("stock without a baseline, close", kinded(), (6700,), 1, AT_RISK, "6700", "0.9571", None),
+    # Rates and ratios: compared directly, never paced (was 正常 against a pace of 3.75).
+    (
+        "rate 12.5 % against >= 15 %",
+        kinded("rate", target="15", unit="%"),
+        ("12.5",),
+        1,
+        BEHIND,
+        "12.5",
+        "0.8333",
+        None,
+    ),
+    (
+        "rate 14 % against >= 15 %",
+        kinded("rate", target="15", unit="%"),
+        (14,),
+        1,
+        AT_RISK,
+        "14",
+        "0.9333",
+        None,
+    ),
+    (
+        "ratio with a decimal, met",
+        kinded("rate", target="240", unit="件/万人"),
+        ("243.6",),
+        1,
+        MET,
+        "243.6",
+        "1.015",
+        None,
+    ),
+    (
+        "rate expected to climb, paced from its baseline",
+        kinded("rate", target="2.4", unit="%", baseline="2.0", climbs=True),
+        ("2.1", "2.2"),
+        2,
+        ON_TRACK,
+        "2.2",
+        "0.5",
+        "2.2",
+    ),
+    # Ceilings and ranks: met within the limit, otherwise off by a distance; no pace.
+    (
+        "rank 46 against top 40",
+        kinded(comparison="<=", target="40", unit="位"),
+        (46,),
+        1,
+        BEHIND,
+        "46",
+        None,
+        None,
+    ),
+    (
+        "rank 42 against top 40",
+        kinded(comparison="<=", target="40", unit="位"),
+        (42,),
+        1,
+        AT_RISK,
+        "42",
+        None,
+        None,
+    ),
+    (
+        "rank 38 within top 40",
+        kinded(comparison="<=", target="40", unit="位"),
+        (38,),
+        1,
+        MET,
+        "38",
+        None,
+        None,
+    ),
+    (
+        "rank with a baseline still no pace",
+        kinded(comparison="<=", target="40", baseline=50),
+        (46,),
+        1,
+        BEHIND,
+        "46",
+        None,
+        None,
+    ),
+    # Growth: computed from the figures against the base, or reported as a rate.
+    (
+        "growth from the figures: 112.5 over 100 is 12.5 %",
+        kinded("growth", target="15", growth_base=100, frequency="annual"),
+        (None, None, None, "112.5"),
+        4,
+        BEHIND,
+        "12.5",
+        "0.8333",
+        None,
+    ),
+    (
+        "growth reported as a rate",
+        kinded("growth", target="15", growth_from="rate"),
+        (16,),
+        1,
+        MET,
+        "16",
+        "1.0667",
+        None,
+    ),
+    # Equality: 为 13.67 %.
+    (
+        "equal to, met",
+        kinded("rate", comparison="=", target="13.67", unit="%"),
+        ("13.67",),
+        1,
+        MET,
+        "13.67",
+        None,
+        None,
+    ),
+    (
+        "equal to, off",
+        kinded("rate", comparison="=", target="13.67", unit="%"),
+        ("13.5",),
+        1,
+        AT_RISK,
+        "13.5",
+        None,
+        None,
+    ),
+    # Floor and stretch: the floor decides.
+    (
+        "floor met, stretch not",
+        kinded("count", target="10", stretch_target=12),
+        (4, 4, 3),
+        3,
+        MET,
+        "11",
+        "1.1",
+        "0.75",
+    ),
+    (
+        "floor short at year end",
+        kinded("count", target="10", stretch_target=12),
+        (2, 3, 2, "2.5"),
+        4,
+        AT_RISK,
+        "9.5",
+        "0.95",
+        "1",
+    ),
+    # Publication frequency: an annual figure is due in Q4, a half-yearly one in Q2 and Q4.
+    (
+        "annual, Q3: not yet due",
+        kinded("rate", target="3", frequency="annual"),
+        (),
+        3,
+        None,
+        None,
+        None,
+        None,
+    ),
+    (
+        "annual, Q4 without a figure",
+        kinded("rate", target="3", frequency="annual"),
+        (),
+        4,
+        NOT_REPORTED,
+        None,
+        None,
+        None,
+    ),
+    (
+        "half-yearly, Q1: not yet due",
+        kinded("rate", target="3", frequency="half"),
+        (),
+        1,
+        None,
+        None,
+        None,
+        None,
+    ),
+    (
+        "half-yearly, Q3 judged on Q2",
+        kinded("rate", target="3", frequency="half"),
+        (None, "3.1"),
+        3,
+        MET,
+        "3.1",
+        "1.0333",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("ind", "figures", "quarter", "status", "actual", "completion", "expected_value"),
+    [case[1:] for case in KIND_CASES],
+    ids=[case[0] for case in KIND_CASES],
+)
+def test_each_kind_of_target(ind, figures, quarter, status, actual, completion, expected_value):
+    result = standing(ind, reports(*figures), quarter)
+    assert result.status == status
+    assert result.actual == (None if actual is None else Decimal(actual))
+    if completion is None:
+        assert result.completion is None
+    else:
+        assert round(result.completion, 4) == Decimal(completion)
+    if expected_value is None:
+        assert result.expected_value is None
+    elif ind.kind == "count":
+        assert result.expected == Decimal(expected_value)
+    else:
+        assert result.expected_value == Decimal(expected_value)
+    # Only a flow or a level paced from its baseline has a pace to be ahead of.
+    assert (result.pace_gap is not None) == (result.paced and result.actual is not None)
+
+
+def test_not_yet_due_is_neither_reported_nor_missing():
+    result = standing(kinded("rate", target="3", frequency="annual"), [], 2)
+    assert result.not_yet_due
+    assert result.status is None
+    assert result.expected is None
+
+
+@pytest.mark.parametrize(("figure", "stretch_met"), [(11, False), (12, True), (9, False)])
+def test_stretch_is_shown_beside_the_floor(figure, stretch_met):
+    result = standing(kinded(target="10", stretch_target=12), reports(figure), 1)
+    assert result.stretch_met is stretch_met
+
+
+@pytest.mark.parametrize(
+    ("year", "target"), [(2023, "2.92"), (2025, "3.16"), (2027, "3.40"), (2030, "3.40")]
+)
+def test_final_year_target_on_a_straight_line(year, target):
+    ind = kinded(
+        "rate",
+        baseline="2.8",
+        baseline_year=2022,
+        final_year=2027,
+        final_target="3.4",
+        trajectory="straight",
+    )
+    ind.trajectory = "straight"
+    assert ind.derived_target(year) == Decimal(target)
+
+
+def test_final_year_progress_from_the_baseline():
+    ind = kinded(
+        "rate",
+        target="3.16",
+        unit="%",
+        baseline="2.8",
+        baseline_year=2022,
+        final_year=2027,
+        final_target="3.4",
+    )
+    result = standing(ind, reports("3.0"), 1)
+    assert round(result.final_completion, 4) == Decimal("0.3333")
+    assert result.status == AT_RISK  # this year's 3.16 decides: 3.0 is 5 % short of it
+
+
+def test_set_trajectory_derives_nothing():
+    assert (
+        kinded(
+            baseline="2.8", baseline_year=2022, final_year=2027, final_target="3.4"
+        ).derived_target(2025)
+        is None
+    )
+
+
+def test_projection_of_a_paced_stock_keeps_its_gain():
+    result = standing(kinded(baseline=6000), reports(6200, 6400), 2)
+    assert result.projection == Decimal(6800)  # 6000 + 400 / 50 %
+    assert standing(kinded(), reports(6200, 6400), 2).projection is None  # no baseline, no pace
+
+
+def test_milestone_due_date_sets_its_quarter():
+    ind = indicator(kind="milestone", target=None)
+    ind.due_date = datetime.date(2024, 6, 30)
+    ind.normalise()
+    assert ind.due_quarter == 2
+
+
+def test_precision_of_a_figure():
+    ratio = kinded("rate", target="240", unit="件/万人")
+    ratio.whole_number, ratio.decimal_places = False, 1
+    assert ratio.figure_places == 1
+    ratio.whole_number = True
+    assert ratio.figure_places == 0  # whole numbers have none, whatever the precision
+
+
+def test_averages_leave_out_what_has_no_pace():
+    """A stock without a baseline, a rank and a rate never enter the plan's headline."""
+    from targets.models.overview import Progress
+
+    count = standing(indicator(), reports(3, 3), 2)  # 60 % against 50 %
+    stock = standing(kinded(), reports(6120, 6900), 2)  # no baseline: no pace
+    rank = standing(kinded(comparison="<=", target="40", unit="位"), reports(38, 38), 2)
+    rate = standing(kinded("rate", target="15", unit="%"), reports(16, 16), 2)
+    paced = standing(kinded(baseline=6000), reports(6100, 6200), 2)  # 20 % against 50 %
+    progress = Progress.of([count, stock, rank, rate, paced])
+    assert progress.measured == 2
+    assert progress.completion == (Decimal("0.6") + Decimal("0.2")) / 2
+    assert progress.expected == Decimal("0.5")

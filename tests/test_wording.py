@@ -97,7 +97,8 @@ CASES = [
         {"kind": "level", "comparison": ">", "target": "100", "unit": "人", "unit_en": "people"},
         (80, 95, 100),
         3,
-        "1 people short; 25.0 points ahead of the expected pace",
+        # A level without a baseline claims no pace and says so (issue 21).
+        "1 people short; no baseline, so no pace: judged against the target alone",
         "> 100 people: now 100 people; 1 people short (not met)",
     ),
     (

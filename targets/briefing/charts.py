@@ -233,9 +233,12 @@ def lagging(standings, book):
     axes, positions = _axes(figure, labels)
     for y, s in zip(positions, standings, strict=True):
         fill, ink = _colours(s.status)
-        completion, expected = float(s.completion) * 100, float(s.expected) * 100
+        completion = float(s.completion) * 100
         axes.barh(y, min(completion, 120), height=0.6, color=fill, edgecolor=ink, linewidth=0.6)
-        axes.plot([expected, expected], [y - 0.42, y + 0.42], color=PACE, linewidth=1.6)
+        # A level without a baseline or a rate has no pace (issue 21): no pace mark.
+        expected = float(s.expected) * 100 if s.expected is not None else 0
+        if s.expected is not None:
+            axes.plot([expected, expected], [y - 0.42, y + 0.42], color=PACE, linewidth=1.6)
         axes.text(
             max(min(completion, 120), expected) + 1.5,
             y,

@@ -172,33 +172,59 @@ class Chinese(Phrasebook):
         return lead, text + self._narrative(s)
 
     def _gap(self, s):
-        indicator, unit = s.indicator, s.indicator.unit
+        indicator = s.indicator
         q = self.quarter(s.quarter)
         if indicator.is_milestone:
             return (
                 f"计划于{self.quarter(indicator.due_quarter)}末前完成，"
                 f"截至{q}末尚未完成（当前状态：{s.milestone_state_label}）。"
             )
-        actual = f"{figure(s.actual or 0)}{unit}"
+        actual = self._measured(s, s.actual or 0)
         done = f"累计完成{actual}" if indicator.measure == "flow" else f"为{actual}"
+        if s.not_yet_due:
+            return f"{self._target(s, '年度目标')}，{self._not_due(indicator)}。"
         if indicator.higher_is_better:
             target = self._target(s, "年度目标")
-            sentence = f"{target}，截至{q}末{done}，完成率{percent(s.completion)}，"
-            sentence += self._pace(s, behind="落后")
+            sentence = f"{target}，截至{q}末{done}"
+            if s.completion is not None:
+                sentence += f"，完成率{percent(s.completion)}"
+            if s.paced:
+                sentence += "，" + self._pace(s, behind="落后")
+            elif indicator.kind == indicator.Kind.LEVEL:
+                sentence += "，无基数，不计时序进度，仅与目标比较"
             if s.shortfall:
-                sentence += f"，距年度目标尚差{figure(s.shortfall)}{unit}"
+                sentence += f"，距年度目标尚差{self._amount(s, s.shortfall)}"
             return sentence + "。"
         if indicator.measure == "flow":
             target = self._target(s, "年度上限")
             sentence = f"{target}，截至{q}末{done}，已用上限的{percent(s.completion)}，"
             sentence += self._pace(s, behind="超过")
             if s.overrun:
-                sentence += f"，已超出上限{figure(s.overrun)}{unit}"
+                sentence += f"，已超出上限{self._amount(s, s.overrun)}"
             return sentence + "。"
         sentence = f"{self._target(s, '目标')}，截至{q}末{done}"
         if s.overrun:
-            sentence += f"，超出目标{figure(s.overrun)}{unit}"
+            sentence += f"，超出{self._amount(s, s.overrun)}"
+        elif indicator.comparison == "=" and s.actual is not None and s.actual != s.target:
+            sentence += f"，相差{self._amount(s, abs(s.actual - s.target))}"
         return sentence + "。"
+
+    def _measured(self, s, value):
+        """A figure as compared with the target: "45个"; a growth "增长12.5%"."""
+        if s.indicator.kind == "growth":
+            return f"增长{figure(value)}%"
+        return f"{figure(value)}{s.indicator.unit}"
+
+    def _amount(self, s, value):
+        """A difference: "3个"; of percentages "0.77个百分点"."""
+        if s.indicator.measured_in_percent:
+            return f"{figure(value)}个百分点"
+        return f"{figure(value)}{s.indicator.unit}"
+
+    def _not_due(self, indicator):
+        return {"half": "半年数据，未到报送期", "annual": "年度数据，未到报送期"}.get(
+            indicator.frequency, "未到报送期"
+        )
 
     def _target(self, s, word):
         """ "年度目标≥16项", or for a revised target "调整后年度目标≥14项（原目标≥16项，
@@ -439,17 +465,23 @@ class English(Phrasebook):
                 f"due by the end of Q{indicator.due_quarter}, not done by the end of {q} "
                 f"({str(s.milestone_state_label).lower()})."
             )
-        actual = figure(s.actual or 0)
-        target = s.target_display + self._revised(s)
+        actual = self._measured(s, s.actual or 0)
+        target = self._target_words(s) + self._revised(s)
+        if s.not_yet_due:
+            word = {"half": "half-yearly", "annual": "once a year"}.get(s.indicator.frequency, "")
+            return f"target {target}; not yet due (published {word})."
         if indicator.higher_is_better:
             so_far = "so far" if indicator.measure == "flow" else "at the end of " + q
             annual = "a revised annual target" if s.revision else "an annual target"
-            sentence = (
-                f"{actual} {so_far} against {annual} of {target}, {percent(s.completion)} done, "
-            )
-            sentence += self._pace(s, behind="behind")
+            sentence = f"{actual} {so_far} against {annual} of {target}"
+            if s.completion is not None:
+                sentence += f", {percent(s.completion)} done"
+            if s.paced:
+                sentence += ", " + self._pace(s, behind="behind")
+            elif indicator.kind == indicator.Kind.LEVEL:
+                sentence += ", no baseline, so no pace: judged against the target alone"
             if s.shortfall:
-                sentence += f"; {figure(s.shortfall)} short of the target"
+                sentence += f"; {self._amount(s, s.shortfall)} short of the target"
             return sentence + "."
         if indicator.measure == "flow":
             sentence = (
@@ -458,12 +490,29 @@ class English(Phrasebook):
             )
             sentence += self._pace(s, behind="ahead of")
             if s.overrun:
-                sentence += f"; {figure(s.overrun)} over the ceiling"
+                sentence += f"; {self._amount(s, s.overrun)} over the ceiling"
             return sentence + "."
         sentence = f"{actual} at the end of {q} against a target of {target}"
         if s.overrun:
-            sentence += f", {figure(s.overrun)} above it"
+            sentence += f", {self._amount(s, s.overrun)} beyond it"
+        elif indicator.comparison == "=" and s.actual is not None and s.actual != s.target:
+            sentence += f", {self._amount(s, abs(s.actual - s.target))} off"
         return sentence + "."
+
+    def _target_words(self, s):
+        if s.indicator.kind == "growth":
+            return f"growth {s.target_display}%"
+        return s.target_display
+
+    def _measured(self, s, value):
+        if s.indicator.kind == "growth":
+            return f"growth of {figure(value)}%"
+        return figure(value)
+
+    def _amount(self, s, value):
+        if s.indicator.measured_in_percent:
+            return f"{figure(value)} percentage points"
+        return figure(value)
 
     def _pace(self, s, *, behind):
         if s.pace_gap is None or s.pace_gap >= 0:

@@ -16,7 +16,9 @@ from ..models.report import choice_labels
 from .base import Exporter, item_names, register
 from .table import NUMBER, PERCENT, Column, Row, Table
 
-COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+# Equality (为 X) as the full-width sign: a cell starting with "=" is a formula to a
+# spreadsheet (and would be neutralised to "'=").
+COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "＝"}
 
 
 # -- The meeting summary: one row per indicator as of a quarter ----------------

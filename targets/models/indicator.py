@@ -52,6 +52,10 @@ class TargetLocked(Exception):
     closed plan changes."""
 
 
+# The kinds measured against a target (the database's constraints name them).
+MEASURED_KINDS = ["count", "level", "rate", "growth"]
+
+
 class IndicatorQuerySet(models.QuerySet):
     def with_revisions(self):
         """The target revisions too (one query), so each standing can pick the target
@@ -119,12 +123,15 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
         MILESTONE = "milestone", _("Milestone")
         QUALITATIVE = "qualitative", _("Qualitative")
         MONITOR = "monitor", _("Monitored figure (no target)")
+        RATE = "rate", _("Rate or ratio (compared directly)")
+        GROWTH = "growth", _("Growth against a base figure (%)")
 
     class Comparison(models.TextChoices):
         AT_LEAST = ">=", _("at least")
         MORE_THAN = ">", _("more than")
         AT_MOST = "<=", _("at most")
         LESS_THAN = "<", _("less than")
+        EQUAL = "=", _("equal to")
 
     class Measure(models.TextChoices):
         FLOW = "flow", _("Summed over the quarters")
@@ -135,8 +142,23 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
         KEPT = "kept", _("Kept beside the figure (the figure is typed)")
         COUNTED = "counted", _("The figure is counted from the ledger")
 
-    KINDS_WITH_TARGET = (Kind.COUNT, Kind.LEVEL)
-    KINDS_WITH_FIGURE = (Kind.COUNT, Kind.LEVEL, Kind.MONITOR)
+    class Frequency(models.TextChoices):
+        QUARTERLY = "", _("Every quarter")
+        HALF_YEARLY = "half", _("Half-yearly (Q2 and Q4)")
+        ANNUAL = "annual", _("Once a year (Q4)")
+
+    class Trajectory(models.TextChoices):
+        SET = "", _("Set for each year")
+        STRAIGHT = "straight", _("Straight line from the baseline to the final-year target")
+
+    class GrowthFrom(models.TextChoices):
+        FIGURES = "", _("Computed from the figures and the base figure")
+        RATE = "rate", _("Reported as a growth rate (%)")
+
+    KINDS_WITH_TARGET = (Kind.COUNT, Kind.LEVEL, Kind.RATE, Kind.GROWTH)
+    KINDS_WITH_FIGURE = (Kind.COUNT, Kind.LEVEL, Kind.MONITOR, Kind.RATE, Kind.GROWTH)
+    # The quarters whose figure is due, by publication frequency.
+    DUE_QUARTERS = {"": (1, 2, 3, 4), "half": (2, 4), "annual": (4,)}
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators"
@@ -166,6 +188,14 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
             "(次, 家, 人, 户, 个, 项 …); tick it for any other unit that cannot be split."
         ),
     )
+    decimal_places = models.PositiveSmallIntegerField(
+        _("decimal places"),
+        default=2,
+        help_text=_(
+            "How many decimals a figure that is not a whole number may have: 1 or 2 "
+            "(243.6 件/万人 has one)."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     measure = models.CharField(
         _("how quarterly figures combine"),
@@ -182,6 +212,66 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
     )
     last_year_value = models.DecimalField(
         _("last year's figure"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # --- What the target means (README "How status is computed"): the figure a
+    # level starts from, a growth's base, a final year's target, a stretch target,
+    # how often the figure is published and a milestone's due date.
+    baseline = models.DecimalField(
+        _("baseline"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The figure a level or a final-year target starts from (at the end of the "
+            "baseline year). A level is paced from last year's figure, else from this."
+        ),
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    climbs = models.BooleanField(
+        _("a rate expected to climb over the year"),
+        default=False,
+        help_text=_("A rate paced from its baseline like a level; otherwise compared directly."),
+    )
+    growth_base = models.DecimalField(
+        _("growth base figure"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("A growth target: the figure the growth is measured from."),
+    )
+    growth_from = models.CharField(
+        _("growth measured from"), max_length=4, choices=GrowthFrom, blank=True, default=""
+    )
+    final_year = models.PositiveSmallIntegerField(
+        _("final year"),
+        null=True,
+        blank=True,
+        help_text=_("到2027年…: the year of the final target."),
+    )
+    final_target = models.DecimalField(
+        _("final-year target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    trajectory = models.CharField(
+        _("this year's target"), max_length=8, choices=Trajectory, blank=True, default=""
+    )
+    stretch_target = models.DecimalField(
+        _("stretch target (力争)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("确保…力争…: the target is the floor that decides; this is shown beside."),
+    )
+    frequency = models.CharField(
+        _("published"), max_length=6, choices=Frequency, blank=True, default=""
+    )
+    due_date = models.DateField(
+        _("due date"),
+        null=True,
+        blank=True,
+        help_text=_("A milestone due inside a quarter (6月底前): judged against this date."),
     )
     lead_section = models.ForeignKey(
         Section,
@@ -264,17 +354,18 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(
-                        kind__in=["count", "level"],
+                        kind__in=MEASURED_KINDS,
                         target__isnull=False,
-                        comparison__in=[">=", ">", "<=", "<"],
+                        comparison__in=[">=", ">", "<=", "<", "="],
                     )
-                    | (~Q(kind__in=["count", "level"]) & Q(target__isnull=True, comparison=""))
+                    | (~Q(kind__in=MEASURED_KINDS) & Q(target__isnull=True, comparison=""))
                 ),
                 name="indicator_target_iff_measured_kind",
                 violation_error_code="indicator_target_iff_measured_kind",
                 violation_error_message=_(
-                    "A count or a level needs a comparison and a target; a milestone, a "
-                    "qualitative or a monitored indicator has neither."
+                    "A count or a level needs a comparison and a target, and so does a rate "
+                    "or a growth; a milestone, a qualitative or a monitored indicator has "
+                    "neither."
                 ),
             ),
             models.CheckConstraint(
@@ -288,7 +379,7 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(kind="count", measure="flow")
-                    | Q(kind="level", measure="stock")
+                    | Q(kind__in=["level", "rate", "growth"], measure="stock")
                     | Q(kind="monitor", measure__in=["flow", "stock"])
                     | Q(kind__in=["milestone", "qualitative"], measure="")
                 ),
@@ -344,10 +435,48 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(target_to_confirm=False) | Q(kind__in=["count", "level"]),
+                condition=Q(target_to_confirm=False) | Q(kind__in=MEASURED_KINDS),
                 name="indicator_only_a_target_to_confirm",
                 violation_error_code="indicator_only_a_target_to_confirm",
                 violation_error_message=_("Only a count or a level has a target to confirm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decimal_places__gte=1, decimal_places__lte=2),
+                name="indicator_decimal_places_1_or_2",
+                violation_error_code="indicator_decimal_places_1_or_2",
+                violation_error_message=_(
+                    "A figure has 1 or 2 decimal places; tick whole numbers for none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(final_year__isnull=True, final_target__isnull=True)
+                | Q(final_year__isnull=False, final_target__isnull=False),
+                name="indicator_final_year_with_target",
+                violation_error_code="indicator_final_year_with_target",
+                violation_error_message=_("A final year and its target go together."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(trajectory="straight")
+                | Q(
+                    final_year__isnull=False,
+                    baseline__isnull=False,
+                    baseline_year__isnull=False,
+                    baseline_year__lt=models.F("final_year"),
+                ),
+                name="indicator_straight_trajectory_has_ends",
+                violation_error_code="indicator_straight_trajectory_has_ends",
+                violation_error_message=_(
+                    "A target derived on a straight line needs a baseline, its year and a "
+                    "later final year with its target."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="growth", growth_from="") | Q(growth_base__gt=0),
+                name="indicator_growth_has_base",
+                violation_error_code="indicator_growth_has_base",
+                violation_error_message=_(
+                    "A growth computed from the figures needs a base figure above zero."
+                ),
             ),
         ]
         indexes = [
@@ -373,7 +502,7 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
         # The measure follows from the kind except for monitored figures.
         if self.kind == self.Kind.COUNT:
             self.measure = self.Measure.FLOW
-        elif self.kind == self.Kind.LEVEL:
+        elif self.kind in (self.Kind.LEVEL, self.Kind.RATE, self.Kind.GROWTH):
             self.measure = self.Measure.STOCK
         elif self.kind in (self.Kind.MILESTONE, self.Kind.QUALITATIVE):
             self.measure = ""
@@ -383,6 +512,16 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
             self.whole_number = True
         if self.counts_from_ledger:
             self.whole_number = True  # a number of items
+        if self.due_date is not None and self.kind == self.Kind.MILESTONE:
+            self.due_quarter = (self.due_date.month - 1) // 3 + 1
+        if self.trajectory == self.Trajectory.STRAIGHT and self.has_target:
+            try:
+                year = self.plan.year  # an unsaved plan too (a plan from a spreadsheet)
+            except Plan.DoesNotExist:
+                year = None
+            derived = self.derived_target(year) if year else None
+            if derived is not None:
+                self.target = derived
 
     def _refuse_locked_change(self, update_fields):
         """The last line of defence, whatever route saves the indicator: an active
@@ -464,6 +603,45 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
     @property
     def higher_is_better(self):
         return self.comparison in (self.Comparison.AT_LEAST, self.Comparison.MORE_THAN)
+
+    @property
+    def figure_places(self):
+        """How many decimals a figure may have: 0 for whole numbers, else the precision."""
+        return 0 if self.whole_number else self.decimal_places
+
+    @property
+    def pacing_start(self):
+        """The figure a level's year starts from: last year's figure, else the baseline."""
+        return self.last_year_value if self.last_year_value is not None else self.baseline
+
+    @property
+    def measured_in_percent(self):
+        """Whether the figure compared with the target is a percentage (a growth, or a
+        rate in %): its differences are percentage points (百分点), not per cent."""
+        return self.kind == self.Kind.GROWTH or self.unit.strip() in ("%", "％")
+
+    def due_quarters(self):
+        """The quarters whose figure is due (publication frequency): all four, Q2 and
+        Q4, or Q4 alone. A milestone's due date does not change when it is reported."""
+        return self.DUE_QUARTERS[self.frequency]
+
+    def derived_target(self, year):
+        """This year's target on a straight line from the baseline (at the end of the
+        baseline year) to the final-year target, or None when it is set by hand.
+        Rounded to the indicator's decimals; the final target from the final year on."""
+        if self.trajectory != self.Trajectory.STRAIGHT or None in (
+            self.baseline,
+            self.baseline_year,
+            self.final_year,
+            self.final_target,
+        ):
+            return None
+        if self.final_year <= self.baseline_year:
+            return None
+        step = min(max(year - self.baseline_year, 0), self.final_year - self.baseline_year)
+        share = Decimal(step) / Decimal(self.final_year - self.baseline_year)
+        value = self.baseline + (self.final_target - self.baseline) * share
+        return value.quantize(Decimal(1).scaleb(-self.figure_places))
 
     def expected_share(self, quarter):
         """Share of the annual target expected by the end of `quarter`, as a fraction."""

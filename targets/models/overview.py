@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.utils.translation import ngettext
+
 from .standing import ONE, ZERO, Status
 
 
@@ -25,10 +27,14 @@ class Progress:
       calendar, because an indicator's pacing may not be linear.
     - `milestones_met` of `milestones_total`: milestones done.
 
-    Ceilings (`<=`, `<`) are left out of the mean: their completion measures how
-    much of a limit is used, not progress. Monitored and qualitative indicators have
-    no target and are left out too. With no count or level indicator, completion and
-    expected are None.
+    Only indicators with a pace are averaged (README "Each kind of target"): counts
+    with a floor and levels or climbing rates paced from a baseline. Ceilings (`<=`,
+    `<`) are left out: their completion measures how much of a limit is used, not
+    progress; so are ranks, equality, levels without a baseline, rates, growth
+    targets and figures not yet due (they have no expected share), so that a stock's
+    or a rank's figure never inflates the mean. Monitored and qualitative indicators
+    have no target and are left out too. With none to average, completion and
+    expected are None; `measured` says how many were averaged.
     """
 
     completion: Decimal | None
@@ -67,6 +73,17 @@ class Progress:
         if self.completion is None:
             return None
         return self.completion - self.expected
+
+    @property
+    def averaged_text(self):
+        """What the mean is of, said beside it: "mean of 4 indicators with a pace"."""
+        if self.completion is None:
+            return ""
+        return ngettext(
+            "mean of %(n)s indicator with a pace (a count or a level from its baseline)",
+            "mean of %(n)s indicators with a pace (counts and levels from their baseline)",
+            self.measured,
+        ) % {"n": self.measured}
 
     @property
     def behind_pace(self):
@@ -213,11 +230,14 @@ class PlanOverview:
     @cached_property
     def outstanding(self):
         """Indicators with no counted (submitted or approved) report for the quarter;
-        a milestone done in an earlier quarter has nothing left to report."""
+        a milestone done in an earlier quarter has nothing left to report, nor has a
+        figure published later in the year (half-yearly, annual: not yet due)."""
         return [
             s
             for s in self.standings
-            if not (s.report and s.report.counts) and not s.indicator.done_before(self.quarter)
+            if not (s.report and s.report.counts)
+            and not s.indicator.done_before(self.quarter)
+            and self.quarter in s.indicator.due_quarters()
         ]
 
     @cached_property

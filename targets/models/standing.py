@@ -100,6 +100,14 @@ class Standing:
     report: object = None  # the report of `quarter` itself, if any
     pending_approval: bool = False  # a counted figure is submitted but not yet approved
     problems: str = ""  # 存在问题 of the latest counted report up to `quarter` that has any
+    # What the kind of target adds (README "How status is computed"):
+    paced: bool = False  # measured against a pace (a count, a level with a baseline)
+    start: Decimal | None = None  # the figure a paced level or rate starts from
+    expected_value: Decimal | None = None  # where a paced level should be by now
+    figure: Decimal | None = None  # a growth's own figure (`actual` is then the growth %)
+    not_yet_due: bool = False  # published half-yearly or yearly: no period ended yet
+    stretch_met: bool | None = None  # the stretch target (力争) met; None without one
+    final_completion: Decimal | None = None  # progress toward the final-year target
 
     @property
     def status_label(self):
@@ -205,7 +213,11 @@ class Standing:
         one decimal. None for other kinds, before any figure, and as of Q4, when
         the year's figure is known.
         """
-        if self.indicator.kind != "count" or not self.quarter_values or self.quarter == 4:
+        kind = self.indicator.kind
+        paced_level = kind in ("level", "rate") and self.paced and self.start is not None
+        if (kind != "count" and not paced_level) or not self.quarter_values:
+            return None
+        if self.quarter == 4 or self.not_yet_due:
             return None
         share = self.indicator.expected_share(max(self.quarter_values))
         if share == 0:
@@ -214,6 +226,11 @@ class Standing:
             v == v.to_integral_value() for v in (*self.quarter_values.values(), self.target)
         )
         step = ONE if whole else Decimal("0.1")
+        if paced_level:
+            # A level keeps the gain it made so far at the same rate to the year end.
+            return (self.start + (self.actual - self.start) / share).quantize(
+                step, rounding=ROUND_FLOOR
+            )
         return (self.actual / share).quantize(step, rounding=ROUND_FLOOR)
 
     @property
@@ -257,6 +274,36 @@ class Standing:
         return wording.target_text(self)
 
     @property
+    def actual_text(self):
+        """The figure compared with the target, in its unit ("6,120 家"; a growth "12.5%")."""
+        return "" if self.actual is None else wording.measured_text(self.indicator, self.actual)
+
+    @property
+    def expected_text(self):
+        """ "expected by now: 6,250 家 (from 6,000 家)" for a level paced from its baseline."""
+        return wording.expected_text(self)
+
+    @property
+    def pace_note(self):
+        """Why an indicator with a target has no pace ("" when it has one)."""
+        return wording.pace_note(self)
+
+    @property
+    def stretch_text(self):
+        """The stretch target beside the floor: 达成确保目标 / 达成力争目标; "" without."""
+        return wording.stretch_text(self)
+
+    @property
+    def stretch_with_unit(self):
+        """The stretch target (力争) as leaders read it: "≥ 12 家"; "" without one."""
+        return wording.target_with_unit(self.indicator, self.indicator.stretch_target)
+
+    @property
+    def final_text(self):
+        """Progress toward the final-year target (到2027年…); "" without one."""
+        return wording.final_text(self)
+
+    @property
     def last_year_text(self):
         """A monitored figure against last year's, saying what it compares."""
         return wording.last_year_text(self)
@@ -268,7 +315,15 @@ def satisfies(actual, comparison, target):
         ">": actual > target,
         "<=": actual <= target,
         "<": actual < target,
+        "=": actual == target,
     }[comparison]
+
+
+def growth_percent(figure, base):
+    """The growth of `figure` over `base`, in per cent: 115 over 100 -> 15."""
+    if figure is None or not base:
+        return None
+    return (figure - base) / base * 100
 
 
 def _ratio(actual, target, higher_is_better):
@@ -329,15 +384,89 @@ def compute_standing(indicator, reports, quarter, tolerance=None, in_force=None)
             standing.change = standing.actual - indicator.last_year_value
         return standing
 
-    standing.expected = indicator.expected_share(quarter)
-    reported = quarter in values
-    if standing.actual is not None:
-        standing.completion = _ratio(standing.actual, standing.target, indicator.higher_is_better)
-    if indicator.higher_is_better:
+    if kind == "growth":
+        # The target is a growth in per cent: computed from the figure and the base,
+        # or reported as a rate itself.
+        standing.figure = standing.actual
+        if indicator.growth_from != "rate":
+            standing.actual = growth_percent(standing.actual, indicator.growth_base)
+
+    # Published half-yearly or once a year: before its first period ends there is
+    # nothing to report (not "not reported"); afterwards its latest due figure counts.
+    due = [q for q in indicator.due_quarters() if q <= quarter]
+    if not due:
+        standing.not_yet_due = True
+        return standing
+    reported = max(due) in values
+
+    target = standing.target
+    if indicator.stretch_target is not None and standing.actual is not None:
+        standing.stretch_met = satisfies(
+            standing.actual, indicator.comparison or ">=", indicator.stretch_target
+        )
+    _final_progress(indicator, standing)
+
+    if kind == "count":
+        # A flow: the year to date against the pace (unchanged since the first plan).
+        standing.paced = True
+        standing.expected = indicator.expected_share(quarter)
+        if standing.actual is not None:
+            standing.completion = _ratio(standing.actual, target, indicator.higher_is_better)
+        if indicator.higher_is_better:
+            standing.status = _status_higher_is_better(indicator, standing, reported, tolerance)
+        else:
+            standing.status = _status_lower_is_better(indicator, standing, reported, tolerance)
+        return standing
+
+    # A level, a rate or a growth: the latest figure.
+    start = indicator.pacing_start
+    paced = (
+        indicator.comparison in (">=", ">")
+        and start is not None
+        and start < target
+        and (kind == "level" or (kind == "rate" and indicator.climbs))
+    )
+    if paced:
+        # From the baseline toward the target: expected by q = start + (target -
+        # start) x pace share; completion = (actual - start) / (target - start).
+        standing.paced = True
+        standing.start = start
+        standing.expected = indicator.expected_share(quarter)
+        standing.expected_value = start + (target - start) * standing.expected
+        if standing.actual is not None:
+            standing.completion = (standing.actual - start) / (target - start)
         standing.status = _status_higher_is_better(indicator, standing, reported, tolerance)
-    else:
-        standing.status = _status_lower_is_better(indicator, standing, reported, tolerance)
+        return standing
+    # Compared directly with the target: no accumulation and no pace.
+    if standing.actual is not None and indicator.higher_is_better and target:
+        standing.completion = standing.actual / target
+    standing.status = _status_direct(indicator, standing, reported, tolerance)
     return standing
+
+
+def _final_progress(indicator, s):
+    """Progress toward a final-year target (到2027年…), from the baseline if known."""
+    final, actual = indicator.final_target, s.actual
+    if final is None or actual is None:
+        return
+    base = indicator.baseline if indicator.baseline is not None else ZERO
+    if final == base:
+        s.final_completion = ONE if satisfies(actual, indicator.comparison, final) else ZERO
+    else:
+        s.final_completion = (actual - base) / (final - base)
+
+
+def _status_direct(indicator, s, reported, tolerance):
+    """A figure compared with the target as it is: met, else at risk when it is off
+    by less than the tolerance (relative to the target), else behind."""
+    if not reported:
+        return Status.NOT_REPORTED
+    if satisfies(s.actual, indicator.comparison, s.target):
+        return Status.MET
+    if not s.target:
+        return Status.BEHIND
+    off = abs(s.actual - s.target) / abs(s.target)
+    return Status.AT_RISK if off < tolerance else Status.BEHIND
 
 
 def _status_higher_is_better(indicator, s, reported, tolerance):
@@ -357,34 +486,26 @@ def _status_higher_is_better(indicator, s, reported, tolerance):
 
 
 def _status_lower_is_better(indicator, s, reported, tolerance):
+    """A ceiling on a sum (a count with <= or <): once crossed it cannot be undone
+    (figures are >= 0); below it, the share of the ceiling used against the pace.
+    Levels, rates and ranks with a ceiling are compared directly (`_status_direct`)."""
     within = s.actual is not None and satisfies(s.actual, indicator.comparison, s.target)
-    if indicator.measure == "flow":
-        # A ceiling on a sum: once crossed it cannot be undone (figures are >= 0).
-        if s.actual is not None and not within:
-            return Status.BEHIND
-        if not reported:
-            return Status.NOT_REPORTED
-        if s.quarter == 4:
-            return Status.MET
-        # completion is the share of the ceiling used; using less than the pace is fine.
-        overrun = s.completion - s.expected
-        if overrun <= 0:
-            return Status.ON_TRACK
-        return Status.AT_RISK if overrun < tolerance else Status.BEHIND
-    # A level that must come down to (or below) the target.
+    if s.actual is not None and not within:
+        return Status.BEHIND
     if not reported:
         return Status.NOT_REPORTED
-    if within:
+    if s.quarter == 4:
         return Status.MET
-    # How close the level is to the ceiling: target / actual, against the pace.
-    s.completion = s.target / s.actual if s.actual else ONE
-    shortfall = s.expected - s.completion
-    if shortfall <= 0 and s.expected < ONE:
+    # completion is the share of the ceiling used; using less than the pace is fine.
+    overrun = s.completion - s.expected
+    if overrun <= 0:
         return Status.ON_TRACK
-    return Status.AT_RISK if shortfall < tolerance else Status.BEHIND
+    return Status.AT_RISK if overrun < tolerance else Status.BEHIND
 
 
 def _milestone(indicator, counted, quarter, s):
+    # A due date inside a quarter (6月底前) sets `due_quarter` (Indicator.normalise);
+    # as of that quarter's end it is past, so "not done" is behind then.
     s.quarter_values = {q: r.milestone_state for q, r in sorted(counted.items())}
     latest = counted[max(counted)] if counted else None
     s.milestone_state = latest.milestone_state if latest else ""

@@ -35,7 +35,23 @@ def actual_label(indicator):
     return _("Year to date")
 
 
-COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
+
+
+def amount_text(indicator, value):
+    """A difference between a figure and a target, in the unit: "3 家"; for a figure
+    in per cent (a rate in %, a growth) in percentage points: "0.77个百分点", never
+    "0.77 %" (official writing, every language and medium)."""
+    if indicator.measured_in_percent:
+        return _("%(points)s percentage points") % {"points": figure_text(value)}
+    return indicator.with_unit(value)
+
+
+def measured_text(indicator, value):
+    """A figure as compared with the target: "7 家"; a growth as "12.5%"."""
+    if indicator.kind == "growth":
+        return f"{figure_text(value)}%"
+    return indicator.with_unit(value)
 
 
 def target_display(comparison, target):
@@ -46,9 +62,11 @@ def target_display(comparison, target):
 
 
 def target_with_unit(indicator, target):
-    """ "≥ 10 家", "> 100 people"; "" for an indicator without a target."""
+    """ "≥ 10 家", "> 100 people", "growth ≥ 15%"; "" for an indicator without a target."""
     if not indicator.has_target or target is None:
         return ""
+    if indicator.kind == "growth":
+        return _("growth %(target)s%%") % {"target": target_display(indicator.comparison, target)}
     return f"{target_display(indicator.comparison, target)} {indicator.unit_display}".strip()
 
 
@@ -124,10 +142,14 @@ def pace_text(standing):
 def gap_text(standing):
     """The gap in plain words, for the attention list and the tables.
 
-    - a target not met: what is still missing and how the pace stands;
-    - met: by how much it is exceeded;
-    - the quarter not reported: that, and what was reported before;
-    - a milestone: its due quarter and state; a monitored figure: against last year.
+    - a target not met: what is still missing and how the pace stands (only a
+      count or a level paced from its baseline has a pace; a level without a
+      baseline says it is judged against the target alone);
+    - met: by how much it is exceeded, and a stretch target (力争) beside the floor;
+    - the quarter not reported: that, and what was reported before; a figure
+      published later in the year: not yet due;
+    - a milestone: its due quarter (or date) and state; a monitored figure: against
+      last year.
     """
     indicator = standing.indicator
     if indicator.is_milestone:
@@ -136,17 +158,101 @@ def gap_text(standing):
         return last_year_text(standing)
     if not indicator.has_target:
         return ""
+    if standing.not_yet_due:
+        return not_due_text(indicator)
     if standing.status == "not_reported":
         return _not_reported_text(standing)
+    if indicator.comparison == "=":
+        return _equal_text(standing)
     if not indicator.higher_is_better:
         return _ceiling_text(standing)
     missing = shortfall(standing)
     if missing is None:
-        return _met_text(standing)
+        return _("; ").join(p for p in (_met_text(standing), stretch_text(standing)) if p)
     parts = [_short_text(standing, missing)]
     if standing.expected is not None and standing.expected < 1:
         parts.append(pace_text(standing))
+    parts.append(no_pace_text(standing))
     return _("; ").join(p for p in parts if p)
+
+
+def not_due_text(indicator):
+    """ "not yet due: published once a year (Q4)" (未到报送期), never "not reported"."""
+    return _("not yet due: published %(frequency)s") % {
+        "frequency": str(indicator.get_frequency_display()).lower()
+    }
+
+
+def no_pace_text(standing):
+    """A level without a baseline says why it has no pace; "" for every other kind."""
+    indicator = standing.indicator
+    if standing.paced or indicator.kind != indicator.Kind.LEVEL or standing.actual is None:
+        return ""
+    if not indicator.higher_is_better:
+        return ""
+    return _("no baseline, so no pace: judged against the target alone")
+
+
+def pace_note(standing):
+    """Why a target has no pace, for the "Expected by now" line; "" when it has one."""
+    indicator = standing.indicator
+    if not indicator.has_target or standing.paced:
+        return ""
+    if standing.not_yet_due:
+        return not_due_text(indicator)
+    if indicator.kind == indicator.Kind.LEVEL and indicator.higher_is_better:
+        return _("no baseline, so no pace: judged against the target alone")
+    if not indicator.higher_is_better and indicator.comparison != "=":
+        return _("a ceiling: met within the limit, no pace")
+    return _("compared directly with the target, no pace")
+
+
+def stretch_text(standing):
+    """Beside the floor (确保): "stretch target met" (达成力争目标), or "floor met; the
+    stretch target ≥ 12 家 is 1 家 away" (达成确保目标); "" without a stretch."""
+    indicator, stretch = standing.indicator, standing.indicator.stretch_target
+    if stretch is None or standing.actual is None or standing.status != "met":
+        return ""
+    if standing.stretch_met:
+        return _("stretch target met")
+    away = abs(stretch - standing.actual)
+    return _("floor met; %(away)s short of the stretch target") % {
+        "away": amount_text(indicator, away)
+    }
+
+
+def final_text(standing):
+    """This year's figure against the final-year target: "到2027年 ≥ 3.4%：已完成
+    33%（自2022年基数 2.8%）"; "" without a final-year target or a figure."""
+    indicator = standing.indicator
+    if standing.final_completion is None:
+        return ""
+    values = {
+        "year": indicator.final_year,
+        "target": target_with_unit(indicator, indicator.final_target),
+        "percent": f"{standing.final_completion * 100:.0f}",
+    }
+    if indicator.baseline is not None and indicator.baseline_year:
+        values["base"] = measured_text(indicator, indicator.baseline)
+        values["base_year"] = indicator.baseline_year
+        return (
+            _(
+                "final target for %(year)s, %(target)s: %(percent)s%% of the way from "
+                "%(base)s in %(base_year)s"
+            )
+            % values
+        )
+    return _("final target for %(year)s, %(target)s: %(percent)s%% of it") % values
+
+
+def expected_text(standing):
+    """Where a level paced from its baseline should be by now: "expected by now 6,250 家"."""
+    if standing.expected_value is None:
+        return ""
+    return _("expected by now: %(value)s (from %(start)s)") % {
+        "value": measured_text(standing.indicator, standing.expected_value),
+        "start": measured_text(standing.indicator, standing.start),
+    }
 
 
 def target_text(standing):
@@ -169,12 +275,14 @@ def target_text(standing):
             }
     else:
         over = overrun(standing)
-        if over is None:
+        if indicator.comparison == "=":
+            verdict = _("%(now)s (met)") % {"now": now} if standing.status == "met" else now
+        elif over is None:
             verdict = _("%(now)s (within the limit)") % {"now": now}
         else:
             verdict = _("%(now)s; %(over)s over the limit") % {
                 "now": now,
-                "over": indicator.with_unit(over),
+                "over": amount_text(indicator, over),
             }
     return _("%(target)s: %(verdict)s") % {"target": standing.target_with_unit, "verdict": verdict}
 
@@ -216,35 +324,49 @@ def last_year_text(standing):
 
 def _now_text(standing):
     indicator = standing.indicator
+    figure = measured_text(indicator, standing.actual)
     if indicator.measure == indicator.Measure.STOCK:
-        return _("now %(figure)s") % {"figure": indicator.with_unit(standing.actual)}
-    return _("%(figure)s so far") % {"figure": indicator.with_unit(standing.actual)}
+        return _("now %(figure)s") % {"figure": figure}
+    return _("%(figure)s so far") % {"figure": figure}
 
 
 def _short_text(standing, missing):
     indicator = standing.indicator
     if missing == 0:  # "> x" without whole numbers, at exactly x
-        return _("not yet above %(target)s") % {"target": indicator.with_unit(standing.target)}
-    return _("%(missing)s short") % {"missing": indicator.with_unit(missing)}
+        return _("not yet above %(target)s") % {"target": measured_text(indicator, standing.target)}
+    return _("%(missing)s short") % {"missing": amount_text(indicator, missing)}
 
 
 def _met_text(standing):
     indicator = standing.indicator
     extra = standing.actual - standing.target
     if extra > 0:
-        return _("met, %(extra)s above the target") % {"extra": indicator.with_unit(extra)}
+        return _("met, %(extra)s above the target") % {"extra": amount_text(indicator, extra)}
     return _("met")
 
 
 def _ceiling_text(standing):
+    """A ceiling or a rank: within the limit, or the distance in words ("超出上限 6 位");
+    a pace only for a ceiling on a sum (a count), never "ahead of pace" for a rank."""
     indicator = standing.indicator
     over = overrun(standing)
     if over is not None:
-        return _("%(over)s over the limit") % {"over": indicator.with_unit(over)}
+        return _("%(over)s over the limit") % {"over": amount_text(indicator, over)}
     parts = [_("within the limit")]
-    if standing.expected is not None and standing.expected < 1:
+    if standing.paced and standing.expected is not None and standing.expected < 1:
         parts.append(pace_text(standing))
     return _("; ").join(p for p in parts if p)
+
+
+def _equal_text(standing):
+    """Equality (为 X): met, or how far off and on which side."""
+    indicator, actual, target = standing.indicator, standing.actual, standing.target
+    if actual == target:
+        return _("met")
+    values = {"off": amount_text(indicator, abs(actual - target)), "target": figure_text(target)}
+    if actual > target:
+        return _("%(off)s above the required %(target)s") % values
+    return _("%(off)s below the required %(target)s") % values
 
 
 def _not_reported_text(standing):
@@ -252,7 +374,7 @@ def _not_reported_text(standing):
     missing = shortfall(standing)
     if standing.actual is not None and missing:
         text += _("; %(figure)s reported before, %(short)s") % {
-            "figure": standing.indicator.with_unit(standing.actual),
+            "figure": measured_text(standing.indicator, standing.actual),
             "short": _short_text(standing, missing),
         }
     return text
@@ -261,10 +383,21 @@ def _not_reported_text(standing):
 def _milestone_text(standing):
     indicator = standing.indicator
     if standing.status == "met":
+        due = indicator.due_date
+        if standing.done_on and due is not None and standing.done_on > due:
+            return _("done on %(date)s, after its due date %(due)s") % {
+                "date": standing.done_on.isoformat(),
+                "due": due.isoformat(),
+            }
         if standing.done_on:
             return _("done on %(date)s") % {"date": standing.done_on.isoformat()}
         return _("done")
     values = {"due": indicator.due_quarter, "state": standing.milestone_state_label}
+    if indicator.due_date is not None:
+        values["date"] = indicator.due_date.isoformat()
+        if standing.status == "behind":
+            return _("due by %(date)s and not done: %(state)s") % values
+        return _("due by %(date)s; now: %(state)s") % values
     if standing.status == "behind":
         return _("due in Q%(due)s and not done: %(state)s") % values
     return _("due in Q%(due)s; now: %(state)s") % values

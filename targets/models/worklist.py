@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 NOT_STARTED = "not_started"
 DONE_EARLIER = "done_earlier"
+NOT_DUE = "not_due"
 
 
 @dataclass
@@ -26,15 +27,27 @@ class WorkItem:
     done_in: int | None = None  # a milestone done in an earlier quarter: nothing to report
 
     @property
+    def not_due(self):
+        """A figure published half-yearly or once a year has no report due this quarter
+        (it may still be entered): never missing, never overdue."""
+        return self.report is None and self.quarter not in self.indicator.due_quarters()
+
+    @property
     def state(self):
         if self.report is None and self.done_in:
             return DONE_EARLIER
+        if self.not_due:
+            return NOT_DUE
         return self.report.state if self.report else NOT_STARTED
 
     @property
     def state_label(self):
         if self.report is None and self.done_in:
             return _("Done in Q%(q)s") % {"q": self.done_in}
+        if self.not_due:
+            return _("Not due this quarter (%(frequency)s)") % {
+                "frequency": self.indicator.get_frequency_display()
+            }
         if self.report is None:
             return _("Not started")
         return self.report.get_state_display()
@@ -46,8 +59,8 @@ class WorkItem:
 
     @property
     def is_outstanding(self):
-        """No submitted or approved report yet, and not a milestone done earlier."""
-        return not (self.report and self.report.counts) and not self.done_in
+        """No submitted or approved report yet, not a milestone done earlier, and due."""
+        return not (self.report and self.report.counts) and not self.done_in and not self.not_due
 
     @property
     def is_overdue(self):

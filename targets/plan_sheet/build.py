@@ -9,6 +9,7 @@ last year's code that does not exist). Every problem is kept with its sheet, row
 column; nothing is saved unless there are none (`save`).
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -34,11 +35,24 @@ CONSTRAINT_COLUMNS = {
     "indicator_due_quarter_for_milestones": "due_quarter",
     "indicator_only_a_target_to_confirm": "target",
     "indicator_last_year_quarter_with_figure": "last_year",
+    "indicator_decimal_places_1_or_2": "decimal_places",
+    "indicator_final_year_with_target": "final_year",
+    "indicator_straight_trajectory_has_ends": "trajectory",
+    "indicator_growth_has_base": "growth_base",
 }
 # Model fields whose errors belong to another column of the sheet.
 FIELD_COLUMNS = {"last_year_value": "last_year"}
 
-COMPARISONS = {">=": ">=", "≥": ">=", ">": ">", "<=": "<=", "≤": "<=", "<": "<"}
+COMPARISONS = {
+    ">=": ">=",
+    "≥": ">=",
+    ">": ">",
+    "<=": "<=",
+    "≤": "<=",
+    "<": "<",
+    "=": "=",
+    "为": "=",
+}
 YES = {"yes", "y", "true", "1", "是", "√", "✓"}
 NO = {"no", "n", "false", "0", "否"}
 
@@ -57,6 +71,25 @@ ALIASES = {
         "监测": "monitor",
         "监测型": "monitor",
         "monitored": "monitor",
+        "比率": "rate",
+        "比率型": "rate",
+        "比例": "rate",
+        "ratio": "rate",
+        "增长": "growth",
+        "增长型": "growth",
+        "增速": "growth",
+    },
+    "ledger": {"none": "", "无": "", "留存": "kept", "计数": "counted"},
+    "growth_from": {"figures": "", "数值": "", "增速": "rate", "报送增速": "rate"},
+    "trajectory": {"set": "", "逐年设定": "", "直线": "straight", "线性": "straight"},
+    "frequency": {
+        "quarterly": "",
+        "季度": "",
+        "按季": "",
+        "半年": "half",
+        "half-yearly": "half",
+        "年度": "annual",
+        "每年": "annual",
     },
     "level": {"overall goal": "goal", "重点": "focus"},
     "measure": {
@@ -283,12 +316,13 @@ def _indicators(draft, rows, pillars):
                 )
         comparison = ""
         if texts.get("comparison"):
-            comparison = COMPARISONS.get(texts["comparison"].replace(" ", ""))
+            # "'=": an equal sign kept as text by the neutralising quote of the exports.
+            comparison = COMPARISONS.get(texts["comparison"].replace(" ", "").lstrip("'"))
             if comparison is None:
                 check.problem(
                     number,
                     "comparison",
-                    _("Unknown comparison “%(text)s”: >=, >, <= or <.")
+                    _("Unknown comparison “%(text)s”: >=, >, <=, < or =.")
                     % {"text": texts["comparison"]},
                 )
         elif kind in Indicator.KINDS_WITH_TARGET and texts.get("target"):
@@ -324,6 +358,7 @@ def _indicators(draft, rows, pillars):
             indicator.whole_number = whole in YES
         elif whole:
             check.problem(number, "whole_number", _("Yes or no (是 or 否)."))
+        _kind_settings(check, number, texts, indicator)
         continued = texts.get("continues", "")
         if continued:
             indicator.continues = previous.get(continued)
@@ -335,11 +370,76 @@ def _indicators(draft, rows, pillars):
                     % {"year": plan.year - 1 if plan and plan.year else "", "code": continued},
                 )
         if kind:
+            indicator.plan = plan if plan is not None and plan.year else None
             indicator.normalise()
         check.model_errors(
             number, indicator, exclude=["plan", "pillar", "lead_section", "continues"]
         )
         draft.indicators.append((indicator, texts.get("pillar", "")))
+
+
+# The settings of a kind of target (columns.KIND_COLUMNS): choices, numbers, flags.
+KIND_CHOICES = {
+    "ledger": Indicator.Ledger,
+    "growth_from": Indicator.GrowthFrom,
+    "trajectory": Indicator.Trajectory,
+    "frequency": Indicator.Frequency,
+}
+KIND_NUMBERS = ("baseline", "growth_base", "final_target", "stretch_target")
+KIND_YEARS = ("baseline_year", "final_year")
+
+
+def _kind_settings(check, number, texts, indicator):
+    for key, choices in KIND_CHOICES.items():
+        text = texts.get(key, "")
+        if not text:
+            continue
+        value = _word(text, _choice_words(choices, ALIASES[key]))
+        if value is None:
+            words = ", ".join(v or ALIASES_EMPTY[key] for v in choices.values)
+            check.problem(
+                number,
+                key,
+                _("Unknown value “%(text)s”: %(words)s.") % {"text": text, "words": words},
+            )
+        else:
+            setattr(indicator, key, value)
+    for key in KIND_NUMBERS:
+        setattr(indicator, key, check.number(number, key, texts.get(key, "")))
+    for key in KIND_YEARS:
+        year = check.number(number, key, texts.get(key, ""), whole=True)
+        setattr(indicator, key, int(year) if year is not None else None)
+    places = check.number(number, "decimal_places", texts.get("decimal_places", ""), whole=True)
+    if places is not None:
+        if places not in (0, 1, 2):
+            check.problem(number, "decimal_places", _("0, 1 or 2 decimals."))
+        else:
+            indicator.whole_number = places == 0  # 0 decimals: whole numbers
+            indicator.decimal_places = int(places) or 2
+    climbs = texts.get("climbs", "").lower()
+    if climbs in YES or climbs in NO:
+        indicator.climbs = climbs in YES
+    elif climbs:
+        check.problem(number, "climbs", _("Yes or no (是 or 否)."))
+    due_date = texts.get("due_date", "")
+    if due_date:
+        try:
+            indicator.due_date = datetime.date.fromisoformat(due_date[:10])
+        except ValueError:
+            check.problem(
+                number,
+                "due_date",
+                _("“%(text)s” is not a date such as 2024-06-30.") % {"text": due_date},
+            )
+
+
+# How an empty choice is written in the message of an unknown word.
+ALIASES_EMPTY = {
+    "ledger": "none",
+    "growth_from": "figures",
+    "trajectory": "set",
+    "frequency": "quarterly",
+}
 
 
 def _baselines(draft, rows):

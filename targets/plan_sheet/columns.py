@@ -84,6 +84,94 @@ STRUCTURE = Sheet(
     ),
 )
 
+# The settings of each kind of target, after the columns of the 2024 template (a
+# template without them still reads: each is optional, empty means "none").
+KIND_COLUMNS = (
+    Column(
+        "ledger",
+        "台账",
+        "Ledger",
+        10,
+        False,
+        _("empty (none), kept (留存, beside the figure) or counted (计数, the figure is counted)"),
+    ),
+    Column(
+        "decimal_places",
+        "小数位数",
+        "Decimals",
+        8,
+        False,
+        _("0, 1 or 2 decimals a figure may have (0: whole numbers); default: by whole numbers"),
+    ),
+    Column(
+        "baseline",
+        "基数",
+        "Baseline",
+        10,
+        False,
+        _("a level or a final-year target: the figure it starts from"),
+    ),
+    Column("baseline_year", "基数年份", "Baseline year", 9, False, _("the year of the baseline")),
+    Column(
+        "climbs",
+        "逐季上升",
+        "Climbs",
+        8,
+        False,
+        _("a rate expected to climb over the year (paced from its baseline): yes or no"),
+    ),
+    Column(
+        "growth_base",
+        "增长基数",
+        "Growth base",
+        10,
+        False,
+        _("a growth: the figure the growth is measured from"),
+    ),
+    Column(
+        "growth_from",
+        "增长口径",
+        "Growth from",
+        10,
+        False,
+        _("a growth: figures (computed from the figures, default) or rate (报送增速)"),
+    ),
+    Column("final_year", "目标年份", "Final year", 9, False, _("到2027年…: the final year")),
+    Column("final_target", "最终目标", "Final target", 10, False, _("the final year's target")),
+    Column(
+        "trajectory",
+        "年度目标来源",
+        "Trajectory",
+        10,
+        False,
+        _("set (the year's target is typed, default) or straight (derived on a straight line)"),
+    ),
+    Column(
+        "stretch_target",
+        "力争目标",
+        "Stretch target",
+        10,
+        False,
+        _("确保…力争…: the stretch; the target column holds the floor"),
+    ),
+    Column(
+        "frequency",
+        "发布频次",
+        "Published",
+        10,
+        False,
+        _("quarterly (default), half (半年) or annual (年度): not due before its period"),
+    ),
+    Column(
+        "due_date",
+        "完成时限",
+        "Due date",
+        11,
+        False,
+        _("a milestone due inside a quarter: a date, 2024-06-30"),
+    ),
+)
+
 INDICATORS = Sheet(
     "indicators",
     "指标",
@@ -101,7 +189,10 @@ INDICATORS = Sheet(
             "Kind",
             12,
             True,
-            _("count, level, milestone, qualitative or monitor (累计, 存量, 节点, 定性, 监测)"),
+            _(
+                "count, level, rate, growth, milestone, qualitative or monitor (累计, 存量, "
+                "比率, 增长, 节点, 定性, 监测)"
+            ),
         ),
         Column(
             "measure",
@@ -111,8 +202,25 @@ INDICATORS = Sheet(
             False,
             _("a monitored figure only: flow (summed) or stock (the latest)"),
         ),
-        Column("comparison", "比较", "Comparison", 9, False, _(">=, >, <=, < (≥, ≤)")),
-        Column("target", "年度目标", "Target", 10, False, _("a count or a level: a number")),
+        Column(
+            "comparison",
+            "比较",
+            "Comparison",
+            9,
+            False,
+            _(">=, >, <=, < (≥, ≤), or 为 (equal to); a rank or a ceiling is <= or <"),
+        ),
+        Column(
+            "target",
+            "年度目标",
+            "Target",
+            10,
+            False,
+            _(
+                "a count, a level, a rate or a growth: a number (the floor of 确保…力争…; "
+                "a growth in %); empty when derived on a straight line"
+            ),
+        ),
         Column("last_year", "上年数值", "Last year", 10, False, _("last year's figure, if known")),
         Column("pace_q1", "一季度进度%", "Pace Q1 %", 9, False, _("default 25")),
         Column("pace_q2", "二季度进度%", "Pace Q2 %", 9, False, _("default 50")),
@@ -135,6 +243,8 @@ INDICATORS = Sheet(
         Column(
             "continues", "接续上年编号", "Continues", 12, False, _("last year's code it carries on")
         ),
+        # What the target means (README "How status is computed").
+        *KIND_COLUMNS,
     ),
 )
 

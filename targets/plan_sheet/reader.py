@@ -7,6 +7,7 @@ it costs memory: the file's size, the rows and columns read per sheet, the lengt
 of a cell.
 """
 
+import datetime
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +20,7 @@ from .columns import SHEETS
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000  # data rows per sheet; a "126" plan has 29 indicators
-MAX_COLUMNS = 40
+MAX_COLUMNS = 60
 MAX_CELL_CHARS = 2000
 
 
@@ -60,6 +61,8 @@ def cell_text(value):
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()  # a date cell (完成时限)
     if isinstance(value, float):
         text = format(Decimal(repr(value)).normalize(), "f")
         return text

@@ -22,10 +22,37 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 # allowed: the upload says what it does not know).
 CHOICES = {
     ("structure", "level"): "goal,focus,pillar",
-    ("indicators", "kind"): "count,level,milestone,qualitative,monitor",
+    ("indicators", "kind"): "count,level,rate,growth,milestone,qualitative,monitor",
     ("indicators", "measure"): "flow,stock",
-    ("indicators", "comparison"): ">=,>,<=,<",
+    # Equality is written 为: a cell typed "=" starts a formula in a spreadsheet.
+    ("indicators", "comparison"): ">=,>,<=,<,为",
+    ("indicators", "ledger"): "kept,counted",
+    ("indicators", "growth_from"): "figures,rate",
+    ("indicators", "trajectory"): "set,straight",
+    ("indicators", "frequency"): "quarterly,half,annual",
 }
+
+
+def kind_cells(indicator, year):
+    """The cells of columns.KIND_COLUMNS for `indicator` in a plan of `year` (its due
+    date moved to that year, as the rollover does): empty where a setting is unset."""
+    from ..models.rollover import moved_to
+
+    return {
+        "ledger": indicator.ledger,
+        "decimal_places": indicator.figure_places,
+        "baseline": indicator.baseline,
+        "baseline_year": indicator.baseline_year,
+        "climbs": "yes" if indicator.climbs else "",
+        "growth_base": indicator.growth_base,
+        "growth_from": indicator.growth_from,
+        "final_year": indicator.final_year,
+        "final_target": indicator.final_target,
+        "trajectory": indicator.trajectory,
+        "stretch_target": indicator.stretch_target,
+        "frequency": indicator.frequency,
+        "due_date": moved_to(indicator.due_date, year),
+    }
 
 
 def _value(value):
@@ -130,7 +157,7 @@ def next_year_rows(plan):
                 "unit_en": i.unit_en,
                 "kind": i.kind,
                 "measure": i.measure if i.kind == i.Kind.MONITOR else "",
-                "comparison": i.comparison,
+                "comparison": "为" if i.comparison == "=" else i.comparison,
                 "target": i.target_in_force(4).target if i.has_target else None,
                 "last_year": figures.get(i.pk, (None, None))[0],
                 **{f"pace_q{q}": getattr(i, f"pace_q{q}") for q in (1, 2, 3, 4)},
@@ -138,8 +165,11 @@ def next_year_rows(plan):
                 "lead_section": i.lead_section.code if i.lead_section else "",
                 "whole_number": "yes" if i.whole_number else "no",
                 "continues": i.code,
+                **kind_cells(i, year),
             }
         )
+        if i.kind == i.Kind.GROWTH and i.growth_from != "rate" and i.pk in figures:
+            rows["indicators"][-1]["growth_base"] = figures[i.pk][0]  # as the rollover
     return rows
 
 
