@@ -8,3 +8,6 @@ class TargetsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the CJK font check)
+        from .models.freshness import connect_signals
+
+        connect_signals()  # the kept pages' generation moves with every change

@@ -28,8 +28,7 @@ from ..exports.rows import summary_table
 from ..exports.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from ..exports.xlsx import meeting_workbook_bytes
 from ..filters import IndicatorFilter
-from ..models import Plan, QuarterlyReport
-from ..models.freshness import data_version
+from ..models import Plan, QuarterlyReport, freshness
 from ..models.report import readable_by
 from . import fragments
 from .common import as_of_quarter, export_query, get_plan
@@ -173,8 +172,8 @@ def _filtered_overview(plan, quarter, filterset):
     """The plan's overview as of `quarter`, restricted to what the filters keep (the
     whole overview, one query fewer, when no filter is applied). The standings are
     the ones the dashboard keeps for the same state of the data (views/fragments.py):
-    one query for the version, none more while nothing changed."""
-    overview = fragments.overview(plan, quarter, data_version())
+    one query for the generation, none more while nothing changed."""
+    overview = fragments.overview(plan, quarter, freshness.current())
     return overview.subset(filterset.qs) if filterset.applied() else overview
 
 
