@@ -169,6 +169,10 @@ def worker_rss_mb(server):
 # -- wrk ---------------------------------------------------------------------------
 
 LUA = """
+pause = tonumber(os.getenv("KPI_BENCH_PAUSE_MS") or "0")
+delay = function()
+  return pause
+end
 done = function(summary, latency, requests)
   io.write(string.format("P %d %d %d %d %d\\n", latency:percentile(50),
     latency:percentile(95), latency:percentile(99), summary.requests,
@@ -177,8 +181,9 @@ end
 """
 
 
-def wrk(url, cookie, seconds, connections=4):
-    """Requests per second and p50/p95/p99 (ms) of `url` with wrk."""
+def wrk(url, cookie, seconds, connections=4, pause_ms=0):
+    """Requests per second and p50/p95/p99 (ms) of `url` with wrk; each connection
+    waits `pause_ms` between its requests (0: as fast as the server answers)."""
     script = Path(tempfile.gettempdir()) / "kpi-bench-percentiles.lua"
     script.write_text(LUA)
     headers = ["-H", "X-Forwarded-Proto: https"]
@@ -190,6 +195,7 @@ def wrk(url, cookie, seconds, connections=4):
             "-t2",
             f"-c{connections}",
             f"-d{seconds}s",
+            "--timeout=30s",
             "-s",
             str(script),
             *headers,
@@ -198,11 +204,14 @@ def wrk(url, cookie, seconds, connections=4):
         check=True,
         capture_output=True,
         text=True,
+        env={**os.environ, "KPI_BENCH_PAUSE_MS": str(pause_ms)},
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50, p95, p99, count, _errors = map(int, re.search(r"^P (.*)$", out, re.M).group(1).split())
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out)
     return {
+        "timeouts": int(timeouts.group(1)) if timeouts else 0,
         "rate": rate,
         "p50": p50 / 1000,
         "p95": p95 / 1000,
@@ -296,8 +305,8 @@ def save_report(browser, url, value, reason):
 
 def rush(base, staff_sessions, leader_cookie, report_urls, seconds, leader_paths):
     """Staff saving (one thread each, one save every ~18 s, about 1.7 a second for 30)
-    while 10 leaders reload `leader_paths` with wrk. Returns the leaders' figures per
-    route, the saves' latencies and the reasons of the saves answered "saved"."""
+    while 10 leaders reload `leader_paths` with wrk, each once a second. Returns the
+    leaders' figures per route, the saves' latencies and the saves answered "saved"."""
     saved, refused, latencies = [], [], []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -330,7 +339,7 @@ def rush(base, staff_sessions, leader_cookie, report_urls, seconds, leader_paths
     while time.monotonic() < stop_at - 1:
         for name, path in leader_paths.items():
             leaders.setdefault(name, []).append(
-                wrk(base + path, leader_cookie, min(per_route, 5), connections=10)
+                wrk(base + path, leader_cookie, min(per_route, 5), connections=10, pause_ms=1000)
             )
     for thread in threads:
         thread.join()

@@ -10,6 +10,7 @@ page. The same holds across two workers sharing one Redis cache (the last tests)
 """
 
 import os
+import threading
 import uuid
 from collections import OrderedDict
 
@@ -201,6 +202,19 @@ def test_a_change_computes_again_only_the_standings_it_touches(
     # The log, then plan.overview's: elements, indicators, reports, revisions.
     with django_assert_num_queries(1 + 4):
         fragments.overview(plan, 3, generation)
+
+
+def test_a_page_being_drawn_is_waited_for_not_drawn_again():
+    # After a change every leader asks for the new page at once: one draws it, the
+    # others wait and read what it kept (targets/views/fragments.py _kept).
+    cache.add("page:drawing", 1, 60)  # another request is drawing it
+    threading.Timer(0.1, cache.set, ["page", "drawn by the other"]).start()
+    assert fragments._kept("page", lambda: pytest.fail("drawn twice")) == "drawn by the other"
+    # A drawing that ended without keeping anything (a 404) lets the next one draw.
+    cache.add("gone:drawing", 1, 60)
+    threading.Timer(0.1, cache.delete, ["gone:drawing"]).start()
+    assert fragments._kept("gone", lambda: "drawn here") == "drawn here"
+    assert cache.get("gone") == "drawn here"
 
 
 # -- Two workers, one shared cache ------------------------------------------------------

@@ -28,6 +28,7 @@ plan itself) or a log that does not reach back computes the plan afresh.
 from collections import OrderedDict
 from hashlib import blake2b
 from threading import Lock
+from time import monotonic, sleep
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -40,6 +41,11 @@ from ..models import freshness
 # A kept body is never stale (its key names the generation): this only bounds how long
 # the bodies of generations gone by take room in the cache.
 TIMEOUT = 3600  # seconds
+
+# After a change, many readers ask for the same page at once: one draws it, the others
+# wait for it up to this long (then draw it themselves), so it is drawn once per site.
+DRAWING_WAIT = 5.0  # seconds
+DRAWING_POLL = 0.02
 
 # Standings of a few (plan, quarter) in this process: the as-of quarter a dashboard
 # opens on and one more. A 20,000-indicator plan's standings with their reports hold
@@ -113,11 +119,36 @@ def body(request, page, plan, quarter, template, context, generation):
     only when the body is not kept yet, so a kept body costs no query.
     """
     key = _key(request, page, plan, quarter, generation)
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(template, context(generation), request)
-        cache.set(key, html, TIMEOUT)
+    html = _kept(key, lambda: render_to_string(template, context(generation), request))
     return mark_safe(html)  # rendered by our own template, escaped there
+
+
+def _kept(key, draw):
+    """The value kept under `key`, or `draw()`n and kept: by one request at a time
+    (`cache.add` is atomic in Redis and in local memory); the others wait for it and
+    read what it kept. A drawing that fails (a 404) releases the others, which then
+    draw (and fail) themselves."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    drawing = f"{key}:drawing"
+    mine = cache.add(drawing, 1, 60)
+    if not mine:
+        deadline = monotonic() + DRAWING_WAIT
+        while monotonic() < deadline:
+            sleep(DRAWING_POLL)
+            value = cache.get(key)
+            if value is not None:
+                return value
+            if cache.get(drawing) is None:
+                break
+    try:
+        value = draw()
+        cache.set(key, value, TIMEOUT)
+    finally:
+        if mine:
+            cache.delete(drawing)
+    return value
 
 
 def reader_role(user):
@@ -132,9 +163,10 @@ def page(request, name, plan, quarter, template, context, generation):
     (`reader_role`): `context()` returns the template's context and the parts besides
     the body, and is called only when the page is not kept yet."""
     key = _key(request, name, plan, quarter, generation, reader_role(request.user))
-    parts = cache.get(key)
-    if parts is None:
+
+    def draw():
         values, parts = context()
-        parts["body"] = render_to_string(template, values, request)
-        cache.set(key, parts, TIMEOUT)
+        return {**parts, "body": render_to_string(template, values, request)}
+
+    parts = _kept(key, draw)
     return {**parts, "body": mark_safe(parts["body"])}  # escaped by our own template
