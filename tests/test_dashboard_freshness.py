@@ -192,6 +192,11 @@ def test_a_change_computes_again_only_the_standings_it_touches(
         (s.indicator.pk, s.status, s.actual) for s in fresh.standings
     ]
     assert updated.status_counts == fresh.status_counts
+    # The changes since the quarter before: the other indicators' earlier standings
+    # carried over, the changed one's computed again.
+    assert [(c.standing.indicator.pk, c.before.status) for c in updated.changes] == [
+        (c.standing.indicator.pk, c.before.status) for c in fresh.changes
+    ]
     assert updated.progress == fresh.progress
     assert [p.progress for p in updated.pillars] == [p.progress for p in fresh.pillars]
     # A change the log cannot tie to one indicator (a section renamed): the whole plan.

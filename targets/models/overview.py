@@ -142,6 +142,9 @@ class PlanOverview:
     goals: list
     focuses: list
     pillars: list  # of PillarOverview, in plan order
+    # Standings as of the quarter before, by indicator key, computed when first asked
+    # (`changes`) and carried over by `with_standings` for the indicators not changed.
+    before: dict = field(default_factory=dict)
 
     @property
     def standings(self):
@@ -205,7 +208,11 @@ class PlanOverview:
             return []
         changes = []
         for standing in self.standings:
-            before = standing.indicator.standing(self.quarter - 1)
+            before = self.before.get(standing.indicator.pk)
+            if before is None:
+                before = self.before[standing.indicator.pk] = standing.indicator.standing(
+                    self.quarter - 1
+                )
             if before.status != standing.status:
                 changes.append(StatusChange(standing=standing, before=before))
         return changes
@@ -296,6 +303,7 @@ class PlanOverview:
             goals=self.goals,
             focuses=self.focuses,
             pillars=pillars,
+            before={pk: s for pk, s in self.before.items() if pk not in changed},
         )
 
     def standings_of(self, indicators):
