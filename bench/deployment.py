@@ -144,10 +144,15 @@ def _wait(port, server, timeout=60):
 
 
 def stop(server):
-    """Stop the gunicorn started here, by its own id (its master ends its workers)."""
+    """Stop the gunicorn started here, by its own id (its master ends its workers); if
+    a worker still draws after the graceful time, its own process group is killed."""
     if server.poll() is None:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)  # the group start() made for it
+            server.wait(timeout=10)
 
 
 def worker_rss_mb(server):

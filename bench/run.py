@@ -315,7 +315,11 @@ def _ms(values):
     return f"{statistics.median(values):.0f} ms ({min(values):.0f}-{max(values):.0f})"
 
 
-def deployment_bench(root, sizes, rounds, seconds, rush_seconds):
+class _SizesOnly(Exception):
+    pass
+
+
+def deployment_bench(root, sizes, rounds, seconds, rush_seconds, sizes_only=False):
     """The notes' gunicorn and environment file (of the tree `root`) on loopback:
     throughput against a signed-in trivial view, the rush, and per plan size the first
     screen after a change and the workers' memory. Returns the table's rows."""
@@ -327,9 +331,13 @@ def deployment_bench(root, sizes, rounds, seconds, rush_seconds):
     base = f"http://127.0.0.1:{port}"
     url = database_url(29)
     server, env, args = d.start(root, url, port)
+    if sizes_only:
+        d.stop(server)
     described = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith(("DB_", "CACHE")))
     print(f"deployment: gunicorn {' '.join(args)}; {described or 'no pool, no cache server'}")
     try:
+        if sizes_only:
+            raise _SizesOnly
         leader = d.login(base, "leader")
         staff = [d.login(base, "admin") for _ in range(30)]
         targets = {
@@ -411,6 +419,8 @@ def deployment_bench(root, sizes, rounds, seconds, rush_seconds):
             )
         )
         print(table(rows), flush=True)
+    except _SizesOnly:
+        pass
     finally:
         d.stop(server)
     for size in sizes:
@@ -492,6 +502,9 @@ def main():
         "--root", default=str(ROOT), help="the tree whose code and docs/deploy.md to serve"
     )
     parser.add_argument("--rush-seconds", type=int, default=30)
+    parser.add_argument(
+        "--sizes-only", action="store_true", help="only the first screen after a change"
+    )
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--rounds", type=int, default=3, help="rounds (15 for --only pages)")
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration of each run")
@@ -526,6 +539,7 @@ def main():
             args.rounds,
             args.seconds,
             args.rush_seconds,
+            args.sizes_only,
         )
         rows += found
         raw.update(raw_deployment)
