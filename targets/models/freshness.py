@@ -24,6 +24,11 @@ Why in the writer's transaction and not `transaction.on_commit`:
   what changed (`Change`, read by the kept standings to recompute only the indicators
   a change touched) has no generation committed after a higher one.
 
+Every route that changes data here saves inside a transaction (the report workflow,
+reviews, imports, the admin, quarters, revisions, restores). A bare `save()` in
+autocommit mode commits its row and then the bump, in that order: meanwhile a reader
+may keep the new data under the old generation, which is harmless.
+
 The cost: each save runs two more statements, and a writer holds the row until it
 commits (writers of one plan already queue on the plan's row, `lock_for_writing`).
 """
