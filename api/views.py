@@ -28,7 +28,7 @@ from ledger.models import EvidenceFile, LedgerEntry
 from targets import clock
 from targets.filters import IndicatorFilter as DashboardFilter
 from targets.models import Indicator, Plan, PlanElement, QuarterlyReport, Status
-from targets.models.freshness import data_version
+from targets.models import freshness
 from targets.models.history import iter_changes
 
 from . import filters, scope, serializers
@@ -96,7 +96,7 @@ class ApiView(generics.GenericAPIView):
         (targets/models/freshness.py, one query), today (standings and targets in force
         follow it), what the client may read, and the URL with its query."""
         parts = (
-            data_version(),
+            freshness.key(freshness.current()),
             clock.today().isoformat(),
             self.principal.scope_key,
             self.request.get_full_path(),

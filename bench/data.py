@@ -57,6 +57,9 @@ def finish():
     statistics (and, where the app stores derived data, that too)."""
     from django.db import connection
 
+    from targets.models.freshness import bump
+
+    bump()  # bulk_create sends no signal: the kept pages' generation by hand
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -84,8 +84,12 @@ def setup_django(database_url):
     django.setup()
 
 
+# Another checkout benchmarking at the same time names its own (KPI_BENCH_PREFIX).
+PREFIX = os.environ.get("KPI_BENCH_PREFIX", "kpi_bench")
+
+
 def database_url(size):
-    return f"{BASE_URL}/kpi_bench_{size}"
+    return f"{BASE_URL}/{PREFIX}_{size}"
 
 
 # -- 1. Data ------------------------------------------------------------------------
@@ -298,6 +302,170 @@ def _wait_for(port, timeout=30):
     raise SystemExit(f"gunicorn did not start on port {port}")
 
 
+# -- 5. The documented deployment (bench/deployment.py) -----------------------------------
+
+DEPLOYMENT_GOALS = {
+    1015: 150,  # ms, first screen after a change
+    4988: 300,
+    19981: 1000,
+}
+
+
+def _ms(values):
+    return f"{statistics.median(values):.0f} ms ({min(values):.0f}-{max(values):.0f})"
+
+
+class _SizesOnly(Exception):
+    pass
+
+
+def deployment_bench(root, sizes, rounds, seconds, rush_seconds, sizes_only=False):
+    """The notes' gunicorn and environment file (of the tree `root`) on loopback:
+    throughput against a signed-in trivial view, the rush, and per plan size the first
+    screen after a change and the workers' memory. Returns the table's rows."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import deployment as d
+
+    rows, raw = [], {}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    url = database_url(29)
+    server, env, args = d.start(root, url, port)
+    if sizes_only:
+        d.stop(server)
+    described = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith(("DB_", "CACHE")))
+    print(f"deployment: gunicorn {' '.join(args)}; {described or 'no pool, no cache server'}")
+    try:
+        if sizes_only:
+            raise _SizesOnly
+        leader = d.login(base, "leader")
+        staff = [d.login(base, "admin") for _ in range(30)]
+        targets = {
+            "signed-in trivial view": ("/bench/trivial/", leader),
+            "first screen (plan dashboard, kept)": ("/plans/2024/?quarter=3", leader),
+            "indicator page": ("/plans/2024/indicators/P6-04/?quarter=3", leader),
+        }
+        runs = d.interleaved(base, targets, rounds, seconds)
+        raw["throughput"] = runs
+        trivial = [r["rate"] for r in runs["signed-in trivial view"]]
+        for name, goal in (
+            ("signed-in trivial view", None),
+            ("first screen (plan dashboard, kept)", 0.25),
+            ("indicator page", 0.15),
+        ):
+            rates = [r["rate"] for r in runs[name]]
+            shares = [r / t for r, t in zip(rates, trivial, strict=True)]
+            p50 = [r["p50"] for r in runs[name]]
+            rows.append(
+                (
+                    f"{name}, req/s (p50 {_ms(p50)})",
+                    "29",
+                    f"{statistics.median(rates):.0f} ({min(rates):.0f}-{max(rates):.0f})",
+                    f"{statistics.median(trivial):.0f} req/s trivial",
+                    f"{statistics.median(shares):.1%} ({min(shares):.1%}-{max(shares):.1%})"
+                    if goal
+                    else "",
+                    f">= {goal:.0%}" if goal else "",
+                    ("yes" if statistics.median(shares) >= goal else "NO") if goal else "",
+                )
+            )
+        print(table(rows), flush=True)
+        reports = d.savable_reports(base, staff[0])
+        leaders, latencies, saved, refused = d.rush(
+            base,
+            staff,
+            leader,
+            reports,
+            rush_seconds,
+            {
+                "first screen": "/plans/2024/?quarter=3",
+                "indicator page": "/plans/2024/indicators/P6-04/?quarter=3",
+            },
+        )
+        once, wrong = d.stored_once(url, [reason for reason, _ in saved])
+        raw["rush"] = {"leaders": leaders, "saves": len(saved), "refused": refused}
+        for route, figures in leaders.items():
+            figures = [f for f in figures if f["requests"]] or figures
+            p95 = [f["p95"] for f in figures]
+            rows.append(
+                (
+                    f"rush, leaders' {route}: p50 {_ms([f['p50'] for f in figures])}, "
+                    f"p99 {_ms([f['p99'] for f in figures])}",
+                    "29",
+                    f"p95 {_ms(p95)}",
+                    "10 leaders, 30 staff",
+                    "",
+                    "p95 <= 50 ms" if route == "first screen" else "",
+                    ("yes" if statistics.median(p95) <= 50 else "NO")
+                    if route == "first screen"
+                    else "",
+                )
+            )
+        latencies.sort()
+        pct = {
+            q: latencies[min(len(latencies) - 1, int(len(latencies) * q / 100))]
+            for q in (50, 95, 99)
+        }
+        rows.append(
+            (
+                f"rush, staff saves (form + POST): p50 {pct[50]:.0f} ms, p95 {pct[95]:.0f} ms, "
+                f"p99 {pct[99]:.0f} ms",
+                "29",
+                f"{len(saved)} saved, {len(refused)} refused",
+                f"{once} stored exactly once",
+                "",
+                "each save stored once",
+                "yes" if once == len(saved) and not wrong else f"NO {wrong}",
+            )
+        )
+        print(table(rows), flush=True)
+    except _SizesOnly:
+        pass
+    finally:
+        d.stop(server)
+    for size in sizes:
+        url = database_url(size)
+        server, _env, _args = d.start(root, url, port)
+        try:
+            admin, leader = d.login(base, "admin"), d.login(base, "leader")
+            report = d.savable_reports(base, admin, wanted=1)[0]
+            path = "/plans/2024/?quarter=3"
+            d.Browser(base, leader).request(path)  # every worker's standings, once
+            d.wrk(base + path, leader, 3)
+            results = d.first_screen_after_change(base, admin, leader, report, path, rounds)
+            rss = d.worker_rss_mb(server)
+        finally:
+            d.stop(server)
+        raw[f"after-change-{size}"] = {"results": results, "rss_mb": rss}
+        firsts = [first for first, _ in results]
+        agains = [again for _, again in results]
+        goal = DEPLOYMENT_GOALS.get(size)
+        rows.append(
+            (
+                f"first screen after a change (then {_ms(agains)} again)",
+                f"{size:,}",
+                _ms(firsts),
+                "",
+                "",
+                f"<= {goal} ms" if goal else "",
+                ("yes" if statistics.median(firsts) <= goal else "NO") if goal else "",
+            )
+        )
+        rows.append(
+            (
+                "memory per worker (RSS)",
+                f"{size:,}",
+                ", ".join(f"{m} MB" for m in rss),
+                "",
+                "",
+                "<= 250 MB" if size >= 19981 else "",
+                ("yes" if max(rss) <= 250 else "NO") if size >= 19981 else "",
+            )
+        )
+        print(table(rows), flush=True)
+    return rows, raw
+
+
 # -- The run ------------------------------------------------------------------------
 
 
@@ -329,10 +497,17 @@ def table(rows):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=("pages", "exports", "throughput"))
+    parser.add_argument("--only", choices=("deployment", "pages", "exports", "throughput"))
+    parser.add_argument(
+        "--root", default=str(ROOT), help="the tree whose code and docs/deploy.md to serve"
+    )
+    parser.add_argument("--rush-seconds", type=int, default=30)
+    parser.add_argument(
+        "--sizes-only", action="store_true", help="only the first screen after a change"
+    )
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds (15 for --only pages)")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration of each run")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -344,8 +519,8 @@ def main():
 
     sizes = [int(s) for s in args.sizes.split(",")]
     rows, raw = [], {}
-    if args.only in (None, "pages", "throughput"):
-        for size in sizes if args.only != "throughput" else [29]:
+    if args.only in (None, "deployment", "pages", "throughput"):
+        for size in sorted({29, *sizes}) if args.only != "throughput" else [29]:
             url = database_url(size)
             if args.rebuild:
                 drop_database(url)
@@ -357,7 +532,18 @@ def main():
                 f"({time.perf_counter() - started:.0f} s)",
                 flush=True,
             )
-    if args.only in (None, "pages"):
+    if args.only in (None, "deployment"):
+        found, raw_deployment = deployment_bench(
+            args.root,
+            [s for s in sizes if s != 29],
+            args.rounds,
+            args.seconds,
+            args.rush_seconds,
+            args.sizes_only,
+        )
+        rows += found
+        raw.update(raw_deployment)
+    if args.only == "pages":
         for size in sizes:
             result = child("--rounds", str(args.rounds), url=database_url(size))
             raw[f"pages-{size}"] = result
@@ -377,7 +563,7 @@ def main():
                     )
                 )
             print(table(rows), flush=True)
-    if args.only in (None, "throughput"):
+    if args.only == "throughput":
         rates = throughput(29, args.seconds)
         raw["throughput"] = rates
         trivial = rates["trivial view (redirect)"]["requests_per_s"]
@@ -394,7 +580,7 @@ def main():
                 "yes" if share >= 0.10 else "NO",
             )
         )
-    if args.only in (None, "exports"):
+    if args.only == "exports":
         sys.path.insert(0, str(ROOT / "bench"))
         import export_bench
 

@@ -181,7 +181,9 @@ WSGI_APPLICATION = "kpitracker.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # A connection kept for a minute by each worker thread: a new PostgreSQL
+        # session per request cost the dashboards most of their speed (bench/README.md).
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -204,6 +206,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "min_size": env_int("DB_POOL_MIN_SIZE", 2),
         "max_size": env_int("DB_POOL_MAX_SIZE", 10),
         "timeout": env_int("DB_POOL_TIMEOUT", 10),
+    }
+
+# The kept pages (targets/views/fragments.py): in each process's memory by default;
+# CACHE_URL=redis://host:6379/0 shares them between every worker of every server, so a
+# change is drawn once for the whole site (docs/deploy.md section 8).
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    if urlsplit(CACHE_URL).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "kpi",
+        }
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -13,3 +13,7 @@ class TargetsConfig(AppConfig):
         # Every app's exporters (targets/exporters.py, ledger/exporters.py), served by
         # the one export view.
         autodiscover_modules("exporters")
+
+        from .models.freshness import connect_signals
+
+        connect_signals()  # the kept pages' generation moves with every change

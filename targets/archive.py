@@ -40,6 +40,7 @@ from .models import (
     ReportingPeriod,
     TargetRevision,
 )
+from .models.freshness import bump
 
 FORMAT = "kpitracker-plan"
 # 2: plans have a state, indicators continue earlier ones, targets have revisions.
@@ -177,6 +178,7 @@ def restore_plan(path):
         _reset_sequences(models)
         if document["version"] == 1:
             Plan.objects.update(state=Plan.State.ACTIVE)  # reported on before states existed
+            bump()  # update() sends no signal: the kept pages' generation by hand
     return Plan.objects.get(year=document["year"])
 
 

@@ -46,9 +46,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _nothing_kept():
     """Each test starts with no kept dashboard body or standings (targets/views/
-    fragments.py). They are keyed by the data's version, the highest history keys,
-    and a test rolled back can leave the next one the same keys with other data
-    (SQLite gives a rolled-back key again), which a running site never does."""
+    fragments.py). They are keyed by the data's generation, and a test rolled back
+    leaves the next one the same generation with other data, which a running site
+    never does."""
     cache.clear()
     fragments.forget()
 

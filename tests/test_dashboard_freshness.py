@@ -1,22 +1,27 @@
-"""The kept dashboards are never stale (targets/views/fragments.py).
+"""The kept pages are never stale (targets/views/fragments.py).
 
-The plan and pillar pages keep their body until the data's version moves
-(targets/models/freshness.py). Each test here draws the pages, changes something by
-one route — the report form, the review, a spreadsheet import, the admin, closing
-and reopening a quarter, a target revision, a ledger item, a plan grown in bulk —
-and then asks
-again: what is served must be exactly what a server with nothing kept draws, and
-must differ from before where the change shows on the page.
+The plan, pillar and indicator pages keep their body until the data's generation
+moves (targets/models/freshness.py). Each test here draws the pages, changes
+something by one route — the report form, the review, a spreadsheet import, the
+admin, closing and reopening a quarter, a target revision, a ledger item, a plan
+grown in bulk — and then asks again: what is served must be exactly what a server
+with nothing kept draws, and must differ from before where the change shows on the
+page. The same holds across two workers sharing one Redis cache (the last tests).
 """
 
-import psycopg
+import os
+import threading
+import uuid
+from collections import OrderedDict
+
 import pytest
+import redis
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import transaction
+from django.test import override_settings
 
 from accounts.models import Section
-from targets.models import Indicator, QuarterlyReport, freshness
-from targets.models.freshness import data_version
+from targets.models import Indicator, Plan, QuarterlyReport, freshness
 from targets.views import fragments
 
 from .growth import grow_plan
@@ -24,7 +29,13 @@ from .ledger_helpers import ledger_form
 from .report_sheet_helpers import confirm, set_cell, template_xlsx, upload, xlsx_bytes
 from .reporting_helpers import form_data, report_url, review_url
 
-PAGES = ("/plans/2024/?quarter=3", "/plans/2024/pillars/P6/?quarter=3", "/plans/2024/")
+PAGES = (
+    "/plans/2024/?quarter=3",
+    "/plans/2024/pillars/P6/?quarter=3",
+    "/plans/2024/",
+    "/plans/2024/indicators/P6-04/?quarter=3",
+    "/plans/2024/indicators/P3-04/",
+)
 
 
 def _main(response):
@@ -135,81 +146,160 @@ def test_a_ledger_item_added_shows_at_once(personas, before):
 
 
 def test_indicators_and_reports_added_in_bulk_show_at_once(personas, before, demo):
-    # bulk_create writes no history; the tables' own highest keys move.
+    # bulk_create sends no signal: grow_plan bumps the generation itself, as every
+    # bulk writer must (bench/data.py, targets/archive.py).
     grow_plan(demo, 1)
     _assert_current(personas, before)
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="PostgreSQL hands out keys before commit; SQLite's one writer commits in order",
-)
-@pytest.mark.django_db(transaction=True)
-def test_a_write_transaction_still_open_is_part_of_the_version():
-    # A key written by a transaction not committed yet can commit after a higher one:
-    # while such a transaction is open the version says so, and it changes again when
-    # the transaction ends (targets/models/freshness.py). Read outside a transaction,
-    # as a page reads it (PostgreSQL keeps the sessions it read until one ends).
-    settings = connection.settings_dict
-    before = data_version()
-    with psycopg.connect(
-        dbname=settings["NAME"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-    ) as other:
-        xid = other.execute("SELECT txid_current()").fetchone()[0]  # as a write takes
-        during = data_version()
-        assert during != before and during.endswith(str(xid))
-        other.rollback()
-    assert data_version() == before
+def test_the_generation_moves_inside_the_writers_transaction(demo, users):
+    # Bumped with the change, before its commit (not on_commit): a change and its
+    # generation commit together, and a change rolled back leaves the generation.
+    start = freshness.current()
+    report = _p6_04()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        report.value = 99
+        report.save_by(users["staff"], "不提交")
+        assert freshness.current()[1] > start[1]
+        raise RuntimeError("rolled back")
+    assert freshness.current() == start
+    with transaction.atomic():
+        Section.objects.create(code="generation-test", name_zh="（测试）科室")
+        during = freshness.current()
+        assert during[1] == start[1] + 1
+    assert freshness.current() == during
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Prepared statements are PostgreSQL's; SQLite plans its query each time",
-)
-@pytest.mark.django_db(transaction=True)  # to open new connections
-def test_the_version_is_the_same_prepared_and_planned_afresh(django_assert_num_queries):
-    # On PostgreSQL the version's query is prepared once per connection: the first use
-    # prepares and runs it in one query, later ones run the prepared statement, a new
-    # connection prepares it again, and each answer is the plain query's.
-    def plain():
-        with connection.cursor() as cursor:
-            cursor.execute(freshness._sql("postgresql"))
-            return "-".join("" if v is None else str(v) for v in cursor.fetchone())
+def test_a_change_computes_again_only_the_standings_it_touches(
+    personas, before, demo, django_assert_num_queries
+):
+    # The leader's pages keep the plan's standings in this process; a report saved
+    # then costs one query for the log and three for that one indicator (its row with
+    # pillar and section, its reports, its target revisions), not the plan's. What
+    # comes out is the plan computed afresh.
+    response = personas["staff"].post(
+        report_url("P6-04", 3), form_data(_p6_04(), value="14", reason="补录", confirm_large="on")
+    )
+    assert response.status_code == 302
+    generation = freshness.current()
+    plan = Plan.objects.get(year=2024)
+    with django_assert_num_queries(4) as captured:
+        updated = fragments.overview(plan, 3, generation)
+    indicator = Indicator.objects.get(plan=plan, code="P6-04")
+    assert f"IN ({indicator.pk})" in captured.captured_queries[1]["sql"]
+    fresh = plan.overview(3)
+    assert [(s.indicator.pk, s.status, s.actual) for s in updated.standings] == [
+        (s.indicator.pk, s.status, s.actual) for s in fresh.standings
+    ]
+    assert updated.status_counts == fresh.status_counts
+    # The changes since the quarter before: the other indicators' earlier standings
+    # carried over, the changed one's computed again.
+    assert [(c.standing.indicator.pk, c.before.status) for c in updated.changes] == [
+        (c.standing.indicator.pk, c.before.status) for c in fresh.changes
+    ]
+    assert updated.progress == fresh.progress
+    assert [p.progress for p in updated.pillars] == [p.progress for p in fresh.pillars]
+    # A change the log cannot tie to one indicator (a section renamed): the whole plan.
+    section = Section.objects.first()
+    section.name_zh += "（改）"
+    section.save()
+    generation = freshness.current()
+    # The log, then plan.overview's: elements, indicators, reports, revisions.
+    with django_assert_num_queries(1 + 4):
+        fragments.overview(plan, 3, generation)
 
-    connection.close()
-    for _round in range(2):  # on a new connection, then on the same one
-        with django_assert_num_queries(1) as captured:
-            version = data_version()
-        assert version == plain()
-    assert captured.captured_queries[0]["sql"] == f"EXECUTE {freshness.PREPARED}"
-    Section.objects.create(code="version-test", name_zh="（测试）科室")
-    assert data_version() != version and data_version() == plain()
-    connection.close()
-    with django_assert_num_queries(1) as captured:
-        version = data_version()
-    assert version == plain()
-    assert captured.captured_queries[0]["sql"].startswith(f"PREPARE {freshness.PREPARED} AS")
+
+def test_a_page_being_drawn_is_waited_for_not_drawn_again():
+    # After a change every leader asks for the new page at once: one draws it, the
+    # others wait and read what it kept (targets/views/fragments.py _kept).
+    cache.add("page:drawing", 1, 60)  # another request is drawing it
+    threading.Timer(0.1, cache.set, ["page", "drawn by the other"]).start()
+    assert fragments._kept("page", lambda: pytest.fail("drawn twice")) == "drawn by the other"
+    # A drawing that ended without keeping anything (a 404) lets the next one draw.
+    cache.add("gone:drawing", 1, 60)
+    threading.Timer(0.1, cache.delete, ["gone:drawing"]).start()
+    assert fragments._kept("gone", lambda: "drawn here") == "drawn here"
+    assert cache.get("gone") == "drawn here"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Prepared statements are PostgreSQL's; SQLite plans its query each time",
-)
-@pytest.mark.django_db(transaction=True)  # to open a new connection
-def test_a_prepared_statement_left_by_a_failed_use_is_replaced():
-    # PostgreSQL keeps a PREPARE whose EXECUTE failed (a statement timeout, a cancel):
-    # the statement is on the connection, which was never marked as holding it. That
-    # use fails; the next ones must not fail with "already exists" for ever.
-    connection.close()
-    with connection.cursor() as cursor:
-        cursor.execute(f"PREPARE {freshness.PREPARED} AS SELECT 'left behind'")
-    with pytest.raises(DatabaseError):
-        data_version()
-    version = data_version()
-    with connection.cursor() as cursor:
-        cursor.execute(freshness._sql("postgresql"))
-        assert version == "-".join("" if v is None else str(v) for v in cursor.fetchone())
-    assert data_version() == version
+# -- Two workers, one shared cache ------------------------------------------------------
+
+
+def _redis_or_skip():
+    url = os.environ.get("KPI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            raise  # CI starts Redis itself (.ci/run): its absence is a failure there
+        pytest.skip(f"no Redis at {url} (the shared cache of several servers)")
+    return url
+
+
+@pytest.fixture
+def shared_cache():
+    """Django's Redis cache, as docs/deploy.md sets it for several servers, under a key
+    prefix of this test alone."""
+    url = _redis_or_skip()
+    prefix = f"kpi-test-{uuid.uuid4().hex}"
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    with override_settings(CACHES=caches):
+        yield
+        cache.clear()  # this test's keys only: clear() drops the prefix's keys
+    client = redis.Redis.from_url(url)
+    for name in client.scan_iter(f"{prefix}:*"):
+        client.delete(name)
+
+
+class Worker:
+    """One gunicorn worker's memory: its own kept standings (fragments._overviews).
+    Only the cache is shared between workers."""
+
+    def __init__(self):
+        self.overviews = OrderedDict()
+
+    def draw(self, client):
+        kept, fragments._overviews = fragments._overviews, self.overviews
+        try:
+            return _draw(client)
+        finally:
+            fragments._overviews = kept
+
+
+def test_a_page_drawn_by_one_worker_is_served_by_another(shared_cache, personas):
+    a, b = Worker(), Worker()
+    drawn = a.draw(personas["leader"])
+    assert a.overviews
+    assert b.draw(personas["leader"]) == drawn
+    assert not b.overviews  # every page came from the shared cache: nothing computed
+
+
+@pytest.mark.parametrize("saved_through", ["a", "b"])
+def test_a_change_through_one_worker_shows_on_both(shared_cache, personas, saved_through):
+    a, b = Worker(), Worker()
+    before = a.draw(personas["leader"])
+    assert b.draw(personas["leader"]) == before
+    writer = a if saved_through == "a" else b
+    kept, fragments._overviews = fragments._overviews, writer.overviews
+    try:
+        response = personas["staff"].post(
+            report_url("P6-04", 3),
+            form_data(_p6_04(), value="14", reason="补录", confirm_large="on"),
+        )
+    finally:
+        fragments._overviews = kept
+    assert response.status_code == 302
+    served_a = a.draw(personas["leader"])
+    served_b = b.draw(personas["leader"])
+    assert served_a == served_b == _fresh(personas["leader"])
+    assert served_a["/plans/2024/?quarter=3"] != before["/plans/2024/?quarter=3"]
+    assert (
+        served_a["/plans/2024/indicators/P6-04/?quarter=3"]
+        != before["/plans/2024/indicators/P6-04/?quarter=3"]
+    )

@@ -27,6 +27,7 @@ from targets.exports.table import NUMBER, PERCENT, TEXT, Column, Row, Table
 from targets.exports.xlsx import MEETING_HEADER_ROW, STATUS_COLOURS, row_height, workbook_bytes
 from targets.filters import IndicatorFilter
 from targets.models import Indicator, PlanElement, QuarterlyReport, Status
+from targets.models.freshness import bump
 
 from .workbook_helpers import PILLARS_HEADER_ROW, indicator_rows, open_workbook
 
@@ -564,6 +565,7 @@ def _grow_plan(plan, times):
         for i in Indicator.objects.filter(plan=plan, code__startswith="X")
         for q in (1, 2, 3)
     )
+    bump()  # bulk_create sends no signal: the kept pages' generation by hand
 
 
 # The workbook reads the plan's overview (its pillars, for the subtotals): one query
@@ -572,7 +574,7 @@ def _grow_plan(plan, times):
 @pytest.mark.parametrize("url", [CSV_URL, XLSX_URL])
 def test_summary_query_count_is_fixed(leader_client, demo, django_assert_num_queries, url):
     # Both formats read the overview the dashboard keeps (targets/views/fragments.py):
-    # 1 session, 2 user, 3 plans, 4 the data's version, then, with nothing kept yet,
+    # 1 session, 2 user, 3 plans, 4 the data's generation, then, with nothing kept yet,
     # 5 plan elements, 6 indicators (+ plan, pillar, lead section), 7 reports, 8 target
     # revisions
     with django_assert_num_queries(8):
@@ -587,7 +589,8 @@ def test_summary_query_count_is_fixed(leader_client, demo, django_assert_num_que
     with django_assert_num_queries(10):
         leader_client.get(url + query)
     _grow_plan(demo, 30)
-    with django_assert_num_queries(8):
+    # ... + the log of changes since the standings kept (the plan grew: computed afresh)
+    with django_assert_num_queries(9):
         large = leader_client.get(url + "?quarter=3")
     with django_assert_num_queries(10):
         leader_client.get(url + query)

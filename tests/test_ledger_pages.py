@@ -13,6 +13,7 @@ from ledger.models import Division, LedgerEntry
 from ledger.names import normalise
 from targets.exports.xlsx import MEETING_HEADER_ROW
 from targets.models import QuarterlyReport
+from targets.models.freshness import bump
 
 from .ledger_helpers import ledger_form
 from .reporting_helpers import report_url
@@ -124,10 +125,11 @@ def test_the_ledger_exports_keep_to_what_the_reader_may_read(personas):
 def test_indicator_pages_queries_stay_fixed_with_a_long_ledger(
     leader_client, demo, django_assert_num_queries
 ):
-    # Without a ledger: 1 session, 2 user, 3 plans, 4 the keys and links of the
-    # indicators linked to it (its line across years), 5 the line's indicators (+ plan, pillar,
-    # section), 6 their reports, 7 their target revisions — the ledger costs nothing there.
-    with django_assert_num_queries(7):
+    # Without a ledger: 1 session, 2 user, 3 the data's generation, 4 plans, 5 the keys
+    # and links of the indicators linked to it (its line across years), 6 the line's
+    # indicators (+ plan, pillar, section), 7 their reports, 8 their target revisions —
+    # the ledger costs nothing there.
+    with django_assert_num_queries(8):
         leader_client.get("/plans/2024/indicators/P6-04/?quarter=3")
     indicator = demo.indicators.get(code="P3-04")
     places = list(Division.objects.all())
@@ -142,7 +144,8 @@ def test_indicator_pages_queries_stay_fixed_with_a_long_ledger(
         )
         for n in range(60)
     )
-    # With one: + 8 its items (+ their places), 9 their files, whatever their number.
-    with django_assert_num_queries(9):
+    bump()  # bulk_create sends no signal: the kept pages' generation by hand
+    # With one: + 9 its items (+ their places), 10 their files, whatever their number.
+    with django_assert_num_queries(10):
         response = leader_client.get(P304 + "?quarter=3")
     assert response.context["ledger"].entry_count == 7 + 60

@@ -9,8 +9,10 @@
   (against the target in force at the quarter's end)
 - revision.py: TargetRevision, a target changed during the year (the original kept)
 - rollover.py: next year's plan from this one; years.py: plans across years
+- freshness.py: the generation of the data, which the kept pages are keyed by
 """
 
+from .freshness import Change, Generation
 from .indicator import Indicator, IndicatorQuerySet
 from .period import ReportingPeriod
 from .plan import BaselineResult, Plan, PlanElement
@@ -20,6 +22,8 @@ from .standing import Standing, Status
 
 __all__ = [
     "BaselineResult",
+    "Change",
+    "Generation",
     "Indicator",
     "IndicatorQuerySet",
     "Plan",

@@ -1,141 +1,163 @@
-"""The version of the data a dashboard is drawn from, read from the database itself.
+"""The generation of the data the pages show: one row, bumped where the data changes.
 
-Every change of a figure, a report's state, an indicator, a target, a plan's state,
-a closed quarter or a ledger item writes a row into its history table (the rule that
-nothing entered is ever lost), a deletion too, and a target revision is itself a new
-row; a row added in bulk (bulk_create, a fixture) raises its own table's highest
-key. So the highest keys of those tables, read in one query, name the state of
-everything a dashboard shows: any route that changes it — the form, the review,
-an import, the admin, closing or reopening a quarter, a command — moves the
-version, whichever server or process did it. A page cached under the version it
-was drawn from therefore cannot be served after the data under it changed
-(`targets/views/fragments.py`); no code path has to remember to invalidate
-anything. The one way around it is
-`QuerySet.update()` on those tables, which the app uses only inside a save that
-then writes its history (`QuarterlyReport._write_checked`).
+Pages are kept (targets/views/fragments.py) under the generation they were drawn at.
+Every save or delete of a model the pages are drawn from (`DRAWN_FROM`) bumps the
+generation by a signal, in the same transaction as the change itself; a writer that
+bypasses signals (`bulk_create`, `QuerySet.update()`, a fixture loaded raw) calls
+`bump()` itself. This replaces a version computed on every request from the highest
+key of thirty-odd tables plus PostgreSQL's open transactions (a statement prepared
+per connection), so any pooler, PgBouncer's transaction mode included, and no
+connection options are needed (docs/decisions.md, "A generation row").
 
-The few tables without a history (plan elements, baselines, sections) change only
-in the admin: their row counts join the version, so adding or removing one shows at
-once, and the short lifetime of a cached page (`fragments.TIMEOUT`) bounds how long
-a rename takes to show.
+Why in the writer's transaction and not `transaction.on_commit`:
+
+- A reader reads the generation first and the data after it (`current()` is the
+  first query of a kept page). The generation and the change commit at once, so a
+  reader that sees generation N+1 sees the change in every later query; one that
+  still sees N may draw the new data and keep it under N — harmless, N is already
+  gone for everybody else.
+- After commit, the bump is a second transaction: a worker killed (or an earlier
+  on_commit callback raising) between the two leaves the change committed with no
+  bump, and every server keeps the old pages for ever. In the transaction, both or
+  neither.
+- The row is also a lock: two writers bump in the order they commit, so the log of
+  what changed (`Change`, read by the kept standings to recompute only the indicators
+  a change touched) has no generation committed after a higher one.
+
+Every route that changes data here saves inside a transaction (the report workflow,
+reviews, imports, the admin, quarters, revisions, restores). A bare `save()` in
+autocommit mode commits its row and then the bump, in that order: meanwhile a reader
+may keep the new data under the old generation, which is harmless.
+
+The cost: each save runs two more statements, and a writer holds the row until it
+commits (writers of one plan already queue on the plan's row, `lock_for_writing`).
 """
 
-import weakref
-from functools import cache
+import secrets
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, models
+from django.db.models.signals import post_delete, post_save
 
-# (app label, model) of what a dashboard is drawn from. Of each, the highest key of
-# its table (a row added, even by bulk_create or a fixture, which write no history)
-# and of its history table if it has one (a row changed or deleted).
+# (app label, model, how to find the indicator a change touches: the attribute of
+# the instance, or None when the change may touch any page of any plan).
 DRAWN_FROM = (
-    ("targets", "QuarterlyReport"),
-    ("targets", "Indicator"),
-    ("targets", "Plan"),
-    ("targets", "ReportingPeriod"),
-    ("targets", "TargetRevision"),
-    ("ledger", "LedgerEntry"),
-    ("ledger", "EvidenceFile"),
-    ("ledger", "Division"),
+    ("targets", "QuarterlyReport", "indicator_id"),
+    ("targets", "TargetRevision", "indicator_id"),
+    ("targets", "Indicator", "pk"),
+    ("ledger", "LedgerEntry", "indicator_id"),
+    ("ledger", "EvidenceFile", None),
+    ("targets", "Plan", None),
+    ("targets", "PlanElement", None),
+    ("targets", "BaselineResult", None),
+    ("targets", "ReportingPeriod", None),
+    ("ledger", "Division", None),
+    ("accounts", "Section", None),
 )
-# Small tables without a history: a row added or removed changes the count or the
-# highest key (one removed and one added: the key); a rename waits for the kept
-# page's lifetime.
-COUNTED = (
-    ("targets", "PlanElement"),
-    ("targets", "BaselineResult"),
-    ("accounts", "Section"),
-)
+# The changes a kept plan can catch up on, one row each; older ones are dropped, and
+# a page kept further back than this is drawn afresh.
+CHANGES_KEPT = 1000
 
 
-# PostgreSQL hands out keys when rows are written, not when they are committed: a
-# transaction may commit key 100 after another committed 101, and the highest key
-# would not move. So the version also names the write transactions of this database
-# still open (normally none): when one of them commits, the version changes. Another
-# database of the same server is not this site's. SQLite has one writer at a time,
-# whose keys commit in order.
-IN_FLIGHT = (
-    "(SELECT string_agg(backend_xid::text, ',' ORDER BY backend_xid::text) "
-    "FROM pg_stat_activity WHERE datname = current_database() "
-    "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())"
-)
-# (PostgreSQL reads the sessions once per transaction; pages read the version outside
-# one, so each sees the sessions of that moment. About 0.5 ms.)
+class Generation(models.Model):
+    """The one row: `number` moves with every change of what the pages show; `epoch`
+    is drawn when the row is made, so a database emptied and filled again (whose
+    numbers start over) never meets the pages kept before."""
+
+    number = models.BigIntegerField(default=0)
+    epoch = models.CharField(max_length=16)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="generation_one_row")]
+
+    def __str__(self):
+        return f"{self.epoch}.{self.number}"
 
 
-@cache
-def _sql(vendor):
-    """The version's query for a database `vendor`, written once per process (reading
-    the history managers costs more than the query)."""
-    quote = connection.ops.quote_name
+class Change(models.Model):
+    """What generation `generation` changed: one indicator's data, or (no indicator)
+    anything, so every kept standing of every plan is computed again."""
 
-    def highest(model):
-        pk, table = quote(model._meta.pk.column), quote(model._meta.db_table)
-        return f"(SELECT MAX({pk}) FROM {table})"
+    generation = models.BigIntegerField(db_index=True)  # serves changed_since's range
+    indicator_id = models.BigIntegerField(null=True)
 
-    parts = []
-    for label, name in DRAWN_FROM:
-        model = apps.get_model(label, name)
-        parts.append(highest(model))
-        if history := getattr(model, "history", None):
-            parts.append(highest(history.model))
-    for label, name in COUNTED:
-        model = apps.get_model(label, name)
-        parts += [f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})", highest(model)]
-    if vendor == "postgresql":
-        parts.append(IN_FLIGHT)
-    return "SELECT " + ", ".join(parts)
+    def __str__(self):
+        return f"{self.generation}: {self.indicator_id or 'anything'}"
 
 
-# PostgreSQL plans the query's thirty-odd subqueries (and the view of the sessions)
-# afresh each time it is sent: about 1.3 ms, five times what running it takes, on
-# every dashboard request. Prepared once per database connection, it is planned once.
-# A prepared statement belongs to the connection (a rolled-back transaction keeps
-# it), so it needs a connection of its own per session, not a transaction-pooling
-# proxy (docs/deploy.md).
-PREPARED = "kpi_data_version"
-_prepared = weakref.WeakSet()  # the psycopg connections that hold it
-# Connections where a use failed (a statement timeout, a cancel, a plan made stale by a
-# migration): PostgreSQL keeps a PREPARE whatever happens to the rest of its batch or
-# transaction, so whether the statement is there, and still good, is unknown.
-_unsure = weakref.WeakSet()
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def data_version():
-    """A short string that changes whenever anything a dashboard shows changes.
+def bump(indicator_id=None, *, using="default"):
+    """Move the generation on, recording what changed (`indicator_id`, or None for
+    anything). Call it inside the transaction that changes the data, after the
+    change; signals do it for every save and delete of `DRAWN_FROM`."""
+    from django.db import connections
 
-    One query of index lookups (the maximum of a primary key is its index's last
-    entry), whatever the size of the tables.
-    """
+    table = _table(Generation)
+    with connections[using].cursor() as cursor:
+        # One statement whether or not the row exists yet (a database just flushed).
+        cursor.execute(
+            f"INSERT INTO {table} (id, number, epoch) VALUES (1, 1, %s) "
+            f"ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1 RETURNING number",
+            [secrets.token_hex(8)],
+        )
+        number = cursor.fetchone()[0]
+        cursor.execute(
+            f"INSERT INTO {_table(Change)} (generation, indicator_id) VALUES (%s, %s)",
+            [number, indicator_id],
+        )
+        if number % CHANGES_KEPT == 0:
+            cursor.execute(
+                f"DELETE FROM {_table(Change)} WHERE generation <= %s", [number - CHANGES_KEPT]
+            )
+    return number
+
+
+def current():
+    """(epoch, number) of the data as committed now: one query, read before the data
+    a page is drawn from. ("", 0) before the first change."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _execute_prepared(cursor)
-        else:
-            cursor.execute(_sql(connection.vendor))
+        cursor.execute(f"SELECT epoch, number FROM {_table(Generation)} WHERE id = 1")
         row = cursor.fetchone()
-    return "-".join("" if value is None else str(value) for value in row)
+    return tuple(row) if row else ("", 0)
 
 
-def _execute_prepared(cursor):
-    """The version's query as a statement prepared on this connection: on its first use
-    here, prepared and run in the same round trip (one query, as counted). After a
-    failed use, the statement is dropped if it is there and prepared again (two more
-    queries, that once)."""
-    raw = connection.connection
-    try:
-        if raw in _prepared:
-            cursor.execute(f"EXECUTE {PREPARED}")
-            return
-        if raw in _unsure:
-            cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [PREPARED])
-            if cursor.fetchone():
-                cursor.execute(f"DEALLOCATE {PREPARED}")
-            _unsure.discard(raw)
-        cursor.execute(f"PREPARE {PREPARED} AS {_sql('postgresql')}; EXECUTE {PREPARED}")
-        cursor.cursor.nextset()  # past PREPARE's own (empty) result
-        _prepared.add(raw)
-    except Exception:
-        _prepared.discard(raw)
-        _unsure.add(raw)
-        raise
+def key(generation):
+    """The generation as the text of a cache key."""
+    return f"{generation[0]}.{generation[1]}"
+
+
+def changed_since(before, now):
+    """The indicators changed after generation `before` up to `now` (both from
+    `current()`), as a set of keys; None if anything else changed or the log does not
+    reach back that far (a page kept then is drawn afresh). One query."""
+    if before[0] != now[0] or now[1] - before[1] > CHANGES_KEPT or now[1] < before[1]:
+        return None
+    rows = list(
+        Change.objects.filter(generation__gt=before[1], generation__lte=now[1]).values_list(
+            "generation", "indicator_id"
+        )
+    )
+    if len({generation for generation, _ in rows}) != now[1] - before[1]:
+        return None  # a generation's row is gone (dropped as old)
+    indicators = {indicator for _, indicator in rows}
+    return None if None in indicators else indicators
+
+
+def _bump_for(attribute):
+    def receiver(sender, instance, using, **kwargs):
+        bump(getattr(instance, attribute) if attribute else None, using=using)
+
+    return receiver
+
+
+def connect_signals():
+    """Bump on every save and delete of what the pages are drawn from (TargetsConfig.ready)."""
+    for label, name, attribute in DRAWN_FROM:
+        model = apps.get_model(label, name)
+        receiver = _bump_for(attribute)
+        uid = f"kpi-generation-{label}.{name}"
+        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)

@@ -159,6 +159,9 @@ class PlanOverview:
     goals: list
     focuses: list
     pillars: list  # of PillarOverview, in plan order
+    # Standings as of the quarter before, by indicator key, computed when first asked
+    # (`changes`) and carried over by `with_standings` for the indicators not changed.
+    before: dict = field(default_factory=dict)
 
     @property
     def standings(self):
@@ -222,7 +225,11 @@ class PlanOverview:
             return []
         changes = []
         for standing in self.standings:
-            before = standing.indicator.standing(self.quarter - 1)
+            before = self.before.get(standing.indicator.pk)
+            if before is None:
+                before = self.before[standing.indicator.pk] = standing.indicator.standing(
+                    self.quarter - 1
+                )
             if before.status != standing.status:
                 changes.append(StatusChange(standing=standing, before=before))
         return changes
@@ -286,6 +293,39 @@ class PlanOverview:
             pillars=pillars,
         )
 
+    def with_standings(self, standings, changed):
+        """This overview with the standings of the indicators `changed` (keys) replaced by
+        `standings` (their new ones, those still in the plan), or None when the plan's
+        shape changed (an indicator added, removed, moved to another pillar or place):
+        then the whole overview is computed again. Only the pillars touched get new
+        aggregates; the others are reused as they are. No query."""
+        new = {s.indicator.pk: s for s in standings}
+        pillars, found = [], set()
+        for pillar in self.pillars:
+            kept = pillar.standings
+            if not any(s.indicator.pk in changed for s in kept):
+                pillars.append(pillar)
+                continue
+            replaced = []
+            for old in kept:
+                standing = new.get(old.indicator.pk, old)
+                if old.indicator.pk in changed:
+                    if not _same_place(old.indicator, standing.indicator, new):
+                        return None
+                    found.add(old.indicator.pk)
+                replaced.append(standing)
+            pillars.append(PillarOverview(pillar=pillar.pillar, standings=replaced))
+        if found != set(new):
+            return None  # an indicator new to the plan, or moved into it
+        return PlanOverview(
+            plan=self.plan,
+            quarter=self.quarter,
+            goals=self.goals,
+            focuses=self.focuses,
+            pillars=pillars,
+            before={pk: s for pk, s in self.before.items() if pk not in changed},
+        )
+
     def standings_of(self, indicators):
         """The standings of `indicators`, a filtered queryset of this plan's, in plan order.
 
@@ -319,3 +359,12 @@ def _count_statuses(standings):
 def _standings_of(standings, indicators):
     keys = set(indicators.values_list("pk", flat=True))
     return [s for s in standings if s.indicator.pk in keys]
+
+
+def _same_place(old, new, fresh):
+    """Whether an indicator computed again (`new`, or absent from `fresh`: removed from
+    the plan) still sits where `old` did: same pillar, same place in the plan's order
+    (Indicator.Meta.ordering)."""
+    if old.pk not in fresh:
+        return False
+    return (old.pillar_id, old.order, old.code) == (new.pillar_id, new.order, new.code)

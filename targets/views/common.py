@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import clock
-from ..models import Indicator, Plan, PlanElement
+from ..models import Indicator, Plan, PlanElement, freshness
 from ..models.plan import QUARTERS, current_plan
 
-# How long the plans of one version of the data are kept (the version moves with any
-# change of a plan, so this only bounds the memory of versions gone by).
+# How long the plans of one generation of the data are kept (the generation moves with
+# any change of a plan, so this only bounds the memory of generations gone by).
 PLANS_KEPT_SECONDS = 300
 
 # Filters a link to another dashboard page carries along; the pillar is not one of
@@ -26,13 +26,13 @@ def visible_plans(user, version=None):
     own plan and the year switcher its links (drafts only for those who may see them,
     targets/rules.py).
 
-    Given the data's `version` (models/freshness.py, which moves with any change of a
-    plan), the list is kept under it in the cache, one for those who may see drafts
-    and one for the others, and read from there: no query.
+    Given the data's generation `version` (models/freshness.py, which moves with any
+    change of a plan), the list is kept under it in the cache, one for those who may
+    see drafts and one for the others, and read from there: no query.
     """
     if version is None:
         return list(Plan.objects.visible_to(user).select_related("continues"))
-    key = f"kpi:plans:{version}:{user.has_perm('targets.view_draft_plans')}"
+    key = f"kpi:plans:{freshness.key(version)}:{user.has_perm('targets.view_draft_plans')}"
     plans = cache.get(key)
     if plans is None:
         plans = visible_plans(user)

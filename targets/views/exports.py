@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from .. import charts, clock
 from ..exports.base import Scope, exporter_for
 from ..exports.summary import filterset, summary_table
-from ..models.freshness import data_version
+from ..models import freshness
 from . import fragments
 from .common import as_of_quarter, export_query, get_plan
 
@@ -35,7 +35,7 @@ def export_scope(request, year, *, as_of_quarter_too=False, permission="targets.
     scope = Scope(plan=plan, user=request.user, params=request.GET)
     if as_of_quarter_too:
         scope.quarter = as_of_quarter(request, plan)
-        scope.overview = lambda quarter: fragments.overview(plan, quarter, data_version())
+        scope.overview = lambda quarter: fragments.overview(plan, quarter, freshness.current())
     return scope
 
 

@@ -1,35 +1,34 @@
-"""The dashboards' bodies, drawn once per state of the data and kept.
+"""The pages leaders read, drawn once per change of the data for the whole site, and kept.
 
 A leader's dashboard is read far more often than its figures change, and drawing it
-is the costly part: every indicator's standing (one pass over the reports) and the
-page around them. So the body of the plan and pillar pages — everything between
-the navigation bar and the footer, which holds nothing of the person but what they
-may see — is rendered once and kept in Django's cache under a key that names all it
-depends on:
+is the costly part: every indicator's standing and the page around them. So the
+body of the plan, pillar and indicator pages — everything between the navigation
+bar and the footer, which holds nothing of the person but what their role lets
+them see — is rendered once and kept in Django's cache (`CACHE_URL`: Redis, shared
+by every worker of every server; the local-memory cache of one process by default)
+under a key that names all it depends on:
 
-- the version of the data (`models.freshness.data_version`, one query, which the
-  plan list of the page is kept under too): any change by any route or server gives
-  a new key, so a stale body is never found;
+- the generation of the data (`models.freshness.current()`, one query, read before
+  anything else, which the plan list of the page is kept under too): any change by
+  any route or server gives a new key, so a stale body is never found;
 - the day (the as-of quarter and "not ended yet" notes follow the calendar), the
-  language, the plan and quarter, the page's query string (filters, sort, page);
-- what the reader may see: the plans in their year switcher and whether they may
-  set plans up (the only links in a body that depend on the person).
+  language, the plan and quarter, the page and its query string (filters, sort, page);
+- what the reader may see: the plans in their year switcher and whether they may set
+  plans up, and on the indicator page their role and section (which reports, ledger
+  items and links it shows).
 
-The standings themselves are kept too, in this process only (`overview`): sorting,
-filtering or paging a large plan's table draws a new body but does not compute
-every standing again.
-
-The cache is the default one (local memory per process): the key comes from the
-database, so two servers each keep their own copy and never disagree about what is
-current. `TIMEOUT` bounds how long a rename of a section or a plan element (the
-tables without a history) takes to show: the bodies and the standings kept here both
-expire after it.
+The standings are kept in each process (`overview`), not in the shared cache: a
+20,000-indicator plan's standings are too large to read back from Redis on every
+drawing. When the generation moves, a process catches up by computing again only
+the indicators the change log names (`freshness.changed_since`) and the aggregates
+of their pillars and plan; a change of anything else (a plan element, a section, the
+plan itself) or a log that does not reach back computes the plan afresh.
 """
 
 from collections import OrderedDict
 from hashlib import blake2b
 from threading import Lock
-from time import monotonic
+from time import monotonic, sleep
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -37,31 +36,46 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import clock
+from ..models import freshness
 
-TIMEOUT = 300  # seconds
+# A kept body is never stale (its key names the generation): this only bounds how long
+# the bodies of generations gone by take room in the cache.
+TIMEOUT = 3600  # seconds
 
-# Standings of a few (plan, quarter, version) in this process: the as-of quarter a
-# dashboard opens on and one more. A 20,000-indicator plan's standings with their
-# reports hold about 200 MB (the 2024 plan's, about 0.6 MB); the oldest goes first.
+# After a change, many readers ask for the same page at once: one draws it, the others
+# wait for it up to this long (then draw it themselves), so it is drawn once per site.
+DRAWING_WAIT = 5.0  # seconds
+DRAWING_POLL = 0.02
+
+# Standings of a few (plan, quarter) in this process: the as-of quarter a dashboard
+# opens on and one more. A 20,000-indicator plan's standings with their reports hold
+# about 100 MB; the least recently used goes first.
 OVERVIEWS_KEPT = 2
 _overviews = OrderedDict()
 _overviews_lock = Lock()
 
 
-def overview(plan, quarter, version):
-    """`plan.overview(quarter)` as of `version`, computed once per process and state,
-    and for no longer than `TIMEOUT` (names of sections and plan elements, which the
-    version does not follow, show within it)."""
-    key = (plan.pk, quarter, version)
-    now = monotonic()
+def overview(plan, quarter, generation):
+    """`plan.overview(quarter)` as of `generation` (`freshness.current()`), kept in this
+    process and brought up to date by computing only the indicators changed since."""
+    key = (plan.pk, quarter)
     with _overviews_lock:
         found = _overviews.get(key)
-        if found is not None and now - found[0] < TIMEOUT:
-            _overviews.move_to_end(key)
-            return found[1]
-    computed = plan.overview(quarter)
+    computed = None
+    if found is not None:
+        kept_at, kept = found
+        if kept_at == generation:
+            return kept
+        changed = freshness.changed_since(kept_at, generation)
+        if changed == set():
+            computed = kept
+        elif changed is not None:
+            standings = plan.indicators.filter(pk__in=changed).standings(quarter)
+            computed = kept.with_standings(standings, changed)
+    if computed is None:
+        computed = plan.overview(quarter)
     with _overviews_lock:
-        _overviews[key] = (now, computed)
+        _overviews[key] = (generation, computed)
         _overviews.move_to_end(key)
         while len(_overviews) > OVERVIEWS_KEPT:
             _overviews.popitem(last=False)
@@ -74,27 +88,85 @@ def forget():
         _overviews.clear()
 
 
-def _key(request, page, plan, quarter, version):
+def _key(request, page, plan, quarter, generation, reader=()):
     reader = (
         tuple(sorted(p.pk for p in plan.all_years)),
         request.user.has_perm("targets.manage_plans"),
+        *reader,
     )
     query = sorted(request.GET.lists())
-    parts = repr((page, plan.pk, quarter, version, clock.today(), get_language(), reader, query))
+    parts = repr(
+        (
+            page,
+            plan.pk,
+            quarter,
+            freshness.key(generation),
+            clock.today(),
+            get_language(),
+            reader,
+            query,
+        )
+    )
     return "kpi:body:" + blake2b(parts.encode(), digest_size=16).hexdigest()
 
 
-def body(request, page, plan, quarter, template, context, version):
+def body(request, page, plan, quarter, template, context, generation):
     """The page body rendered from `template`, kept until the data changes.
 
-    `version` is the data's (`models.freshness.data_version`, read by the view before
+    `generation` is the data's (`models.freshness.current`, read by the view before
     anything else: the plan itself is kept under it too, views/common.py). `context`
-    is a function of the version returning the template's context; it is called only
-    when the body is not kept yet, so a kept body costs no query.
+    is a function of the generation returning the template's context; it is called
+    only when the body is not kept yet, so a kept body costs no query.
     """
-    key = _key(request, page, plan, quarter, version)
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(template, context(version), request)
-        cache.set(key, html, TIMEOUT)
+    key = _key(request, page, plan, quarter, generation)
+    html = _kept(key, lambda: render_to_string(template, context(generation), request))
     return mark_safe(html)  # rendered by our own template, escaped there
+
+
+def _kept(key, draw):
+    """The value kept under `key`, or `draw()`n and kept: by one request at a time
+    (`cache.add` is atomic in Redis and in local memory); the others wait for it and
+    read what it kept. A drawing that fails (a 404) releases the others, which then
+    draw (and fail) themselves."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    drawing = f"{key}:drawing"
+    mine = cache.add(drawing, 1, 60)
+    if not mine:
+        deadline = monotonic() + DRAWING_WAIT
+        while monotonic() < deadline:
+            sleep(DRAWING_POLL)
+            value = cache.get(key)
+            if value is not None:
+                return value
+            if cache.get(drawing) is None:
+                break
+    try:
+        value = draw()
+        cache.set(key, value, TIMEOUT)
+    finally:
+        if mine:
+            cache.delete(drawing)
+    return value
+
+
+def reader_role(user):
+    """What of the reader decides what an indicator page shows them (targets/rules.py
+    asks no more of a user than these): readers alike share one kept page."""
+    return (user.role, user.is_superuser, user.is_active, user.section_id)
+
+
+def page(request, name, plan, quarter, template, context, generation):
+    """A whole page's parts (a dict: its body and what the page around it needs, such
+    as its title), rendered from `template` and kept like `body`, per reader's role
+    (`reader_role`): `context()` returns the template's context and the parts besides
+    the body, and is called only when the page is not kept yet."""
+    key = _key(request, name, plan, quarter, generation, reader_role(request.user))
+
+    def draw():
+        values, parts = context()
+        return {**parts, "body": render_to_string(template, values, request)}
+
+    parts = _kept(key, draw)
+    return {**parts, "body": mark_safe(parts["body"])}  # escaped by our own template

@@ -15,7 +15,7 @@ from ledger.models import IndicatorLedger
 
 from .. import charts, clock
 from ..filters import IndicatorFilter, PillarIndicatorFilter
-from ..models.freshness import data_version
+from ..models import freshness
 from ..models.plan import QUARTERS, current_plan
 from ..models.years import continuation, find_in_graph, indicator_graph
 from ..tables import StandingTable
@@ -78,7 +78,7 @@ def _dashboard_context(request, quarter, overview, filterset, per_page, **table_
 @login_required
 @require_safe
 def plan_detail(request, year):
-    version = data_version()
+    version = freshness.current()
     plan = get_plan(request, year, version)
     quarter = as_of_quarter(request, plan)
 
@@ -107,7 +107,7 @@ def plan_detail(request, year):
 @login_required
 @require_safe
 def pillar_detail(request, year, code):
-    version = data_version()
+    version = freshness.current()
     plan = get_plan(request, year, version)
     pillar = get_pillar(plan, code)
     quarter = as_of_quarter(request, plan)
@@ -149,28 +149,30 @@ def pillar_detail(request, year, code):
 @login_required
 @require_safe
 def indicator_detail(request, year, code):
-    plan = get_plan(request, year)
-    graph = indicator_graph(plan.all_years, plan, code)
-    start = find_in_graph(graph, plan, code)
-    if start is None:
-        raise Http404(code)
-    today = clock.today()
-    line = continuation(graph, start, today)
-    indicator = line.indicator
+    version = freshness.current()
+    plan = get_plan(request, year, version)
     quarter = as_of_quarter(request, plan)
-    standing = indicator.standing(quarter)
-    # The items behind the figure (台账), by quarter and by place: two more queries,
-    # only for an indicator that keeps a ledger.
-    ledger = (
-        IndicatorLedger.for_page(indicator, request.user, quarter)
-        if indicator.keeps_ledger
-        else None
-    )
-    user = request.user
-    return render(
-        request,
-        "targets/indicator_detail.html",
-        {
+
+    def context():
+        graph = indicator_graph(plan.all_years, plan, code)
+        start = find_in_graph(graph, plan, code)
+        if start is None:
+            raise Http404(code)
+        today = clock.today()
+        line = continuation(graph, start, today)
+        indicator = line.indicator
+        standing = indicator.standing(quarter)
+        # The items behind the figure (台账), by quarter and by place: two more queries,
+        # only for an indicator that keeps a ledger.
+        ledger = (
+            IndicatorLedger.for_page(indicator, request.user, quarter)
+            if indicator.keeps_ledger
+            else None
+        )
+        user = request.user
+        chart = charts.indicator_progress(standing)
+        ledger_chart = by_division(ledger) if ledger else None
+        values = {
             "plan": plan,
             "indicator": indicator,
             "quarter": quarter,
@@ -184,17 +186,30 @@ def indicator_detail(request, year, code):
             "report_quarters": [q for q in QUARTERS if not plan.is_future(q, today)]
             if user.has_perm("targets.edit_report", indicator) and plan.is_active
             else [],
-            "chart": charts.indicator_progress(standing),
+            "chart": chart,
             "ledger": ledger,
-            "ledger_chart": by_division(ledger) if ledger else None,
+            "ledger_chart": ledger_chart,
             "line": line,
             "years": year_links(plan, "indicator", codes=line.code_in()),
             "revisions": indicator.revisions_list(),
             "can_revise": plan.is_active
             and indicator.has_target
             and user.has_perm("targets.revise_target", indicator),
-        },
+        }
+        title = f"{indicator.code} {indicator.name}"
+        return values, {"title": title, "charts": bool(chart or ledger_chart)}
+
+    # Kept per reader's role: the reports, ledger items and links shown follow it.
+    parts = fragments.page(
+        request,
+        f"indicator {code}",
+        plan,
+        quarter,
+        "targets/includes/indicator_body.html",
+        context,
+        version,
     )
+    return render(request, "targets/indicator_detail.html", {"plan": plan, **parts})
 
 
 @login_required
