@@ -27,8 +27,7 @@ from rest_framework.response import Response
 from ledger.models import EvidenceFile, LedgerEntry
 from targets import clock
 from targets.filters import IndicatorFilter as DashboardFilter
-from targets.models import Indicator, Plan, PlanElement, QuarterlyReport, Status
-from targets.models import freshness
+from targets.models import Indicator, Plan, PlanElement, QuarterlyReport, Status, freshness
 from targets.models.history import iter_changes
 
 from . import filters, scope, serializers
