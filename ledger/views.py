@@ -62,7 +62,7 @@ def _ledger_scope(request, year):
     elif code := request.GET.get("pillar"):
         indicators = indicators.filter(pillar__code=code)
         what = code
-    indicators = list(indicators.only("pk", "lead_section_id", "code"))
+    indicators = list(indicators.only("pk", "code"))
     if not indicators:
         raise Http404(_("Unknown indicator or pillar."))
     entries = LedgerEntry.objects.filter(indicator__in=indicators).readable_by(request.user)

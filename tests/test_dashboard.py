@@ -377,13 +377,14 @@ def test_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_qu
     # 1 session, 2 user, 3 the data's version (the key of the kept plans and body,
     # targets/views/fragments.py), 4 plans (the page's, and the others for the year
     # switcher),
-    # 5 plan elements, 6 indicators (+ plan, pillar, section), 7 their reports, 8 their
-    # target revisions, 9 keys of the filtered indicators, 10 pillar choices of the
-    # filter form, 11 section choices of the filter form. The headline tiles, the
-    # attention list and the changes since the quarter before add none: they read the
-    # standings (and the reports and revisions prefetched with them) of queries 6–8.
+    # 5 plan elements, 6 indicators (+ plan, pillar, task), 7 their lead and
+    # cooperating units, 8 their reports, 9 their target revisions, 10 keys of the
+    # filtered indicators, 11 pillar choices of the filter form, 12 section choices of
+    # the filter form. The headline tiles, the attention list and the changes since
+    # the quarter before add none: they read the standings (and the units, reports
+    # and revisions prefetched with them) of queries 6–9.
     small, large = _both_sizes(
-        leader_client, demo, PLAN + "?quarter=3", 11, django_assert_num_queries
+        leader_client, demo, PLAN + "?quarter=3", 12, django_assert_num_queries
     )
     assert len(large.context["overview"].standings) == 31 * len(small.context["overview"].standings)
 
@@ -391,8 +392,8 @@ def test_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_qu
 def test_plan_page_queries_do_not_grow_at_a_hundred_times(
     leader_client, demo, django_assert_num_queries
 ):
-    # The 11 above with 2,929 indicators and their 8,700 reports.
-    _both_sizes(leader_client, demo, PLAN + "?quarter=3", 11, django_assert_num_queries, 100)
+    # The 12 above with 2,929 indicators and their 8,700 reports.
+    _both_sizes(leader_client, demo, PLAN + "?quarter=3", 12, django_assert_num_queries, 100)
 
 
 def test_a_kept_plan_page_costs_three_queries(leader_client, demo, django_assert_num_queries):

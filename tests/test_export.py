@@ -382,7 +382,7 @@ def _poison(demo, char):
     indicator.name_zh = f"{char}SUM(1+1)"
     indicator.unit = f"{char}x"
     indicator.save()
-    Section.objects.filter(pk=indicator.lead_section_id).update(name_zh=f"{char}section")
+    Section.objects.filter(pk=indicator.first_lead.pk).update(name_zh=f"{char}section")
     PlanElement.objects.filter(pk=indicator.pillar_id).update(name_zh=f"{char}pillar")
 
 

@@ -169,7 +169,7 @@ def test_copy_writes_the_same_bytes_as_the_python_writer(messy, users, language,
         assert b"\r\n" in by_copy
         assert (
             QuarterlyReport.history.filter(state="draft")
-            .exclude(indicator__lead_section=user.section)
+            .exclude(indicator__units__section=user.section)
             .exists()
         )
 

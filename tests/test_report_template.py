@@ -24,7 +24,7 @@ def codes(sheet):
 
 def test_staff_get_their_own_sections_indicators(personas):
     sheet = template_xlsx(personas["staff"]).worksheets[0]
-    expected = Indicator.objects.filter(plan__year=2024, lead_section__code="demo-platform")
+    expected = Indicator.objects.filter(plan__year=2024, units__section__code="demo-platform")
     assert sorted(codes(sheet)) == sorted(expected.values_list("code", flat=True))
 
 
@@ -152,7 +152,7 @@ def test_the_ledger_sheet_lists_the_quarters_items(personas):
         (row[0], row[1], row[2]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]
     }
     stored = LedgerEntry.objects.filter(
-        indicator__lead_section__code="demo-platform", quarter=3
+        indicator__units__section__code="demo-platform", quarter=3
     ).values_list("indicator__code", "pk", "name")
     assert listed == set(stored) and listed
     assert sheet.protection.sheet is True

@@ -130,7 +130,8 @@ def test_only_a_drafts_target_is_edited_in_administration(personas, demo):
     admin = personas["admin"]
     active = Indicator.objects.get(plan=demo, code="P6-04")
     page = admin.get(f"/admin/targets/indicator/{active.pk}/change/").content.decode()
-    assert 'name="target"' not in page and 'name="lead_section"' in page
+    # Its lead and cooperating units stay editable (the inline of units).
+    assert 'name="target"' not in page and 'name="units-0-section"' in page
     draft = Indicator.objects.get(plan__year=2025, code="P6-04")
     page = admin.get(f"/admin/targets/indicator/{draft.pk}/change/")
     form = page.context["adminform"].form

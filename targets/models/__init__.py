@@ -8,6 +8,7 @@
 - standing.py: the status rule — how reports turn into "how is this indicator doing"
   (against the target in force at the quarter's end)
 - revision.py: TargetRevision, a target changed during the year (the original kept)
+- units.py: IndicatorUnit (lead and cooperating sections), Contribution
 - rollover.py: next year's plan from this one; years.py: plans across years
 """
 
@@ -17,11 +18,14 @@ from .plan import BaselineResult, Plan, PlanElement
 from .report import QuarterlyReport
 from .revision import TargetRevision
 from .standing import Standing, Status
+from .units import Contribution, IndicatorUnit
 
 __all__ = [
     "BaselineResult",
+    "Contribution",
     "Indicator",
     "IndicatorQuerySet",
+    "IndicatorUnit",
     "Plan",
     "PlanElement",
     "QuarterlyReport",

@@ -46,6 +46,8 @@ COUNTED = (
     ("targets", "PlanElement"),
     ("targets", "BaselineResult"),
     ("accounts", "Section"),
+    # Lead and cooperating units change by replacing their rows (units.set_units).
+    ("targets", "IndicatorUnit"),
 )
 
 

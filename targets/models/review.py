@@ -190,11 +190,19 @@ def review_queue(plan):
     from django.db.models import Prefetch
 
     from .revision import TargetRevision
+    from .units import IndicatorUnit
 
     reports = list(
         QuarterlyReport.objects.filter(indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED)
-        .select_related("indicator", "indicator__plan", "indicator__lead_section", "entered_by")
+        .select_related("indicator", "indicator__plan", "entered_by")
         .prefetch_related(
+            Prefetch(
+                "indicator__units",
+                queryset=IndicatorUnit.objects.select_related("section").order_by(
+                    "role", "order", "pk"
+                ),
+                to_attr="prefetched_units",
+            ),
             Prefetch(
                 "indicator__reports",
                 queryset=QuarterlyReport.objects.order_by("quarter"),

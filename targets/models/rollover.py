@@ -3,8 +3,9 @@
 `roll_over(plan, by=…)` copies, into a new draft for the next year:
 - the plan's elements (goal, focuses, pillars), codes and names unchanged;
 - every indicator: kind, measure, unit (and `unit_en`, whole numbers), comparison,
-  pacing, due quarter, lead section and order, each linked to the one it continues
-  (`Indicator.continues`);
+  pacing, due quarter and order, each linked to the one it continues
+  (`Indicator.continues`); its lead and cooperating units, in their order, and its
+  task (the new plan's copy of the element);
 - its target as in force at the end of the old year (a revision counts), marked
   **to be confirmed**: the database requires a target on a count or a level, and
   the draft cannot be opened until an administrator has confirmed or changed each;
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .indicator import Indicator
 from .plan import Plan, PlanElement, PlanStateError
+from .units import set_units
 
 # Fields of an indicator copied as they are.
 COPIED_FIELDS = (
@@ -38,7 +40,6 @@ COPIED_FIELDS = (
     "kind",
     "measure",
     "comparison",
-    "lead_section_id",
     "pace_q1",
     "pace_q2",
     "pace_q3",
@@ -111,11 +112,12 @@ def _copy(plan, year, figures, by):
             order=element.order,
         )
         pillars[element.pk] = copy
-    indicators = plan.indicators.all().with_revisions().order_by("order", "code")
+    indicators = plan.indicators.all().with_revisions().with_units().order_by("order", "code")
     for old in indicators:
         indicator = Indicator(
             plan=new,
             pillar=pillars[old.pillar_id],
+            task=pillars[old.task_id] if old.task_id else None,
             continues=old,
             **{name: getattr(old, name) for name in COPIED_FIELDS},
         )
@@ -125,6 +127,7 @@ def _copy(plan, year, figures, by):
         if old.pk in figures:
             indicator.last_year_value, indicator.last_year_quarter = figures[old.pk]
         indicator.save_by(by, reason)
+        set_units(indicator, leads=old.leads, cooperating=old.cooperating)
     return new
 
 

@@ -2,6 +2,7 @@
 
 - plan.py: the plan dashboard, pillar and indicator pages
 - reporting.py: my reports, the report form, review
+- contributions.py: a cooperating unit's part of a quarter's report
 - periods.py: missing reports, closing and reopening quarters
 - history.py: the change history of an indicator
 - exports.py: the meeting downloads (CSV, XLSX)
@@ -12,6 +13,7 @@
 """
 
 from .briefing import briefing_docx, briefing_pdf
+from .contributions import contribute
 from .exports import (
     export_history_csv,
     export_reports_csv,
@@ -37,6 +39,7 @@ __all__ = [
     "briefing_docx",
     "briefing_pdf",
     "close_quarter",
+    "contribute",
     "export_history_csv",
     "export_reports_csv",
     "export_summary_csv",
