@@ -421,19 +421,19 @@ def test_a_kept_pillar_page_costs_four_queries(leader_client, demo, django_asser
 
 
 def test_plan_page_default_quarter_costs_no_query(leader_client, demo, django_assert_num_queries):
-    # The 11 above: the default quarter is the latest ended one, known from the date alone.
-    _both_sizes(leader_client, demo, PLAN, 11, django_assert_num_queries)
+    # The 12 above: the default quarter is the latest ended one, known from the date alone.
+    _both_sizes(leader_client, demo, PLAN, 12, django_assert_num_queries)
 
 
 def test_filtered_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # The 11 above, plus: 12 the chosen pillar (the filter validates it), and the
-    # status filter's own pass over 13 the indicators, 14 their reports and 15 their
-    # target revisions.
+    # The 12 above, plus: 13 the chosen pillar (the filter validates it), and the
+    # status filter's own pass over 14 the indicators, 15 their lead and cooperating
+    # units, 16 their reports and 17 their target revisions.
     _both_sizes(
         leader_client,
         demo,
         PLAN + "?quarter=3&pillar=P5&status=behind&sort=-completion&page=1",
-        15,
+        17,
         django_assert_num_queries,
     )
 
@@ -441,25 +441,26 @@ def test_filtered_plan_page_queries_do_not_grow(leader_client, demo, django_asse
 def test_pillar_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
     # 1 session, 2 user, 3 the data's version, 4 plans, 5 the pillar (and its code in
     # the other years); the plan's standings, which the plan page shares (targets/views/
-    # fragments.py): 6 plan elements, 7 indicators (+ plan, pillar, section), 8 their
-    # reports, 9 their target revisions; 10 keys of the filtered indicators, 11 section
-    # choices of the form
-    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 11, django_assert_num_queries)
+    # fragments.py): 6 plan elements, 7 indicators (+ plan, pillar, task), 8 their lead
+    # and cooperating units, 9 their reports, 10 their target revisions; 11 keys of the
+    # filtered indicators, 12 section choices of the form
+    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 12, django_assert_num_queries)
 
 
 def test_indicator_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
     # 1 session, 2 user, 3 plans, 4 the keys and links of the indicators linked to it
     # (its line across years, one recursive query), 5 the line's indicators (+ plan,
-    # pillar, section), 6 their reports, 7 their target revisions; P3-04 counts its
-    # figures from its ledger (台账, the ledger app): 8 its items (+ their places),
-    # 9 their evidence files (tests/test_ledger_pages.py: an indicator without a ledger
-    # has no such queries)
-    _both_sizes(leader_client, demo, INDICATOR + "?quarter=3", 9, django_assert_num_queries)
+    # pillar, task), 6 their reports, 7 their target revisions, 8 its lead and
+    # cooperating units; P3-04 counts its figures from its ledger (台账, the ledger
+    # app): 9 its items (+ their places), 10 their evidence files (tests/
+    # test_ledger_pages.py: an indicator without a ledger has no such queries)
+    _both_sizes(leader_client, demo, INDICATOR + "?quarter=3", 10, django_assert_num_queries)
 
 
 def test_pillar_overview_alone_takes_three_queries(demo, django_assert_num_queries):
     pillar = PlanElement.objects.get(plan=demo, code="P3")
-    with django_assert_num_queries(3):  # indicators (+ joins), reports, target revisions
+    # indicators (+ joins), their lead and cooperating units, reports, target revisions
+    with django_assert_num_queries(4):
         overview = pillar.overview(3)
         assert overview.progress.measured == 5
 

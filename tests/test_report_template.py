@@ -131,9 +131,10 @@ def test_a_narrative_starting_with_a_formula_character_is_written_as_text(person
 
 def test_the_templates_query_count(personas, django_assert_num_queries):
     staff = personas["staff"]
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
+        # (+1: the indicators' lead and cooperating units, one query)
         # 1 the session, 2 the user, 3 the plans the user may see, 4 the user's
-        # section, 5 its indicators (with plan, pillar and lead section), 6 their
+        # section, 5 its indicators (with plan, pillar and task), 6 their
         # reports, 7 their target revisions, 8 is the quarter closed, 9 the quarter's
         # ledger items of the indicators keeping one (with indicator and county),
         # 10 the counties for the drop-down: the same ten for 12 rows or 2,000

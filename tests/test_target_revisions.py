@@ -16,6 +16,7 @@ from django.utils import translation
 from targets.briefing.content import build_briefing
 from targets.models import Indicator, Plan, TargetRevision
 
+from .reporting_helpers import admin_inline_data
 from .test_export import parse_csv
 from .workbook_helpers import indicator_rows, open_workbook
 
@@ -140,6 +141,7 @@ def test_only_a_drafts_target_is_edited_in_administration(personas, demo):
         for name, value in form.initial.items()
         if name in form.fields
     }
+    data.update(admin_inline_data(page.context))
     data.update(target="18", target_to_confirm="on", continues=draft.continues_id)
     response = admin.post(f"/admin/targets/indicator/{draft.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors

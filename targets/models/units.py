@@ -28,7 +28,7 @@ CONTRIBUTION_MAX_LENGTH = 2000
 
 def unit_names(sections):
     """Names of `sections` as official writing joins them: "甲科、乙科" / "A, B"."""
-    return pgettext("between the names of units", "、").join(s.name for s in sections)
+    return pgettext("between the names of units", ", ").join(s.name for s in sections)
 
 
 class IndicatorUnit(models.Model):
