@@ -15,6 +15,8 @@ import io
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import translation
 
@@ -276,3 +278,41 @@ def test_rollover_copies_leads_cooperating_units_and_the_task(bureau):
     assert x01.leads == [sections["lead-a"], sections["lead-b"]]
     assert x01.cooperating == [sections["coop-c"]]
     assert x01.task.plan == new and x01.task.code == "33"
+
+
+BEFORE_UNITS = [("targets", "0007_plans_across_years_and_target_revisions")]
+UNITS = [("targets", "0008_lead_and_cooperating_units_and_tasks")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_lead_section_becomes_the_one_lead_unit_and_back():
+    """The migration to several lead units keeps today's assignments (the demo's lead
+    sections), and undoing it gives them back."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_UNITS)
+    old = executor.loader.project_state(BEFORE_UNITS).apps
+    section = old.get_model("accounts", "Section").objects.create(code="s1", name_zh="甲科")
+    plan = old.get_model("targets", "Plan").objects.create(year=2090, name_zh="计划")
+    pillar = old.get_model("targets", "PlanElement").objects.create(
+        plan=plan, code="P1", level="pillar", name_zh="支柱"
+    )
+    Indicator = old.get_model("targets", "Indicator")
+    fields = {"plan": plan, "pillar": pillar, "kind": "milestone", "comparison": ""}
+    Indicator.objects.create(code="A", name_zh="甲", lead_section=section, due_quarter=4, **fields)
+    Indicator.objects.create(code="B", name_zh="乙", due_quarter=4, **fields)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(UNITS)
+    new = executor.loader.project_state(UNITS).apps
+    units = new.get_model("targets", "IndicatorUnit").objects.filter(indicator__plan__year=2090)
+    units = units.values_list("indicator__code", "section__code", "role", "order")
+    assert list(units) == [("A", "s1", "lead", 0)]
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_UNITS)
+    back = executor.loader.project_state(BEFORE_UNITS).apps
+    leads = back.get_model("targets", "Indicator").objects.filter(plan__year=2090)
+    leads = leads.values_list("code", "lead_section__code")
+    assert sorted(leads) == [("A", "s1"), ("B", None)]
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
