@@ -24,6 +24,12 @@ class SectionManager(models.Manager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
+    def leading_in(self, plan):
+        """The sections that lead at least one indicator of `plan` (牵头单位)."""
+        return self.filter(
+            indicator_units__indicator__plan=plan, indicator_units__role="lead"
+        ).distinct()
+
 
 class Section(BilingualNameMixin, models.Model):
     """A section of the bureau (科室) or another lead unit (牵头单位)."""

@@ -45,7 +45,15 @@ class RevisionSerializer(serializers.ModelSerializer):
 class IndicatorSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="plan.year", read_only=True)
     pillar = serializers.CharField(source="pillar.code", read_only=True)
-    lead_section = SectionSerializer(read_only=True, allow_null=True)
+    lead_sections = SectionSerializer(
+        source="leads", many=True, read_only=True, help_text="Its lead units (牵头单位), in order."
+    )
+    cooperating_sections = SectionSerializer(
+        source="cooperating",
+        many=True,
+        read_only=True,
+        help_text="Its cooperating units (配合单位).",
+    )
     target_in_force = serializers.SerializerMethodField(
         help_text="The target in force today (the original, or the latest revision "
         "effective by today); `target` is the plan's original."
@@ -88,7 +96,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "stretch_target",
             "frequency",
             "ledger",
-            "lead_section",
+            "lead_sections",
+            "cooperating_sections",
             "order",
         ]
 

@@ -176,7 +176,8 @@ class IndicatorList(ListView):
     def scoped(self):
         return (
             scope.indicators(self.principal)
-            .select_related("plan", "pillar", "lead_section")
+            .select_related("plan", "pillar")
+            .with_units()
             .with_revisions()
             .order_by("plan__year", "order", "code")
         )
@@ -187,7 +188,7 @@ class IndicatorDetail(DetailView):
     serializer_class = serializers.IndicatorSerializer
 
     def scoped(self):
-        return scope.indicators(self.principal).select_related("plan", "pillar", "lead_section")
+        return scope.indicators(self.principal).select_related("plan", "pillar").with_units()
 
 
 @extend_schema(

@@ -27,10 +27,12 @@ def grow(plan, copies, seed=2024, author=None):
     Q1–Q4 reports and their history. Returns the number of indicators added."""
     from django.db import transaction
 
-    from targets.models import Indicator, QuarterlyReport
+    from targets.models import Indicator, IndicatorUnit, QuarterlyReport
 
     rng = random.Random(seed)
-    originals = list(plan.indicators.exclude(code__startswith="S").order_by("order", "code"))
+    originals = list(
+        plan.indicators.exclude(code__startswith="S").order_by("order", "code").with_units()
+    )
     History = QuarterlyReport.history.model
     added = 0
     for start in range(0, copies, max(1, BATCH // len(originals))):
@@ -38,6 +40,12 @@ def grow(plan, copies, seed=2024, author=None):
         with transaction.atomic():
             batch = Indicator.objects.bulk_create(
                 _copy(original, n) for n in range(start, stop) for original in originals
+            )
+            # Its lead and cooperating units, as the original's (batch follows originals).
+            IndicatorUnit.objects.bulk_create(
+                IndicatorUnit(indicator=copy, section_id=u.section_id, role=u.role, order=u.order)
+                for copy, original in zip(batch, originals * (stop - start), strict=True)
+                for u in original.units_list()
             )
             reports = QuarterlyReport.objects.bulk_create(
                 _report(rng, indicator, quarter, author)
@@ -87,7 +95,6 @@ def _copy(original, n):
         pace_q3=original.pace_q3,
         pace_q4=original.pace_q4,
         due_quarter=original.due_quarter,
-        lead_section_id=original.lead_section_id,
         order=original.order,
     )
 

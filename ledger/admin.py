@@ -50,7 +50,7 @@ class EvidenceInline(admin.TabularInline):
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
     list_display = ["name", "indicator", "quarter", "date", "division", "document_number"]
-    list_filter = ["indicator__plan", "quarter", "division", "indicator__lead_section"]
+    list_filter = ["indicator__plan", "quarter", "division", "indicator__units__section"]
     list_select_related = ["indicator", "indicator__plan", "division"]
     search_fields = ["name", "normalized_name", "document_number", "indicator__code"]
     inlines = [EvidenceInline]

@@ -80,7 +80,7 @@ class Ledger(Exporter):
         elif code := scope.params.get("pillar"):
             indicators = indicators.filter(pillar__code=code)
             self.code = code
-        self.indicators = list(indicators.only("pk", "lead_section_id", "code"))
+        self.indicators = list(indicators.only("pk", "code"))
         if not self.indicators:
             raise Http404(_("Unknown indicator or pillar."))
 

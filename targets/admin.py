@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     BaselineResult,
     Indicator,
+    IndicatorUnit,
     Plan,
     PlanElement,
     QuarterlyReport,
@@ -89,6 +90,23 @@ def confirm_targets(modeladmin, request, queryset):
     )
 
 
+class IndicatorUnitInline(admin.TabularInline):
+    """Its lead and cooperating sections (牵头单位 / 配合单位), in the plan's order."""
+
+    model = IndicatorUnit
+    extra = 1
+    fields = ["role", "section", "order"]
+
+    def has_change_permission(self, request, obj=None):
+        return not _closed(obj and obj.plan) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not _closed(obj and obj.plan) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _closed(obj and obj.plan) and super().has_delete_permission(request, obj)
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -99,17 +117,17 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         "target",
         "target_to_confirm",
         "unit",
-        "lead_section",
+        "lead_names",
         "ledger",
     ]
-    list_filter = ["plan", "pillar", "kind", "lead_section", "ledger", "target_to_confirm"]
-    list_select_related = ["plan", "pillar", "lead_section"]
-    list_editable = ["lead_section"]
+    list_filter = ["plan", "pillar", "kind", "units__section", "ledger", "target_to_confirm"]
+    list_select_related = ["plan", "pillar"]
+    inlines = [IndicatorUnitInline]
     search_fields = ["code", "name_zh", "name_en"]
     raw_id_fields = ["continues"]
     actions = [confirm_targets]
     fieldsets = [
-        (None, {"fields": ["plan", "pillar", "code", "name_zh", "name_en", "order"]}),
+        (None, {"fields": ["plan", "pillar", "task", "code", "name_zh", "name_en", "order"]}),
         (
             None,
             {
@@ -124,7 +142,6 @@ class IndicatorAdmin(SimpleHistoryAdmin):
                     "target_to_confirm",
                     "last_year_value",
                     "last_year_quarter",
-                    "lead_section",
                     "ledger",
                 ]
             },
@@ -132,6 +149,13 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["pace_q1", "pace_q2", "pace_q3", "pace_q4", "due_quarter"]}),
         (None, {"fields": ["continues"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_units()  # the list's lead units
+
+    @admin.display(description=_("lead units"))
+    def lead_names(self, obj):
+        return obj.lead_names
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["last_year_quarter"]
@@ -182,7 +206,7 @@ class QuarterlyReportAdmin(ReadOnlyAdmin):
     workflow (reasons, locking, closed quarters) applies."""
 
     list_display = ["indicator", "quarter", "value", "milestone_state", "state", "updated_at"]
-    list_filter = ["indicator__plan", "quarter", "state", "indicator__lead_section"]
+    list_filter = ["indicator__plan", "quarter", "state", "indicator__units__section"]
     list_select_related = ["indicator", "indicator__plan"]
     search_fields = ["indicator__code", "indicator__name_zh"]
 

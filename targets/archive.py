@@ -33,7 +33,9 @@ from accounts.models import Section, User
 
 from .models import (
     BaselineResult,
+    Contribution,
     Indicator,
+    IndicatorUnit,
     Plan,
     PlanElement,
     QuarterlyReport,
@@ -45,8 +47,10 @@ from .models.freshness import bump
 FORMAT = "kpitracker-plan"
 # 2: plans have a state, indicators continue earlier ones, targets have revisions.
 # A file of version 1 (one plan, before plans had a state) is read as an active plan.
-VERSION = 2
-READABLE_VERSIONS = (1, 2)
+# 3: several lead units and cooperating units (IndicatorUnit), their contributions;
+# an older file's lead section is read as the one lead unit.
+VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 
 # What a user row keeps: everything but the password and Django's group permissions
 # (what a user may do follows from `role` and `section`).
@@ -119,12 +123,14 @@ def _querysets(plans):
         (PlanElement.objects.filter(plan__in=plans), None),
         (BaselineResult.objects.filter(plan__in=plans), None),
         (indicators, None),
+        (IndicatorUnit.objects.filter(indicator__in=indicators), None),
         (Indicator.history.filter(plan__in=plans), None),
         (TargetRevision.objects.filter(indicator__in=indicators), None),
         (ReportingPeriod.objects.filter(plan__in=plans), None),
         (ReportingPeriod.history.filter(plan__in=plans), None),
         (QuarterlyReport.objects.filter(indicator__in=indicators), None),
         (QuarterlyReport.history.filter(indicator_id__in=indicators.values("pk")), None),
+        (Contribution.objects.filter(indicator__in=indicators), None),
         (Division.objects.all(), None),
         (Division.history.all(), None),
         (entries, None),
@@ -169,7 +175,8 @@ def restore_plan(path):
         _refuse_unless_empty()
         models = set()
         with connection.constraint_checks_disabled():
-            for item in serializers.deserialize("python", document["objects"]):
+            objects = _units_from_lead_sections(document["objects"])
+            for item in serializers.deserialize("python", objects):
                 if isinstance(item.object, User):
                     item.object.set_unusable_password()
                 item.save()  # raw: no history rows, no workflow checks, times kept
@@ -180,6 +187,24 @@ def restore_plan(path):
             Plan.objects.update(state=Plan.State.ACTIVE)  # reported on before states existed
             bump()  # update() sends no signal: the kept pages' generation by hand
     return Plan.objects.get(year=document["year"])
+
+
+def _units_from_lead_sections(objects):
+    """An archive of version 1 or 2 names one `lead_section` per indicator (and in its
+    history rows): it becomes the indicator's one lead unit, as the migration does."""
+    converted = []
+    for obj in objects:
+        fields = obj.get("fields", {})
+        if obj.get("model") in ("targets.indicator", "targets.historicalindicator"):
+            lead = fields.pop("lead_section", None)
+            if lead is not None and obj["model"] == "targets.indicator":
+                converted.append(obj)
+                obj = {
+                    "model": "targets.indicatorunit",
+                    "fields": {"indicator": obj["pk"], "section": lead, "role": "lead", "order": 0},
+                }
+        converted.append(obj)
+    return converted
 
 
 def _refuse_unless_empty():

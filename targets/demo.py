@@ -23,8 +23,9 @@ from django.db import transaction
 
 from accounts.models import Section, User
 
-from .models import Indicator, Plan, QuarterlyReport
+from .models import Indicator, IndicatorUnit, Plan, QuarterlyReport
 from .models.rollover import roll_over
+from .models.units import set_units
 
 DEMO_PASSWORD = "kpi-demo-2024"
 DEMO_YEAR = 2024
@@ -177,9 +178,11 @@ def _sections(plan):
         sections[code] = section
         # Lead sections are the demo's own: the source names none. Only unset
         # leads are filled, so an administrator's choice survives a second run.
-        for indicator in plan.indicators.filter(pillar__code__in=pillars, lead_section=None):
-            indicator.lead_section = section
-            indicator.save(update_fields=["lead_section"])
+        unset = plan.indicators.filter(pillar__code__in=pillars).exclude(
+            units__role=IndicatorUnit.Role.LEAD
+        )
+        for indicator in unset:
+            set_units(indicator, leads=[section], cooperating=indicator.cooperating)
     return sections
 
 
@@ -205,7 +208,7 @@ def _accounts(sections):
 
 
 def _author(indicator, users):
-    section = indicator.lead_section.code if indicator.lead_section else None
+    section = indicator.first_lead.code if indicator.first_lead else None
     return {"demo-platform": users["staff"], "demo-talent": users["staff2"]}.get(
         section, users["admin"]
     )
@@ -213,7 +216,7 @@ def _author(indicator, users):
 
 def _reports(plan, users, ledger_edit):
     created = 0
-    indicators = {i.code: i for i in plan.indicators.select_related("lead_section")}
+    indicators = {i.code: i for i in plan.indicators.with_units()}
     for code, rows in REPORTS.items():
         indicator = indicators[code]
         for quarter, figure, state, *done_on in rows:

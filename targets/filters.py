@@ -1,6 +1,6 @@
 """The indicator filters shared by the dashboard tables and the exports.
 
-Pillar, lead section and kind are columns; status is computed by the status rule,
+Pillar, lead and cooperating units and kind are columns; status is computed by the status rule,
 so filtering by it evaluates the standings of what the other filters left (two
 more queries, however many indicators).
 """
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Section
 
-from .models import Indicator, PlanElement, Status
+from .models import Indicator, IndicatorUnit, PlanElement, Status
 
 
 class IndicatorFilter(django_filters.FilterSet):
@@ -21,11 +21,19 @@ class IndicatorFilter(django_filters.FilterSet):
         queryset=PlanElement.objects.none(),
         empty_label=_("All"),
     )
+    # One of its lead units (牵头单位), or of its cooperating units (配合单位).
     lead_section = django_filters.ModelChoiceFilter(
-        label=_("Lead section"),
-        field_name="lead_section",
+        label=_("Lead unit"),
         to_field_name="code",
         queryset=Section.objects.all(),
+        method="filter_unit",
+        empty_label=_("All"),
+    )
+    cooperating_section = django_filters.ModelChoiceFilter(
+        label=_("Cooperating unit"),
+        to_field_name="code",
+        queryset=Section.objects.all(),
+        method="filter_unit",
         empty_label=_("All"),
     )
     kind = django_filters.ChoiceFilter(
@@ -37,13 +45,17 @@ class IndicatorFilter(django_filters.FilterSet):
 
     class Meta:
         model = Indicator
-        fields = ["pillar", "lead_section", "kind", "status"]
+        fields = ["pillar", "lead_section", "cooperating_section", "kind", "status"]
 
-    def __init__(self, data=None, queryset=None, *, plan, quarter, **kwargs):
+    def __init__(self, data=None, queryset=None, *, plan, quarter, cooperating=True, **kwargs):
+        """`cooperating`: False where the plan names no cooperating unit (a page knows
+        from its standings), so its form keeps the filters it had (the 2024 plan)."""
         self.plan = plan
         self.quarter = quarter
         super().__init__(data, queryset, **kwargs)
         self.filters["pillar"].queryset = plan.elements.filter(level=PlanElement.Level.PILLAR)
+        if not cooperating:
+            del self.filters["cooperating_section"]
 
     def applied(self):
         """The filters in force, as (label, value) pairs in the active language, for
@@ -53,6 +65,7 @@ class IndicatorFilter(django_filters.FilterSet):
         described = {
             "pillar": lambda p: f"{p.code} {p.short_name}",
             "lead_section": lambda s: s.name,
+            "cooperating_section": lambda s: s.name,
             "kind": lambda k: Indicator.Kind(k).label,
             "status": lambda s: Status(s).label,
         }
@@ -70,12 +83,19 @@ class IndicatorFilter(django_filters.FilterSet):
         codes = {
             "pillar": lambda p: p.code,
             "lead_section": lambda s: s.code,
+            "cooperating_section": lambda s: s.code,
             "kind": str,
             "status": str,
         }
         return "-".join(
             codes[key](data[key]) for key in codes if key in self.filters and data.get(key)
         )
+
+    def filter_unit(self, queryset, name, value):
+        """A subquery, so an indicator with several units is listed once."""
+        role = IndicatorUnit.Role.LEAD if name == "lead_section" else IndicatorUnit.Role.COOPERATING
+        units = IndicatorUnit.objects.filter(section=value, role=role)
+        return queryset.filter(pk__in=units.values("indicator_id"))
 
     def filter_status(self, queryset, name, value):
         codes = [s.indicator.pk for s in queryset.standings(self.quarter) if s.status == value]

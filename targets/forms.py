@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import QuarterlyReport
 from .models.report import COMMENT_MAX_LENGTH, MAX_FIGURE, NARRATIVE_FIELDS, NARRATIVE_MAX_LENGTH
+from .models.units import CONTRIBUTION_MAX_LENGTH
 
 # A figure this many times the annual target (or last year's figure) is probably a typo.
 SUSPICIOUS_FACTOR = 5
@@ -274,3 +275,23 @@ class ReopenForm(forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ContributionForm(forms.Form):
+    """A cooperating section's part of a quarter's narrative (targets/models/units.py)."""
+
+    text = forms.CharField(
+        label=_("Your section's contribution"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=CONTRIBUTION_MAX_LENGTH,
+        help_text=_(
+            "What your section did this quarter, for the lead units to use in their "
+            "report. Kept with your name and the time; it cannot be changed afterwards."
+        ),
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError(_("Write what your section contributed."))
+        return text

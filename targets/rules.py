@@ -12,13 +12,16 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 | targets.revise_target (obj: indicator, optional) | admins |
 | targets.read_all_reports | leaders, reviewers, admins (every section's reports) |
 | targets.report | those who report: staff of a section, admins ("my reports") |
-| targets.read_drafts (obj: indicator) | its lead section's staff; leaders, reviewers, admins |
+| targets.read_drafts (obj: indicator) | staff of its lead and cooperating sections; leaders, |
+|   | reviewers, admins |
 | targets.read_report (obj: report) | submitted or approved: everyone signed in; a draft or |
 |   | a returned report: those who may read the drafts of its indicator |
 | targets.read_ledger_entry (obj: ledger entry) | as its quarter's report: published, |
 |   | everyone signed in; otherwise those who may read the drafts of its indicator. |
 |   | Its evidence files follow it (ledger.views.evidence) |
-| targets.edit_report (obj: indicator) | staff of the indicator's lead section; admins |
+| targets.edit_report (obj: indicator) | staff of any of the indicator's lead sections; admins |
+| targets.contribute (obj: indicator) | staff of its cooperating sections: their part of the |
+|   | narrative (targets.models.units.Contribution), which the lead sections see |
 | targets.review_report | reviewers (the planning office); admins |
 | targets.report_template (obj: section, optional) | the template of a section's reports: |
 |   | its staff; reviewers and admins (any section, or all: no section) |
@@ -32,6 +35,7 @@ its section scope is `indicators_led_by`.
 """
 
 import rules
+from django.apps import apps
 from django.db.models import Q
 
 from accounts.models import User
@@ -61,7 +65,14 @@ def is_section_staff(user):
 
 @rules.predicate
 def leads_indicator(user, indicator):
-    return indicator is not None and user.section_id == indicator.lead_section_id
+    """The user's section is one of the indicator's lead units (牵头单位)."""
+    return indicator is not None and user.section_id in indicator.lead_section_ids
+
+
+@rules.predicate
+def cooperates_on_indicator(user, indicator):
+    """The user's section is one of the indicator's cooperating units (配合单位)."""
+    return indicator is not None and user.section_id in indicator.cooperating_section_ids
 
 
 @rules.predicate
@@ -114,7 +125,11 @@ rules.add_perm("targets.report", is_admin | is_section_staff)
 # section, the planning office and the leaders: every page, export and history that
 # shows a report asks `read_report` (or `QuarterlyReport.objects.readable_by`).
 rules.add_perm(
-    "targets.read_drafts", is_admin | is_leader | is_reviewer | (is_section_staff & leads_indicator)
+    "targets.read_drafts",
+    is_admin
+    | is_leader
+    | is_reviewer
+    | (is_section_staff & (leads_indicator | cooperates_on_indicator)),
 )
 rules.add_perm(
     "targets.read_report", is_signed_in & (report_is_published | reads_drafts_of_its_indicator)
@@ -125,13 +140,23 @@ rules.add_perm(
     is_signed_in & (reads_drafts_of_entry_indicator | entry_is_published),
 )
 rules.add_perm("targets.edit_report", is_admin | (is_section_staff & leads_indicator))
+# A cooperating section adds its part; the lead sections write and submit the report.
+# A contribution is a section's: ask `may_contribute`, which leaves out Django's
+# shortcut that gives a superuser (who has no section) every permission.
+rules.add_perm("targets.contribute", is_section_staff & cooperates_on_indicator)
+
+
+def may_contribute(user, indicator):
+    """`targets.contribute` as the rule says, for superusers too."""
+    return rules.has_perm("targets.contribute", user, indicator)
 
 
 def reports_readable_filter(user, published=None):
     """`targets.read_report` over many reports at once, for querysets of reports, of
     their historical rows or of what belongs to a report (ledger entries): None when
     `user` may read them all, else the Q of those they may (the published ones, and
-    the drafts of their section's indicators). `published`: how the queryset at hand
+    the drafts of the indicators their section leads or cooperates on). `published`:
+    how the queryset at hand
     says "its report is submitted or approved" (by default, its own `state`).
     Written beside the permission so that the two cannot drift; tests/test_privacy.py
     checks that they agree for every user and report.
@@ -143,15 +168,42 @@ def reports_readable_filter(user, published=None):
     if published is None:
         published = Q(state__in=COUNTED_STATES)
     if is_section_staff(user):
-        return published | Q(indicator__lead_section_id=user.section_id)
+        return published | _carried_by_section(user)
     return Q(published)
+
+
+def _units():
+    """The lead and cooperating units' rows, looked up rather than imported: the
+    permission table imports no model (.importlinter)."""
+    return apps.get_model("targets", "IndicatorUnit").objects
 
 
 def indicators_led_by(section_ids, prefix=""):
     """The Q of the indicators led by one of `section_ids` (`prefix`: the path to the
     indicator from the queryset at hand, e.g. "indicator__"): the read API's section
-    scope, written here beside the section rules above so that they change together."""
-    return Q(**{f"{prefix}lead_section__in": section_ids})
+    scope, written here beside the section rules above so that they change together.
+    A subquery, so an indicator with two of those leads is not repeated."""
+    leads = _units().filter(section__in=section_ids, role="lead")
+    return Q(**{f"{prefix}pk__in": leads.values("indicator_id")})
+
+
+def _carried_by_section(user, field="indicator_id"):
+    """Q: the row's indicator is led or cooperated on by `user`'s section (a subquery,
+    so a published row is never repeated by a join over several units)."""
+    units = _units().filter(section_id=user.section_id)
+    return Q(**{f"{field}__in": units.values("indicator_id")})
+
+
+def drafts_readable_filter(user, field="indicator_id"):
+    """`targets.read_drafts` over the indicators of many rows at once: None when `user`
+    may read them all, else the Q of the rows they may."""
+    if not is_signed_in(user):
+        return Q(pk__in=[])
+    if is_admin(user) or is_leader(user) or is_reviewer(user):
+        return None
+    if is_section_staff(user):
+        return _carried_by_section(user, field)
+    return Q(pk__in=[])
 
 
 rules.add_perm("targets.review_report", is_admin | is_reviewer)

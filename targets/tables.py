@@ -52,7 +52,14 @@ class StandingTable(tables.Table):
     )
     pillar = tables.Column(_("Pillar"), accessor="indicator__pillar__code", attrs=_cells("pillar"))
     lead_section = tables.Column(
-        _("Lead section"), accessor="indicator__lead_section__name", attrs=_cells("lead-section")
+        _("Lead units"), accessor="indicator__lead_names", attrs=_cells("lead-section")
+    )
+    # Only for a plan with numbered tasks ("第33项"); sorted by the plan's order.
+    task = tables.Column(
+        _("Task"),
+        accessor="indicator__task__numbered",
+        order_by=("indicator__task__order", "indicator__order"),
+        attrs=_cells("task"),
     )
 
     class Meta:

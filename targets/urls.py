@@ -95,6 +95,11 @@ urlpatterns = [
         name="report",
     ),
     path(
+        "plans/<int:year>/indicators/<code:code>/report/<int:quarter>/contribute/",
+        views.contribute,
+        name="contribute",
+    ),
+    path(
         "plans/<int:year>/indicators/<code:code>/report/<int:quarter>/review/",
         views.review_report,
         name="review_report",

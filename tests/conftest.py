@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from accounts.models import Section, User
 from ledger.models import EvidenceFile, LedgerEntry
 from targets.demo import DEMO_YEAR, setup_demo
-from targets.models import Indicator, Plan, QuarterlyReport, ReportingPeriod
+from targets.models import Indicator, IndicatorUnit, Plan, QuarterlyReport, ReportingPeriod
 from targets.views import fragments
 
 from . import snapshot
@@ -65,7 +65,8 @@ def _strip_demo():
     ReportingPeriod.history.all().delete()
     ReportingPeriod.objects.all().delete()
     Indicator.history.all().delete()
-    Indicator.objects.update(lead_section=None, ledger=Indicator.Ledger.NONE)
+    IndicatorUnit.objects.all().delete()
+    Indicator.objects.update(ledger=Indicator.Ledger.NONE)
     User.objects.all().delete()
     Section.objects.all().delete()
 

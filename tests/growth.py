@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from targets.models import Indicator, QuarterlyReport
+from targets.models import Indicator, IndicatorUnit, QuarterlyReport
 from targets.models.freshness import bump
 
 
@@ -12,8 +12,8 @@ def grow_plan(plan, times=30):
     Copies keep the original's pillar, kind, target, pacing and lead section, so
     every page, filter and chart has more of everything, not just more rows.
     """
-    originals = list(plan.indicators.all())
-    Indicator.objects.bulk_create(
+    originals = list(plan.indicators.with_units())
+    copies = Indicator.objects.bulk_create(
         Indicator(
             plan=plan,
             pillar_id=original.pillar_id,
@@ -26,11 +26,15 @@ def grow_plan(plan, times=30):
             target=original.target,
             last_year_value=original.last_year_value,
             due_quarter=original.due_quarter,
-            lead_section_id=original.lead_section_id,
             order=original.order,
         )
         for n in range(times)
         for original in originals
+    )
+    IndicatorUnit.objects.bulk_create(
+        IndicatorUnit(indicator=copy, section_id=u.section_id, role=u.role, order=u.order)
+        for copy, original in zip(copies, originals * times, strict=True)
+        for u in original.units_list()
     )
     QuarterlyReport.objects.bulk_create(
         _report(indicator, quarter)

@@ -42,3 +42,22 @@ def snapshot(code, quarter):
         return None
     fields = {f: getattr(report, f) for f in (*QuarterlyReport.CONTENT_FIELDS, "state", "version")}
     return fields, report.history.count()
+
+
+def admin_inline_data(context):
+    """The POST data of an admin change page's inlines (the indicator's lead and
+    cooperating units) as they stand, so a test posting the form changes only what
+    it sets itself."""
+    data = {}
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data.update(
+            {f"{formset.prefix}-{name}": management[name].value() for name in management.fields}
+        )
+        for form in formset.forms:
+            for name in form.fields:
+                value = form[name].value()
+                if value is not None and value is not False:
+                    data[form.add_prefix(name)] = value
+    return data

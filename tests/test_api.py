@@ -141,7 +141,11 @@ def test_indicators_carry_targets_in_force_and_revisions(platform, users):
 def test_a_section_scoped_client_reads_its_sections_indicators_only(demo):
     section = Section.objects.get(code="demo-talent")
     _client, http = api_client("talent", sections=[section])
-    led = set(Indicator.objects.filter(lead_section=section).values_list("code", flat=True))
+    led = set(
+        Indicator.objects.filter(units__section=section, units__role="lead").values_list(
+            "code", flat=True
+        )
+    )
     assert led
     codes = {i["code"] for i in every_item(http, "/api/v1/indicators/?page_size=1000")}
     assert codes == led
@@ -149,7 +153,7 @@ def test_a_section_scoped_client_reads_its_sections_indicators_only(demo):
     assert {r["code"] for r in reports} <= led
     standings = every_item(http, "/api/v1/standings/?year=2024&quarter=3")
     assert {s["code"] for s in standings} == led
-    other = Indicator.objects.exclude(lead_section=section).first()
+    other = Indicator.objects.exclude(units__section=section).first()
     assert http.get(f"/api/v1/indicators/{other.pk}/").status_code == 404
 
 

@@ -93,7 +93,7 @@ ROWS = {
 @pytest.fixture
 def tokens(demo):
     p3_04 = Indicator.objects.get(plan__year=2024, code="P3-04")
-    other = Section.objects.exclude(pk=p3_04.lead_section_id).first()
+    other = Section.objects.exclude(pk__in=p3_04.lead_section_ids).first()
     http = {"none": Client(), "unknown": bearer("kpi_unknown-token")}
     client, http["revoked"] = api_client("revoked")
     client.revoke_tokens(by=None)
@@ -102,7 +102,7 @@ def tokens(demo):
     _, http["all"] = api_client("all")
     _, http["plan2024"] = api_client("plan2024", plans=[Plan.objects.get(year=2024)])
     _, http["plan2025"] = api_client("plan2025", plans=[Plan.objects.get(year=2025)])
-    _, http["section"] = api_client("section", sections=[p3_04.lead_section])
+    _, http["section"] = api_client("section", sections=p3_04.leads)
     _, http["other_section"] = api_client("other", sections=[other])
     _, http["files"] = api_client("files", files=True)
     ids = {

@@ -158,7 +158,7 @@ def test_every_figure_in_the_text_is_the_dashboards(demo, language, quarter, fil
         standings, counts, progress = pillar.standings, pillar.status_counts, pillar.progress
     elif filters:
         subset = overview.subset(
-            Indicator.objects.filter(plan=demo, lead_section__code="demo-talent")
+            Indicator.objects.filter(plan=demo, units__section__code="demo-talent")
         )
         standings, counts, progress = subset.standings, subset.status_counts, subset.progress
     else:
@@ -200,7 +200,7 @@ def test_every_lagging_indicator_is_written_up_with_its_own_words(demo, quarter)
         text = briefing.lagging_texts[s.indicator.code]
         report = s.report
         assert f"【{s.status_label}】{s.indicator.code} {s.indicator.name}" in text
-        assert f"牵头单位：{s.indicator.lead_section.name}" in text
+        assert f"牵头单位：{s.indicator.lead_names}" in text
         assert f"存在问题：“{report.problems}”" in text
         assert f"下步计划：“{report.next_steps}”" in text
         if s.indicator.has_target:
@@ -396,8 +396,9 @@ def test_word_download_of_one_pillar_in_english_in_fixed_queries(
     url = DOCX_URL + "?quarter=3&pillar=P5"
     # 1 session, 2 user, 3 plans, 4 the pillar of the filter, 5 the data's generation (the
     # standings the dashboard keeps, targets/views/fragments.py), 6 plan elements,
-    # 7 indicators, 8 reports, 9 target revisions, 10 the filtered indicators' keys
-    with django_assert_num_queries(10):
+    # 7 indicators, 8 their lead and cooperating units, 9 reports, 10 target
+    # revisions, 11 the filtered indicators' keys
+    with django_assert_num_queries(11):
         response = leader_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -383,13 +383,14 @@ def test_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_qu
     # 1 session, 2 user, 3 the data's version (the key of the kept plans and body,
     # targets/views/fragments.py), 4 plans (the page's, and the others for the year
     # switcher),
-    # 5 plan elements, 6 indicators (+ plan, pillar, section), 7 their reports, 8 their
-    # target revisions, 9 keys of the filtered indicators, 10 pillar choices of the
-    # filter form, 11 section choices of the filter form. The headline tiles, the
-    # attention list and the changes since the quarter before add none: they read the
-    # standings (and the reports and revisions prefetched with them) of queries 6–8.
+    # 5 plan elements, 6 indicators (+ plan, pillar, task), 7 their lead and
+    # cooperating units, 8 their reports, 9 their target revisions, 10 keys of the
+    # filtered indicators, 11 pillar choices of the filter form, 12 section choices of
+    # the filter form. The headline tiles, the attention list and the changes since
+    # the quarter before add none: they read the standings (and the units, reports
+    # and revisions prefetched with them) of queries 6–9.
     small, large = _both_sizes(
-        leader_client, demo, PLAN + "?quarter=3", 11, django_assert_num_queries
+        leader_client, demo, PLAN + "?quarter=3", 12, django_assert_num_queries
     )
     assert len(large.context["overview"].standings) == 31 * len(small.context["overview"].standings)
 
@@ -397,8 +398,8 @@ def test_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_qu
 def test_plan_page_queries_do_not_grow_at_a_hundred_times(
     leader_client, demo, django_assert_num_queries
 ):
-    # The 11 above with 2,929 indicators and their 8,700 reports.
-    _both_sizes(leader_client, demo, PLAN + "?quarter=3", 11, django_assert_num_queries, 100)
+    # The 12 above with 2,929 indicators and their 8,700 reports.
+    _both_sizes(leader_client, demo, PLAN + "?quarter=3", 12, django_assert_num_queries, 100)
 
 
 def test_a_kept_plan_page_costs_three_queries(leader_client, demo, django_assert_num_queries):
@@ -426,19 +427,19 @@ def test_a_kept_pillar_page_costs_four_queries(leader_client, demo, django_asser
 
 
 def test_plan_page_default_quarter_costs_no_query(leader_client, demo, django_assert_num_queries):
-    # The 11 above: the default quarter is the latest ended one, known from the date alone.
-    _both_sizes(leader_client, demo, PLAN, 11, django_assert_num_queries)
+    # The 12 above: the default quarter is the latest ended one, known from the date alone.
+    _both_sizes(leader_client, demo, PLAN, 12, django_assert_num_queries)
 
 
 def test_filtered_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # The 11 above, plus: 12 the chosen pillar (the filter validates it), and the
-    # status filter's own pass over 13 the indicators, 14 their reports and 15 their
-    # target revisions.
+    # The 12 above, plus: 13 the chosen pillar (the filter validates it), and the
+    # status filter's own pass over 14 the indicators, 15 their lead and cooperating
+    # units, 16 their reports and 17 their target revisions.
     _both_sizes(
         leader_client,
         demo,
         PLAN + "?quarter=3&pillar=P5&status=behind&sort=-completion&page=1",
-        15,
+        17,
         django_assert_num_queries,
     )
 
@@ -446,21 +447,21 @@ def test_filtered_plan_page_queries_do_not_grow(leader_client, demo, django_asse
 def test_pillar_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
     # 1 session, 2 user, 3 the data's version, 4 plans, 5 the pillar (and its code in
     # the other years); the plan's standings, which the plan page shares (targets/views/
-    # fragments.py): 6 plan elements, 7 indicators (+ plan, pillar, section), 8 their
-    # reports, 9 their target revisions; 10 keys of the filtered indicators, 11 section
-    # choices of the form
-    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 11, django_assert_num_queries)
+    # fragments.py): 6 plan elements, 7 indicators (+ plan, pillar, task), 8 their lead
+    # and cooperating units, 9 their reports, 10 their target revisions; 11 keys of the
+    # filtered indicators, 12 section choices of the form
+    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 12, django_assert_num_queries)
 
 
 def test_indicator_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
     # 1 session, 2 user, 3 the data's generation (the key of the kept plans and page,
     # targets/views/fragments.py), 4 plans, 5 the keys and links of the indicators
     # linked to it (its line across years, one recursive query), 6 the line's
-    # indicators (+ plan, pillar, section), 7 their reports, 8 their target revisions;
-    # P3-04 counts its figures from its ledger (台账, the ledger app): 9 its items
-    # (+ their places), 10 their evidence files (tests/test_ledger_pages.py: an
-    # indicator without a ledger has no such queries)
-    _both_sizes(leader_client, demo, INDICATOR + "?quarter=3", 10, django_assert_num_queries)
+    # indicators (+ plan, pillar, task), 7 their reports, 8 their target revisions, 9
+    # its lead and cooperating units; P3-04 counts its figures from its ledger (台账, the
+    # ledger app): 10 its items (+ their places), 11 their evidence files
+    # (tests/test_ledger_pages.py: an indicator without a ledger has no such queries)
+    _both_sizes(leader_client, demo, INDICATOR + "?quarter=3", 11, django_assert_num_queries)
 
 
 def test_a_kept_indicator_page_costs_three_queries(leader_client, demo, django_assert_num_queries):
@@ -480,7 +481,8 @@ def test_a_kept_indicator_page_costs_three_queries(leader_client, demo, django_a
 
 def test_pillar_overview_alone_takes_three_queries(demo, django_assert_num_queries):
     pillar = PlanElement.objects.get(plan=demo, code="P3")
-    with django_assert_num_queries(3):  # indicators (+ joins), reports, target revisions
+    # indicators (+ joins), their lead and cooperating units, reports, target revisions
+    with django_assert_num_queries(4):
         overview = pillar.overview(3)
         assert overview.progress.measured == 5
 

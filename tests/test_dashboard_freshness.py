@@ -27,7 +27,7 @@ from targets.views import fragments
 from .growth import grow_plan
 from .ledger_helpers import ledger_form
 from .report_sheet_helpers import confirm, set_cell, template_xlsx, upload, xlsx_bytes
-from .reporting_helpers import form_data, report_url, review_url
+from .reporting_helpers import admin_inline_data, form_data, report_url, review_url
 
 PAGES = (
     "/plans/2024/?quarter=3",
@@ -105,12 +105,14 @@ def test_a_figure_imported_from_a_spreadsheet_shows_at_once(personas, before):
 def test_an_indicator_changed_in_the_admin_shows_at_once(personas, before, users):
     indicator = Indicator.objects.get(plan__year=2024, code="P6-04")
     url = f"/admin/targets/indicator/{indicator.pk}/change/"
-    form = personas["admin"].get(url).context["adminform"].form
+    page = personas["admin"].get(url)
+    form = page.context["adminform"].form
     data = {
         name: "" if value is None else value
         for name in form.fields
         if (value := form[name].value()) is not False
     }
+    data.update(admin_inline_data(page.context))
     data["name_zh"] = "银企对接活动（管理后台改名）"
     response = personas["admin"].post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -24,9 +24,9 @@ def test_demo_accounts_and_roles(demo):
         assert user.check_password(DEMO_PASSWORD)
     assert users["admin"].is_superuser
     assert users["leader"].role == User.Role.LEADER
-    leads = Indicator.objects.filter(lead_section=users["staff"].section)
+    leads = Indicator.objects.led_by(users["staff"].section)
     assert {i.pillar.code for i in leads} == {"P3", "P6"}
-    leads2 = Indicator.objects.filter(lead_section=users["staff2"].section)
+    leads2 = Indicator.objects.led_by(users["staff2"].section)
     assert {i.pillar.code for i in leads2} == {"P5"}
 
 

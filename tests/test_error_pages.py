@@ -23,7 +23,7 @@ def test_forbidden_says_why_in_the_users_language(personas):
     assert response.status_code == 403
     content = response.content.decode()
     assert "You may not open this page" in content
-    assert "Only the lead section reports on this indicator." in content
+    assert "Only the lead units report on this indicator." in content
     assert 'href="/reports/"' in content  # the menu of staff2, who reports
 
 

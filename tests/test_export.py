@@ -67,7 +67,7 @@ HEADER_MSGIDS = [
     "Completion (%)",
     "Expected by quarter (%)",
     "Status",
-    "Lead section",
+    "Lead units",
     "Progress",
     "Problems",
     "Next steps",
@@ -379,7 +379,7 @@ def _poison(demo, char):
     indicator.name_zh = f"{char}SUM(1+1)"
     indicator.unit = f"{char}x"
     indicator.save()
-    Section.objects.filter(pk=indicator.lead_section_id).update(name_zh=f"{char}section")
+    Section.objects.filter(pk=indicator.first_lead.pk).update(name_zh=f"{char}section")
     PlanElement.objects.filter(pk=indicator.pillar_id).update(name_zh=f"{char}pillar")
 
 
@@ -575,24 +575,25 @@ def _grow_plan(plan, times):
 def test_summary_query_count_is_fixed(leader_client, demo, django_assert_num_queries, url):
     # Both formats read the overview the dashboard keeps (targets/views/fragments.py):
     # 1 session, 2 user, 3 plans, 4 the data's generation, then, with nothing kept yet,
-    # 5 plan elements, 6 indicators (+ plan, pillar, lead section), 7 reports, 8 target
-    # revisions
-    with django_assert_num_queries(8):
+    # 5 plan elements, 6 indicators (+ plan, pillar, task), 7 their lead and
+    # cooperating units, 8 reports, 9 target revisions
+    with django_assert_num_queries(9):
         small = leader_client.get(url + "?quarter=3")
     # ... and the first four alone while the data has not changed, the default quarter
     # too: the latest ended one, from the date alone
     with django_assert_num_queries(4):
         leader_client.get(url)
     # ... + the pillar and the lead section named by the filters (form validation), the
-    # status filter's own standings (indicators, reports, revisions), the filtered keys
+    # status filter's own standings (indicators, units, reports, revisions), the
+    # filtered keys
     query = "?quarter=3&pillar=P1&lead_section=demo-industry&status=on_track"
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         leader_client.get(url + query)
     _grow_plan(demo, 30)
     # ... + the log of changes since the standings kept (the plan grew: computed afresh)
     with django_assert_num_queries(9):
         large = leader_client.get(url + "?quarter=3")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         leader_client.get(url + query)
     counts = Indicator.objects.filter(plan=demo, kind="count").exclude(code__startswith="X")
     assert _row_count(url, large) == _row_count(url, small) + 30 * counts.count()

@@ -127,8 +127,8 @@ def test_indicator_pages_queries_stay_fixed_with_a_long_ledger(
 ):
     # Without a ledger: 1 session, 2 user, 3 the data's generation, 4 plans, 5 the keys
     # and links of the indicators linked to it (its line across years), 6 the line's
-    # indicators (+ plan, pillar, section), 7 their reports, 8 their target revisions —
-    # the ledger costs nothing there.
+    # indicators (+ plan, pillar, task), 7 their reports, 8 their target revisions, 9 its
+    # lead and cooperating units — the ledger costs nothing there.
     with django_assert_num_queries(8):
         leader_client.get("/plans/2024/indicators/P6-04/?quarter=3")
     indicator = demo.indicators.get(code="P3-04")

@@ -44,8 +44,9 @@ def test_overdue_earlier_quarter(leader_client):
 
 
 def test_missing_page_query_count_is_fixed(leader_client, django_assert_num_queries):
-    # 1 session, 2 user, 3 plan, 4 indicators (+pillar, section), 5 reports
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 plan, 4 indicators (+pillar, task), 5 their lead and
+    # cooperating units, 6 reports
+    with django_assert_num_queries(6):
         leader_client.get("/plans/2024/missing/")
 
 

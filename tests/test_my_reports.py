@@ -28,22 +28,24 @@ def test_staff2_sees_missing_report_as_not_started(personas):
 def test_query_count_does_not_grow(personas, demo, django_assert_num_queries):
     client = personas["admin"]  # every section
     # 1 session, 2 user, 3 plan, 4 the sections to pick from, 5 how many indicators
-    # (the list pages), 6 a page of indicators (+pillar, section), 7 their reports,
-    # 8 closed quarters
-    with django_assert_num_queries(8):
+    # (the list pages), 6 a page of indicators (+pillar), 7 their lead and
+    # cooperating units, 8 their reports, 9 closed quarters
+    with django_assert_num_queries(9):
         client.get("/reports/")
     grow_plan(demo, 5)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get("/reports/")
 
 
 def test_staff_query_count_does_not_grow(personas, demo, django_assert_num_queries):
     client = personas["staff"]
-    # as above, plus the light query that asks the edit rule per indicator
-    with django_assert_num_queries(8):
+    # as above without the sections to pick from, plus the two light queries that
+    # ask the edit and contribute rules per indicator (the indicators, their units);
+    # nothing more for the list of what the section cooperates on while it is empty
+    with django_assert_num_queries(10):
         client.get("/reports/")
     grow_plan(demo, 5)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get("/reports/")
 
 
@@ -68,12 +70,13 @@ def test_every_section_of_a_large_plan_pages_by_sixty_indicators(personas, demo)
 
 def test_review_queue_lists_submitted_reports(personas, django_assert_num_queries):
     # 1 session, 2 user, 3 plans (the current one), 4 submitted reports (+indicator,
-    # plan, section, author), 5 the reports of their indicators and 6 their target
-    # revisions (the status each would make), 7 their history (what changed since
-    # first submitted; tests/test_review_trail.py); P3-04 Q3 keeps a ledger (台账): 8 the
-    # items of such quarters (+ their places), 9 their files
+    # plan, author), 5 their indicators' lead and cooperating units, 6 the reports
+    # of their indicators and 7 their target
+    # revisions (the status each would make), 8 their history (what changed since
+    # first submitted; tests/test_review_trail.py); P3-04 Q3 keeps a ledger (台账): 9 the
+    # items of such quarters (+ their places), 10 their files
     reviewer = personas["reviewer"]
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = reviewer.get("/reviews/")
     codes = {(r.indicator.code, r.quarter) for r in response.context["reports"]}
     assert ("P6-04", 3) in codes and ("P1-01", 3) not in codes

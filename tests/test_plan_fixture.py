@@ -56,7 +56,7 @@ def test_indicators_match_document_row_by_row(plan):
 
 
 def test_fixture_leaves_lead_sections_empty_and_has_no_progress(plan):
-    assert not Indicator.objects.filter(plan=plan, lead_section__isnull=False).exists()
+    assert not Indicator.objects.filter(plan=plan, units__isnull=False).exists()
     assert not plan.indicators.filter(reports__isnull=False).exists()
 
 

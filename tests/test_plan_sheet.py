@@ -199,7 +199,7 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_made(personas)
         ("指标 Indicators", 6, "一季度进度% Pace Q1 %", "must not fall from one quarter"),
         ("指标 Indicators", 7, "年度目标 Target", "A count or a level needs a comparison"),
         ("指标 Indicators", 8, "类型 Kind", "Unknown kind “blah”."),
-        ("指标 Indicators", 9, "牵头单位 Lead section", "No section “nobody”."),
+        ("指标 Indicators", 9, "牵头单位 Lead units", "No section “nobody”."),
         ("指标 Indicators", 10, "年度目标 Target", "“ten” is not a number."),
         ("指标 Indicators", 11, "汇总方式 Measure", "how its quarterly figures combine"),
         ("指标 Indicators", 12, "接续上年编号 Continues", "The 2023 plan has no indicator Z-99."),

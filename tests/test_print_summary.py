@@ -37,13 +37,13 @@ def test_print_view_refuses_unknown_filters(leader_client, bad):
 def test_print_view_query_count_is_fixed(leader_client, demo, django_assert_num_queries):
     from .growth import grow_plan
 
-    # 1 session, 2 user, 3 plans, 4 indicators (+pillar, section), 5 reports,
-    # 6 target revisions, 7 elements and 8 indicators, 9 reports, 10 target revisions
-    # for the status chart's overview
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 plans, 4 indicators (+pillar, task), 5 their lead and
+    # cooperating units, 6 reports, 7 target revisions, 8 elements and 9 indicators,
+    # 10 their units, 11 reports, 12 target revisions for the status chart's overview
+    with django_assert_num_queries(12):
         leader_client.get(PRINT + "?quarter=3")
     grow_plan(demo, 5)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         leader_client.get(PRINT + "?quarter=3")
 
 

@@ -64,13 +64,13 @@ def test_history_query_count_is_fixed(personas, django_assert_num_queries):
     client = personas["leader"]
     url = "/plans/2024/indicators/P6-04/history/"
     # 1 session, 2 user, 3 plans (the page's and the year switcher's), 4 indicator,
-    # 5 history rows (+user, +indicator), 6 its target revisions, 7 the codes of its
-    # line across years (the year switcher)
-    with django_assert_num_queries(7):
+    # 5 its lead and cooperating units, 6 history rows (+user, +indicator), 7 its
+    # target revisions, 8 the codes of its line across years (the year switcher)
+    with django_assert_num_queries(8):
         client.get(url)
     report = QuarterlyReport.objects.get(indicator__code="P6-04", quarter=3)
     for n in range(5):
         report.progress = f"第{n}次修改"
         report.save_by(None, reason=str(n))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url)

@@ -233,7 +233,7 @@ def test_another_sections_rows_are_refused(personas, staff):
     before = stored()
     response = upload(other, xlsx_bytes(workbook))
     assert response.status_code == 400
-    assert "Only the lead section (" in text(response) and "reports on P6-04." in text(response)
+    assert "Only the lead units (" in text(response) and "report on P6-04." in text(response)
     assert stored() == before
 
 
@@ -510,9 +510,10 @@ def test_the_pages_query_counts(staff, django_assert_num_queries):
         # 1 the session, 2 the user, 3 the plans the user may see (the year switcher)
         assert staff.get(IMPORT).status_code == 200
     content = xlsx_bytes(_template(staff, value=5))
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
+        # (+1: the indicators' lead and cooperating units, one query)
         # 1 session, 2 user, 3 plans; 4 the plan's indicators (with plan, pillar and
-        # lead section), 5 their reports, 6 their target revisions (`for_standings`,
+        # task), 5 their reports, 6 their target revisions (`for_standings`,
         # whatever the number of rows); 7 is Q3 closed; 8 the counties, once, for the
         # ledger sheet's rows; per indicator with rows on the ledger sheet (the
         # template lists P3-04's and P3-07's items) the report form's own formset:

@@ -24,7 +24,7 @@ def codes(sheet):
 
 def test_staff_get_their_own_sections_indicators(personas):
     sheet = template_xlsx(personas["staff"]).worksheets[0]
-    expected = Indicator.objects.filter(plan__year=2024, lead_section__code="demo-platform")
+    expected = Indicator.objects.filter(plan__year=2024, units__section__code="demo-platform")
     assert sorted(codes(sheet)) == sorted(expected.values_list("code", flat=True))
 
 
@@ -131,9 +131,10 @@ def test_a_narrative_starting_with_a_formula_character_is_written_as_text(person
 
 def test_the_templates_query_count(personas, django_assert_num_queries):
     staff = personas["staff"]
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
+        # (+1: the indicators' lead and cooperating units, one query)
         # 1 the session, 2 the user, 3 the plans the user may see, 4 the user's
-        # section, 5 its indicators (with plan, pillar and lead section), 6 their
+        # section, 5 its indicators (with plan, pillar and task), 6 their
         # reports, 7 their target revisions, 8 is the quarter closed, 9 the quarter's
         # ledger items of the indicators keeping one (with indicator and county),
         # 10 the counties for the drop-down: the same ten for 12 rows or 2,000
@@ -152,7 +153,7 @@ def test_the_ledger_sheet_lists_the_quarters_items(personas):
         (row[0], row[1], row[2]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]
     }
     stored = LedgerEntry.objects.filter(
-        indicator__lead_section__code="demo-platform", quarter=3
+        indicator__units__section__code="demo-platform", quarter=3
     ).values_list("indicator__code", "pk", "name")
     assert listed == set(stored) and listed
     assert sheet.protection.sheet is True

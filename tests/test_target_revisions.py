@@ -16,6 +16,7 @@ from django.utils import translation
 from targets.briefing.content import build_briefing
 from targets.models import Indicator, Plan, TargetRevision
 
+from .reporting_helpers import admin_inline_data
 from .test_export import parse_csv
 from .workbook_helpers import indicator_rows, open_workbook
 
@@ -130,7 +131,8 @@ def test_only_a_drafts_target_is_edited_in_administration(personas, demo):
     admin = personas["admin"]
     active = Indicator.objects.get(plan=demo, code="P6-04")
     page = admin.get(f"/admin/targets/indicator/{active.pk}/change/").content.decode()
-    assert 'name="target"' not in page and 'name="lead_section"' in page
+    # Its lead and cooperating units stay editable (the inline of units).
+    assert 'name="target"' not in page and 'name="units-0-section"' in page
     draft = Indicator.objects.get(plan__year=2025, code="P6-04")
     page = admin.get(f"/admin/targets/indicator/{draft.pk}/change/")
     form = page.context["adminform"].form
@@ -139,6 +141,7 @@ def test_only_a_drafts_target_is_edited_in_administration(personas, demo):
         for name, value in form.initial.items()
         if name in form.fields
     }
+    data.update(admin_inline_data(page.context))
     data.update(target="18", target_to_confirm="on", continues=draft.continues_id)
     response = admin.post(f"/admin/targets/indicator/{draft.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -155,6 +155,11 @@ PROJECT = {
         only(200, 403, {"staff", "leader", "reviewer", "admin"}),
         only(409, 403, {"staff", "admin"}),
     ),
+    # Only a cooperating unit's staff add a contribution: P6-04 has none in the demo
+    # (the cooperating persona is tried below, `test_a_cooperating_sections_staff`).
+    "plans/<int:year>/indicators/<code:code>/report/<int:quarter>/contribute/": Row(
+        "/plans/2024/indicators/P6-04/report/3/contribute/", every(405), every(403)
+    ),
     "plans/<int:year>/indicators/<code:code>/report/<int:quarter>/review/": Row(
         "/plans/2024/indicators/P6-04/report/3/review/",
         every(405),
@@ -303,3 +308,31 @@ def test_the_matrix_size():
     cells = len(PROJECT_ROUTES) * len(PERSONAS) * 2 + len(ADMIN_ROUTES) * (len(PERSONAS) - 1) * 2
     print(f"URL x role cells: {cells} ({len(PROJECT_ROUTES)} project, {len(ADMIN_ROUTES)} admin)")
     assert cells > 1000
+
+
+# staff2's section made a cooperating unit of P6-04 (as `cooperating`), with what it
+# then gets on the URLs its role changes; every other cell of its column is as above.
+COOPERATING = {
+    "/plans/2024/indicators/P6-04/": ("get", 200),
+    "/plans/2024/indicators/P6-04/history/": ("get", 200),
+    # It reads the report (its drafts too) but enters nothing.
+    "/plans/2024/indicators/P6-04/report/3/": ("get", 200),
+    "/plans/2024/indicators/P6-04/report/3/?": ("post", 403),
+    # An empty contribution is the page again with the error next to the field.
+    "/plans/2024/indicators/P6-04/report/3/contribute/": ("post", 400),
+}
+
+
+def test_a_cooperating_sections_staff(personas, users):
+    from targets.models import Indicator
+    from targets.models.units import set_units
+
+    indicator = Indicator.objects.get(plan__year=2024, code="P6-04")
+    set_units(indicator, leads=indicator.leads, cooperating=[users["staff2"].section])
+    client = personas["staff2"]
+    wrong = []
+    for path, (method, expected) in COOPERATING.items():
+        status = _request(client, method, path.rstrip("?")).status_code
+        if status != expected:
+            wrong.append(f"{method.upper()} {path} as cooperating: {status}, not {expected}")
+    assert not wrong, "\n".join(wrong)

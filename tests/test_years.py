@@ -177,26 +177,27 @@ def _more_plans(n):
 def test_the_plans_page_in_fixed_queries(personas, django_assert_num_queries):
     admin = personas["admin"]
     # 1 session, 2 user, 3 plans (+ the plan each was made from), 4 their indicators
-    # (+ plan, pillar, section), 5 reports, 6 target revisions
-    with django_assert_num_queries(6):
+    # (+ plan, pillar, task), 5 their lead and cooperating units, 6 reports, 7 target
+    # revisions
+    with django_assert_num_queries(7):
         response = admin.get("/plans/", **EN)
     rows = {row.plan.year: row for row in response.context["rows"]}
     assert rows[2025].quarter is None and rows[2025].to_confirm == 13
     assert rows[2024].quarter == 3 and rows[2024].progress.completion is not None
     assert "made from the 2024 plan" in response.content.decode()
     _more_plans(3)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = admin.get("/plans/")
     assert [row.plan.year for row in response.context["rows"]] == [2025, 2024, 2023, 2022, 2021]
     assert response.context["rows"][2].is_year_end  # a closed year: its final standing
 
 
 def test_the_year_switcher_adds_no_query_per_year(personas, demo, django_assert_num_queries):
-    """The plan page as pinned in test_dashboard.py (11 queries), with five plans."""
+    """The plan page as pinned in test_dashboard.py (12 queries), with five plans."""
     _more_plans(3)
     grow_plan(demo, 2)
     admin = personas["admin"]
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = admin.get("/plans/2024/?quarter=3")
     links = response.context["years"]
     assert [link["plan"].year for link in links] == [2021, 2022, 2023, 2024, 2025]
@@ -233,7 +234,8 @@ def test_an_indicator_continued_under_a_new_code_keeps_its_history(
     personas, continued_under_a_new_code, django_assert_num_queries
 ):
     leader = personas["leader"]
-    # The same 8 queries as any indicator page (test_dashboard.py), with two years.
+    # The same 8 queries as any indicator page (test_dashboard.py), with two years
+    # (P3-04's 10 there count its ledger).
     with django_assert_num_queries(8):
         response = leader.get("/plans/2025/indicators/P1-09/", **EN)
     line = response.context["line"]

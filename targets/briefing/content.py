@@ -297,7 +297,7 @@ def _appendix(book, standings):
                     percent(s.completion) or "—",
                     percent(s.expected) or "—",
                     str(s.status_label) or "—",
-                    indicator.lead_section.name if indicator.lead_section else "",
+                    book.units_cell(indicator),
                 ],
                 status=s.status or "",
             )

@@ -166,8 +166,8 @@ class Chinese(Phrasebook):
         """(lead, text) of one lagging indicator: "【滞后】P1-02 名称" and what follows."""
         indicator = s.indicator
         lead = f"【{s.status_label}】{indicator.code} {indicator.name}"
-        section = indicator.lead_section
-        text = f"（牵头单位：{section.name}）：" if section else "："
+        units = self.units(indicator)
+        text = f"（{units}）：" if units else "："
         text += self._gap(s)
         return lead, text + self._narrative(s)
 
@@ -280,8 +280,24 @@ class Chinese(Phrasebook):
         state = {"draft": "草稿未提交", "returned": "已退回待修改"}.get(
             item.report.state if item.report else "", "未填报"
         )
-        section = item.indicator.lead_section
-        return f"{section.name}，{state}" if section else state
+        leads = "、".join(s.name for s in item.indicator.leads)
+        return f"{leads}，{state}" if leads else state
+
+    def units(self, indicator):
+        """ "牵头单位：甲、乙；配合单位：丙", or "" without any unit."""
+        parts = []
+        if leads := indicator.leads:
+            parts.append("牵头单位：" + "、".join(s.name for s in leads))
+        if cooperating := indicator.cooperating:
+            parts.append("配合单位：" + "、".join(s.name for s in cooperating))
+        return "；".join(parts)
+
+    def units_cell(self, indicator):
+        """The appendix's cell: the lead units, then the cooperating ones under them."""
+        leads = "、".join(s.name for s in indicator.leads)
+        if cooperating := indicator.cooperating:
+            return f"{leads}；配合：" + "、".join(s.name for s in cooperating)
+        return leads
 
     # -- Tables and charts -------------------------------------------------------
 
@@ -453,8 +469,8 @@ class English(Phrasebook):
     def lagging(self, s):
         indicator = s.indicator
         lead = f"[{s.status_label}] {indicator.code} {indicator.name}"
-        section = indicator.lead_section
-        text = f" (lead: {section.name}): " if section else ": "
+        units = self.units(indicator)
+        text = f" ({units}): " if units else ": "
         return lead, text + self._gap(s) + " " + self._narrative(s)
 
     def _gap(self, s):
@@ -560,8 +576,24 @@ class English(Phrasebook):
         state = {"draft": "a draft, not submitted", "returned": "returned for changes"}.get(
             item.report.state if item.report else "", "nothing entered"
         )
-        section = item.indicator.lead_section
-        return f"{section.name}; {state}" if section else state
+        leads = ", ".join(s.name for s in item.indicator.leads)
+        return f"{leads}; {state}" if leads else state
+
+    def units(self, indicator):
+        """ "lead: A, B; cooperating: C", or "" without any unit."""
+        parts = []
+        if leads := indicator.leads:
+            parts.append("lead: " + ", ".join(s.name for s in leads))
+        if cooperating := indicator.cooperating:
+            parts.append("cooperating: " + ", ".join(s.name for s in cooperating))
+        return "; ".join(parts)
+
+    def units_cell(self, indicator):
+        """The appendix's cell: the lead units, then the cooperating ones under them."""
+        leads = ", ".join(s.name for s in indicator.leads)
+        if cooperating := indicator.cooperating:
+            return f"{leads}; cooperating: " + ", ".join(s.name for s in cooperating)
+        return leads
 
     unrated_labels = {"qualitative": "qualitative", "monitor": "monitored"}
     table_headers = {
@@ -585,7 +617,7 @@ class English(Phrasebook):
             "Completion",
             "Expected",
             "Status",
-            "Lead section",
+            "Lead units",
         ],
     }
     total = "Total"

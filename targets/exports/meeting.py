@@ -9,7 +9,7 @@ counts only what the filter keeps. The only sums made here are the counts of the
 by-pillar sheet's total row, which are sums by definition.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -18,7 +18,16 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from .. import clock
 from ..models import Status
 from .base import register
-from .summary import ITEMS_COLUMN, QUARTER_HEADERS, Filtered, SummaryLabels, summary_values
+from .summary import (
+    COOPERATING_COLUMN,
+    ITEMS_COLUMN,
+    QUARTER_HEADERS,
+    TASK_COLUMN,
+    Filtered,
+    SummaryLabels,
+    shaped_columns,
+    summary_values,
+)
 from .table import NUMBER, PERCENT, SUBTOTAL, TOTAL, Column, Row, Table
 from .xlsx import meeting_workbook_bytes
 
@@ -40,7 +49,7 @@ MEETING_COLUMNS = (
     Column("completion", gettext_lazy("Completion (%)"), PERCENT, width=8),
     Column("expected", gettext_lazy("Expected by quarter (%)"), PERCENT, width=8),
     Column("status", gettext_lazy("Status"), width=7, wrap=True),
-    Column("lead_section", gettext_lazy("Lead section"), width=9, wrap=True),
+    Column("lead_section", gettext_lazy("Lead units"), width=9, wrap=True),
     Column("progress", gettext_lazy("Progress"), width=14, wrap=True),
     Column("problems", gettext_lazy("Problems"), width=12, wrap=True),
     Column("next_steps", gettext_lazy("Next steps"), width=12, wrap=True),
@@ -78,7 +87,13 @@ def meeting(plan, overview, *, made_on, filters, items=None):
     """The meeting workbook of `overview` (a `PlanOverview`, possibly a subset);
     `items` adds the names behind each count as a last column (rows.ITEMS_COLUMN)."""
     quarter = overview.quarter
-    columns = MEETING_COLUMNS if items is None else (*MEETING_COLUMNS, ITEMS_COLUMN)
+    columns = shaped_columns(
+        MEETING_COLUMNS,
+        overview.standings,
+        task=replace(TASK_COLUMN, width=8),
+        cooperating=replace(COOPERATING_COLUMN, width=8),
+    )
+    columns = columns if items is None else (*columns, ITEMS_COLUMN)
     return Meeting(
         title=_("%(plan)s — as of Q%(quarter)s") % {"plan": plan.name, "quarter": quarter},
         sheet_title=_("%(year)s Q%(quarter)s") % {"year": plan.year, "quarter": quarter},

@@ -45,7 +45,7 @@ SUMMARY_COLUMNS = (
     Column("completion", gettext_lazy("Completion (%)"), PERCENT, width=10),
     Column("expected", gettext_lazy("Expected by quarter (%)"), PERCENT, width=10),
     Column("status", gettext_lazy("Status"), width=11),
-    Column("lead_section", gettext_lazy("Lead section"), width=16, wrap=True),
+    Column("lead_section", gettext_lazy("Lead units"), width=16, wrap=True),
     Column("progress", gettext_lazy("Progress"), width=40, wrap=True),
     Column("problems", gettext_lazy("Problems"), width=30, wrap=True),
     Column("next_steps", gettext_lazy("Next steps"), width=30, wrap=True),
@@ -58,6 +58,28 @@ SUMMARY_COLUMNS = (
 ITEMS_COLUMN = Column("items", gettext_lazy("Items behind the figure (台账)"), width=40, wrap=True)
 
 
+# Columns a plan has only when it uses them (the 2024 plan has neither): its numbered
+# tasks ("第33项", after the pillar) and cooperating units (after the lead units).
+TASK_COLUMN = Column("task", gettext_lazy("Task"), width=16, wrap=True)
+COOPERATING_COLUMN = Column("cooperating", gettext_lazy("Cooperating units"), width=16, wrap=True)
+
+
+def shaped_columns(columns, standings, *, task=TASK_COLUMN, cooperating=COOPERATING_COLUMN):
+    """`columns` with the task and cooperating units' columns where `standings` use them."""
+    indicators = [s.indicator for s in standings]
+    extra = {}
+    if any(i.task_id for i in indicators):
+        extra["pillar"] = task
+    if any(i.cooperating for i in indicators):
+        extra["lead_section"] = cooperating
+    shaped = []
+    for column in columns:
+        shaped.append(column)
+        if column.key in extra:
+            shaped.append(extra[column.key])
+    return tuple(shaped)
+
+
 def summary_table(plan, quarter, standings, items=None):
     """The meeting summary of `standings` (one per indicator, in the order given).
 
@@ -66,7 +88,9 @@ def summary_table(plan, quarter, standings, items=None):
     names of the items behind its figure} (ledger.exports.item_names), to add them
     as a last column; None leaves it out.
     """
-    columns = SUMMARY_COLUMNS if items is None else (*SUMMARY_COLUMNS, ITEMS_COLUMN)
+    standings = list(standings)
+    columns = shaped_columns(SUMMARY_COLUMNS, standings)
+    columns = columns if items is None else (*columns, ITEMS_COLUMN)
     return Table(
         title=_("%(plan)s — as of Q%(quarter)s") % {"plan": plan.name, "quarter": quarter},
         sheet_title=_("%(year)s Q%(quarter)s") % {"year": plan.year, "quarter": quarter},
@@ -139,7 +163,9 @@ def summary_values(standing, labels, *, number):
         "completion": standing.completion_percent,
         "expected": standing.expected_percent,
         "status": str(standing.status_label),
-        "lead_section": indicator.lead_section.name if indicator.lead_section else "",
+        "lead_section": indicator.lead_names,
+        "cooperating": indicator.cooperating_names,
+        "task": f"{indicator.task.numbered} {indicator.task.name}" if indicator.task else "",
         "progress": narrative.progress if narrative else "",
         "problems": narrative.problems if narrative else "",
         "next_steps": narrative.next_steps if narrative else "",

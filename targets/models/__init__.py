@@ -8,6 +8,7 @@
 - standing.py: the status rule — how reports turn into "how is this indicator doing"
   (against the target in force at the quarter's end)
 - revision.py: TargetRevision, a target changed during the year (the original kept)
+- units.py: IndicatorUnit (lead and cooperating sections), Contribution
 - rollover.py: next year's plan from this one; years.py: plans across years
 - freshness.py: the generation of the data, which the kept pages are keyed by
 """
@@ -19,13 +20,16 @@ from .plan import BaselineResult, Plan, PlanElement
 from .report import QuarterlyReport
 from .revision import TargetRevision
 from .standing import Standing, Status
+from .units import Contribution, IndicatorUnit
 
 __all__ = [
     "BaselineResult",
     "Change",
+    "Contribution",
     "Generation",
     "Indicator",
     "IndicatorQuerySet",
+    "IndicatorUnit",
     "Plan",
     "PlanElement",
     "QuarterlyReport",

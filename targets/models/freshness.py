@@ -45,6 +45,7 @@ DRAWN_FROM = (
     ("targets", "QuarterlyReport", "indicator_id"),
     ("targets", "TargetRevision", "indicator_id"),
     ("targets", "Indicator", "pk"),
+    ("targets", "IndicatorUnit", "indicator_id"),
     ("ledger", "LedgerEntry", "indicator_id"),
     ("ledger", "EvidenceFile", None),
     ("targets", "Plan", None),

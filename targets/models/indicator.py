@@ -10,12 +10,13 @@ from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import BilingualNameMixin, Section
+from accounts.models import BilingualNameMixin
 
 from ..calendar import quarter_end
 from .plan import Plan, PlanElement
 from .recorded import RecordedSaveMixin
 from .standing import TargetInForce, compute_standing, target_in_force
+from .units import UnitsMixin
 from .wording import figure_text, target_display
 
 # Units that count whole things: a figure in one of them is never a fraction
@@ -77,30 +78,82 @@ class IndicatorQuerySet(models.QuerySet):
 
     def with_reports(self):
         """Everything the status rule needs, in three queries whatever the size:
-        the indicators (joined with pillar and lead section) and their reports.
+        the indicators (joined with plan, pillar and task), their lead and
+        cooperating units (`with_units`) and their reports.
         """
         from .report import QuarterlyReport
 
-        return self.select_related("plan", "pillar", "lead_section").prefetch_related(
-            Prefetch(
-                "reports",
-                queryset=QuarterlyReport.objects.order_by("quarter"),
-                to_attr="prefetched_reports",
+        return (
+            self.select_related("plan", "pillar", "task")
+            .with_units()
+            .prefetch_related(
+                Prefetch(
+                    "reports",
+                    queryset=QuarterlyReport.objects.order_by("quarter"),
+                    to_attr="prefetched_reports",
+                )
             )
         )
+
+    def with_units(self):
+        """Their lead and cooperating sections too, in one query whatever the number."""
+        from .units import IndicatorUnit
+
+        return self.prefetch_related(
+            Prefetch(
+                "units",
+                queryset=IndicatorUnit.objects.select_related("section").order_by(
+                    "role", "order", "pk"
+                ),
+                to_attr="prefetched_units",
+            )
+        )
+
+    def led_by(self, section):
+        """The indicators `section` leads (one of their lead units)."""
+        from .units import IndicatorUnit
+
+        return self.filter(units__section=section, units__role=IndicatorUnit.Role.LEAD).distinct()
 
     def editable_by(self, user):
         """The indicators `user` may report on.
 
-        Asks the permission in targets/rules.py for each indicator (one light
-        query), so the rule is written once, for lists and single pages alike.
+        Asks the permission in targets/rules.py for each indicator (two light
+        queries: the indicators and their units), so the rule is written once, for
+        lists and single pages alike.
         """
-        allowed = [
-            indicator.pk
-            for indicator in self.only("pk", "lead_section_id")
-            if user.has_perm("targets.edit_report", indicator)
-        ]
-        return self.filter(pk__in=allowed)
+        return self.allowed_to(user, "targets.edit_report")[0]
+
+    def allowed_to(self, user, *permissions):
+        """One queryset per permission (on an indicator, targets/rules.py): those of
+        these indicators `user` has it on. Two light queries for all of them."""
+        from ..rules import may_contribute
+
+        def allowed(permission, indicator):
+            if permission == "targets.contribute":  # a section's, never a superuser's
+                return may_contribute(user, indicator)
+            return user.has_perm(permission, indicator)
+
+        indicators = list(self.only("pk").with_units())
+        return tuple(
+            self.filter(pk__in=[i.pk for i in indicators if allowed(permission, i)])
+            for permission in permissions
+        )
+
+    def contributable_by(self, user):
+        """The indicators whose cooperating units include `user`'s section: those
+        they may add a contribution to (targets.contribute in targets/rules.py)."""
+        return self.allowed_to(user, "targets.contribute")[0]
+
+    def by_first_lead(self):
+        """Annotated with `first_lead_code`: the code of the first lead unit (None
+        without any), for lists grouped by lead units."""
+        from .units import IndicatorUnit
+
+        first = IndicatorUnit.objects.filter(
+            indicator=models.OuterRef("pk"), role=IndicatorUnit.Role.LEAD
+        ).order_by("order", "pk")
+        return self.annotate(first_lead_code=models.Subquery(first.values("section__code")[:1]))
 
     def standings(self, quarter):
         """Evaluate and return one `Standing` per indicator as of `quarter`.
@@ -116,7 +169,7 @@ class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
         return self.get(plan__year=year, code=code)
 
 
-class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
+class Indicator(RecordedSaveMixin, BilingualNameMixin, UnitsMixin, models.Model):
     class Kind(models.TextChoices):
         COUNT = "count", _("Count (summed over the quarters)")
         LEVEL = "level", _("Level (latest figure counts)")
@@ -273,13 +326,16 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
         blank=True,
         help_text=_("A milestone due inside a quarter (6月底前): judged against this date."),
     )
-    lead_section = models.ForeignKey(
-        Section,
-        verbose_name=_("lead section"),
-        on_delete=models.SET_NULL,
+    # Its lead and cooperating units: `units` (targets/models/units.py).
+    # The numbered task of the plan it belongs to ("第33项"), where the plan has tasks.
+    task = models.ForeignKey(
+        PlanElement,
+        verbose_name=_("task"),
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="indicators",
+        related_name="task_indicators",
+        limit_choices_to={"level": "task"},
     )
     # Share of the annual target expected by the end of each quarter, in percent.
     pace_q1 = models.DecimalField(
@@ -478,10 +534,6 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, models.Model):
                     "A growth computed from the figures needs a base figure above zero."
                 ),
             ),
-        ]
-        indexes = [
-            # Lists by lead section: "my reports" and the missing-reports page.
-            models.Index(fields=["lead_section", "plan"], name="indicator_section_plan_idx"),
         ]
 
     def __str__(self):

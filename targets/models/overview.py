@@ -168,6 +168,12 @@ class PlanOverview:
         return [s for p in self.pillars for s in p.standings]
 
     @property
+    def has_cooperating(self):
+        """Whether any indicator names a cooperating unit (no query: the units are
+        prefetched with the standings)."""
+        return any(s.indicator.cooperating for s in self.standings)
+
+    @property
     def elapsed_share(self):
         """Share of the year gone by the end of the as-of quarter (时间进度)."""
         return self.quarter / 4

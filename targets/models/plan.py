@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import BilingualNameMixin
@@ -347,6 +347,9 @@ class PlanElement(BilingualNameMixin, models.Model):
         GOAL = "goal", _("Overall goal")
         FOCUS = "focus", _("Focus")
         PILLAR = "pillar", _("Pillar")
+        # A numbered task of the plan ("第33项") carrying one or more indicators;
+        # optional: the 2024 plan has none.
+        TASK = "task", _("Task")
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="elements"
@@ -382,6 +385,11 @@ class PlanElement(BilingualNameMixin, models.Model):
         return (self.plan.year, self.code)
 
     natural_key.dependencies = ["targets.plan"]
+
+    @property
+    def numbered(self):
+        """A task as the plan numbers it: "第33项" / "Task 33"."""
+        return pgettext("a task of the plan", "Task %(number)s") % {"number": self.code}
 
     @property
     def short_name(self):

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from .history import People, choice_labels_of, field_label
 from .report import QuarterlyReport
 from .revision import TargetRevision
+from .units import IndicatorUnit
 
 # What staff enter, in the order a reviewer reads it.
 TRAIL_FIELDS = ("value", "milestone_state", "done_on", "progress", "problems", "next_steps")
@@ -192,8 +193,15 @@ def review_queue(plan):
     """
     reports = list(
         QuarterlyReport.objects.filter(indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED)
-        .select_related("indicator", "indicator__plan", "indicator__lead_section", "entered_by")
+        .select_related("indicator", "indicator__plan", "entered_by")
         .prefetch_related(
+            Prefetch(
+                "indicator__units",
+                queryset=IndicatorUnit.objects.select_related("section").order_by(
+                    "role", "order", "pk"
+                ),
+                to_attr="prefetched_units",
+            ),
             Prefetch(
                 "indicator__reports",
                 queryset=QuarterlyReport.objects.order_by("quarter"),

@@ -3,11 +3,12 @@
 `roll_over(plan, by=…)` copies, into a new draft for the next year:
 - the plan's elements (goal, focuses, pillars), codes and names unchanged;
 - every indicator: every setting (`COPIED_FIELDS`: kind, measure, unit, precision,
-  comparison, pacing, due quarter, lead section, order, the ledger, the baseline,
-  growth, final-year and stretch settings, publication frequency), each linked to
-  the one it continues (`Indicator.continues`); a milestone's due date moves to the
-  same day of the new year, a target on a straight trajectory is derived for the new
-  year, and a growth measured from the figures grows from this year's figure;
+  comparison, pacing, due quarter, order, the ledger, the baseline, growth,
+  final-year and stretch settings, publication frequency), each linked to the one it
+  continues (`Indicator.continues`); its lead and cooperating units, in their order,
+  and its task (the new plan's copy of the element); a milestone's due date moves to
+  the same day of the new year, a target on a straight trajectory is derived for the
+  new year, and a growth measured from the figures grows from this year's figure;
   `NOT_COPIED` names every other field and why, and a test fails on a field in
   neither;
 - its target as in force at the end of the old year (a revision counts), marked
@@ -31,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .indicator import Indicator
 from .plan import Plan, PlanElement, PlanStateError
+from .units import set_units
 
 # Fields of an indicator copied as they are.
 COPIED_FIELDS = (
@@ -43,7 +45,6 @@ COPIED_FIELDS = (
     "kind",
     "measure",
     "comparison",
-    "lead_section_id",
     "pace_q1",
     "pace_q2",
     "pace_q3",
@@ -76,6 +77,7 @@ NOT_COPIED = {
     "last_year_value": "computed from the old plan's reports",
     "last_year_quarter": "the quarter the computed figure counts up to",
     "due_date": "moved to the same day of the new year",
+    "task": "the new plan's copy of the task element",
 }
 
 
@@ -154,11 +156,12 @@ def _copy(plan, year, figures, by):
             order=element.order,
         )
         pillars[element.pk] = copy
-    indicators = plan.indicators.all().with_revisions().order_by("order", "code")
+    indicators = plan.indicators.all().with_revisions().with_units().order_by("order", "code")
     for old in indicators:
         indicator = Indicator(
             plan=new,
             pillar=pillars[old.pillar_id],
+            task=pillars[old.task_id] if old.task_id else None,
             continues=old,
             **{name: getattr(old, name) for name in COPIED_FIELDS},
         )
@@ -171,6 +174,7 @@ def _copy(plan, year, figures, by):
                 indicator.growth_base = indicator.last_year_value  # next year grows from it
         indicator.due_date = moved_to(old.due_date, year)
         indicator.save_by(by, reason)
+        set_units(indicator, leads=old.leads, cooperating=old.cooperating)
     return new
 
 

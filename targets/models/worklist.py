@@ -9,6 +9,8 @@ from itertools import groupby
 
 from django.utils.translation import gettext_lazy as _
 
+from .units import unit_names
+
 NOT_STARTED = "not_started"
 DONE_EARLIER = "done_earlier"
 NOT_DUE = "not_due"
@@ -73,17 +75,30 @@ class WorkItem:
 
 @dataclass
 class SectionWork:
-    section: object  # None: indicators with no lead section
+    sections: list  # the lead units (牵头单位) of its indicators; empty: none assigned
     items: list
+
+    @property
+    def section(self):
+        """The first lead unit (None without any)."""
+        return self.sections[0] if self.sections else None
+
+    @property
+    def names(self):
+        """All its lead units, as official writing joins them ("甲科、乙科")."""
+        return unit_names(self.sections)
 
 
 def _group_by_section(items):
+    """By lead units: the indicators of one set of lead sections together (a
+    section leading alone, then the same section with others, by the first's code)."""
+
     def key(item):
-        section = item.indicator.lead_section
-        return (section is None, section.code if section else "")
+        codes = tuple(s.code for s in item.indicator.leads)
+        return (not codes, codes)
 
     return [
-        SectionWork(section=group[0].indicator.lead_section, items=group)
+        SectionWork(sections=group[0].indicator.leads, items=group)
         for group in (list(g) for _k, g in groupby(sorted(items, key=key), key=key))
     ]
 
@@ -102,8 +117,10 @@ def work_item(plan, indicator, quarter, today, closed=False):
 
 def worklist(plan, indicators, quarters, today):
     """The reports of `indicators` for each of `quarters` (in that order), by lead section."""
-    closed = plan.closed_quarters()
     indicators = list(indicators.with_reports())
+    if not indicators:
+        return []
+    closed = plan.closed_quarters()
     items = [
         work_item(plan, indicator, quarter, today, closed=quarter in closed)
         for quarter in quarters

@@ -10,6 +10,7 @@ column; nothing is saved unless there are none (`save`).
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -20,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Section
 
-from ..models import BaselineResult, Indicator, Plan, PlanElement
+from ..models import BaselineResult, Indicator, IndicatorUnit, Plan, PlanElement
+from ..models.units import set_units
 from .columns import BASELINES, INDICATORS, PLAN, PLAN_FIELDS, STRUCTURE
 from .reader import Problem
 
@@ -91,7 +93,7 @@ ALIASES = {
         "年度": "annual",
         "每年": "annual",
     },
-    "level": {"overall goal": "goal", "重点": "focus"},
+    "level": {"overall goal": "goal", "重点": "focus", "任务": "task"},
     "measure": {
         "累计": "flow",
         "summed": "flow",
@@ -112,6 +114,10 @@ def _choice_words(choices, aliases):
     words.update({value: value for value in choices.values})
     words.update(aliases)
     return words
+
+
+# How a cell names several units: "甲科、乙科" as the plan writes them, or "a; b".
+UNIT_SEPARATORS = re.compile(r"[、;；\n]")
 
 
 def _word(text, words):
@@ -191,8 +197,8 @@ def build(rows):
     """A `Draft` from the reader's rows ({sheet key: Rows})."""
     draft = Draft()
     _plan(draft, rows["plan"].rows)
-    pillars = _structure(draft, rows["structure"].rows)
-    _indicators(draft, rows["indicators"].rows, pillars)
+    pillars, tasks = _structure(draft, rows["structure"].rows)
+    _indicators(draft, rows["indicators"].rows, pillars, tasks)
     _baselines(draft, rows["baselines"].rows)
     return draft
 
@@ -237,7 +243,7 @@ def _plan(draft, rows):
 def _structure(draft, rows):
     check = _Checker(draft, STRUCTURE)
     words = _choice_words(PlanElement.Level, ALIASES["level"])
-    seen, pillars = {}, {}
+    seen, pillars, tasks = {}, {}, {}
     for order, (number, texts) in enumerate(rows, start=1):
         code = texts.get("code", "")
         level = _word(texts.get("level", ""), words) if texts.get("level") else ""
@@ -245,7 +251,8 @@ def _structure(draft, rows):
             check.problem(
                 number,
                 "level",
-                _("Unknown level “%(text)s”: goal, focus or pillar.") % {"text": texts["level"]},
+                _("Unknown level “%(text)s”: goal, focus, pillar or task.")
+                % {"text": texts["level"]},
             )
         if code in seen:
             check.problem(
@@ -266,12 +273,31 @@ def _structure(draft, rows):
         draft.elements.append(element)
         if level == PlanElement.Level.PILLAR and code:
             pillars[code] = element
+        if level == PlanElement.Level.TASK and code:
+            tasks[code] = element
     if not pillars:
         check.problem(None, "level", _("The structure has no pillar."))
-    return pillars
+    return pillars, tasks
 
 
-def _indicators(draft, rows, pillars):
+def _units(check, number, key, text, sections):
+    """The sections a cell names (see UNIT_SEPARATORS), in its order. A name that is
+    no section is a problem next to the cell: sections are made by an administrator
+    (Administration → Sections), never by an upload, so a typo cannot become a unit
+    nobody belongs to."""
+    found = []
+    for name in (part.strip() for part in UNIT_SEPARATORS.split(text)):
+        if not name:
+            continue
+        section = sections.get(name.lower())
+        if section is None:
+            check.problem(number, key, _("No section “%(text)s”.") % {"text": name})
+        elif section not in found:
+            found.append(section)
+    return found
+
+
+def _indicators(draft, rows, pillars, tasks):
     check = _Checker(draft, INDICATORS)
     kinds = _choice_words(Indicator.Kind, ALIASES["kind"])
     measures = _choice_words(Indicator.Measure, ALIASES["measure"])
@@ -348,11 +374,32 @@ def _indicators(draft, rows, pillars):
             indicator.due_quarter = int(due)
         elif kind == Indicator.Kind.MILESTONE:
             indicator.due_quarter = 4  # due by the year's end, unless the sheet says
-        lead = texts.get("lead_section", "")
-        if lead:
-            indicator.lead_section = sections.get(lead.lower())
-            if indicator.lead_section is None:
-                check.problem(number, "lead_section", _("No section “%(text)s”.") % {"text": lead})
+        leads = _units(check, number, "lead_section", texts.get("lead_section", ""), sections)
+        cooperating = _units(check, number, "cooperating", texts.get("cooperating", ""), sections)
+        for section in set(leads) & set(cooperating):
+            check.problem(
+                number,
+                "cooperating",
+                _("%(section)s is a lead unit already.") % {"section": section.name},
+            )
+        # Read by the preview (indicator.leads) and by `save` (units.set_units).
+        indicator.prefetched_units = [
+            IndicatorUnit(section=s, role=role, order=n)
+            for role, named in (
+                (IndicatorUnit.Role.LEAD, leads),
+                (IndicatorUnit.Role.COOPERATING, cooperating),
+            )
+            for n, s in enumerate(named)
+        ]
+        task = texts.get("task", "")
+        if task:
+            indicator.task = tasks.get(task)
+            if indicator.task is None:
+                check.problem(
+                    number,
+                    "task",
+                    _("“%(text)s” is not a task of the structure sheet.") % {"text": task},
+                )
         whole = texts.get("whole_number", "").lower()
         if whole in YES or whole in NO:
             indicator.whole_number = whole in YES
@@ -372,9 +419,7 @@ def _indicators(draft, rows, pillars):
         if kind:
             indicator.plan = plan if plan is not None and plan.year else None
             indicator.normalise()
-        check.model_errors(
-            number, indicator, exclude=["plan", "pillar", "lead_section", "continues"]
-        )
+        check.model_errors(number, indicator, exclude=["plan", "pillar", "task", "continues"])
         draft.indicators.append((indicator, texts.get("pillar", "")))
 
 
@@ -475,7 +520,9 @@ def save(draft, *, by):
             for indicator, pillar_code in draft.indicators:
                 indicator.plan = plan
                 indicator.pillar = pillars[pillar_code]
+                leads, cooperating = indicator.leads, indicator.cooperating
                 indicator.save_by(by, reason)
+                set_units(indicator, leads=leads, cooperating=cooperating)
             for baseline in draft.baselines:
                 baseline.plan = plan
                 baseline.save()

@@ -4,7 +4,7 @@ Each header cell holds the Chinese and the English name ("编号 Code"); an uplo
 give either or both, in any column order. The indicator columns follow the table of
 docs/source/2024-plan-126.md (code, pillar, 中文, English, unit, kind, target) and add
 what the plan needs besides (comparison and target apart, last year's figure, pacing,
-due quarter, lead section, the code it continues).
+due quarter, lead and cooperating units, the task, the code it continues).
 """
 
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ class Column:
     width: int = 12
     required: bool = False
     note: object = ""  # what goes in it, for the instructions sheet
+    aliases: tuple = ()  # earlier headers still read ("牵头单位 Lead section")
 
     @property
     def header(self):
@@ -27,7 +28,8 @@ class Column:
 
     def matches(self, text):
         text = " ".join(str(text or "").split()).lower()
-        return text in {self.header.lower(), self.zh.lower(), self.en.lower(), self.key}
+        known = {self.header.lower(), self.zh.lower(), self.en.lower(), self.key}
+        return text in known | {alias.lower() for alias in self.aliases}
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,15 @@ STRUCTURE = Sheet(
     (
         Column("code", "编号", "Code", 8, True, _("G1, F1, P1 …: unique in the plan")),
         Column(
-            "level", "层级", "Level", 12, True, _("goal, focus or pillar (总体目标, 重点, 支柱)")
+            "level",
+            "层级",
+            "Level",
+            12,
+            True,
+            _(
+                "goal, focus, pillar or task (总体目标, 重点, 支柱, 任务); "
+                "a task's code is its number"
+            ),
         ),
         Column("name_zh", "中文", "Chinese", 50, True),
         Column("name_en", "英文", "English", 50),
@@ -179,6 +189,14 @@ INDICATORS = Sheet(
     (
         Column("code", "编号", "Code", 9, True, _("P1-01 …: unique in the plan")),
         Column("pillar", "支柱", "Pillar", 8, True, _("a pillar's code from the structure sheet")),
+        Column(
+            "task",
+            "任务",
+            "Task",
+            8,
+            False,
+            _("optional: a task's code from the structure sheet (33 for 第33项)"),
+        ),
         Column("name_zh", "中文", "Chinese", 44, True),
         Column("name_en", "英文", "English", 44),
         Column("unit", "单位", "Unit", 7, False, _("项, 家, 人 … (empty without a figure)")),
@@ -230,7 +248,24 @@ INDICATORS = Sheet(
             "due_quarter", "到期季度", "Due quarter", 9, False, _("a milestone: 1–4 (default 4)")
         ),
         Column(
-            "lead_section", "牵头单位", "Lead section", 16, False, _("a section's code or name")
+            "lead_section",
+            "牵头单位",
+            "Lead units",
+            16,
+            False,
+            _(
+                "one or more sections' codes or names, separated by 、 or ; (as the plan "
+                "writes them: 甲科、乙科); each must exist (Administration → Sections)"
+            ),
+            aliases=("牵头单位 Lead section", "Lead section"),
+        ),
+        Column(
+            "cooperating",
+            "配合单位",
+            "Cooperating units",
+            16,
+            False,
+            _("optional: sections that cooperate, written as the lead units"),
         ),
         Column(
             "whole_number",

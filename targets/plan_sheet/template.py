@@ -21,7 +21,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 # Drop-down lists where a cell takes one of a few words (typing another is still
 # allowed: the upload says what it does not know).
 CHOICES = {
-    ("structure", "level"): "goal,focus,pillar",
+    ("structure", "level"): "goal,focus,pillar,task",
     ("indicators", "kind"): "count,level,rate,growth,milestone,qualitative,monitor",
     ("indicators", "measure"): "flow,stock",
     # Equality is written 为: a cell typed "=" starts a formula in a spreadsheet.
@@ -145,7 +145,7 @@ def next_year_rows(plan):
         "indicators": [],
         "baselines": [],
     }
-    indicators = plan.indicators.select_related("pillar", "lead_section").with_revisions()
+    indicators = plan.indicators.select_related("pillar", "task").with_units().with_revisions()
     for i in indicators:
         rows["indicators"].append(
             {
@@ -162,7 +162,9 @@ def next_year_rows(plan):
                 "last_year": figures.get(i.pk, (None, None))[0],
                 **{f"pace_q{q}": getattr(i, f"pace_q{q}") for q in (1, 2, 3, 4)},
                 "due_quarter": i.due_quarter,
-                "lead_section": i.lead_section.code if i.lead_section else "",
+                "task": i.task.code if i.task else "",
+                "lead_section": "、".join(s.code for s in i.leads),
+                "cooperating": "、".join(s.code for s in i.cooperating),
                 "whole_number": "yes" if i.whole_number else "no",
                 "continues": i.code,
                 **kind_cells(i, year),

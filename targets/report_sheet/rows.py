@@ -306,8 +306,8 @@ def _bind(check, texts, plan, quarter, user, today, words, lines, *, closed, fut
     if not user.has_perm("targets.edit_report", indicator):
         check.problem(
             "code",
-            _("Only the lead section (%(section)s) reports on %(code)s.")
-            % {"section": indicator.lead_section or "—", "code": indicator.code},
+            _("Only the lead units (%(section)s) report on %(code)s.")
+            % {"section": indicator.lead_names or "—", "code": indicator.code},
         )
         return
     refusal = entry_refusal(plan, report, future=future, closed=closed)

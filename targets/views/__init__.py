@@ -2,6 +2,7 @@
 
 - plan.py: the plan dashboard, pillar and indicator pages
 - reporting.py: my reports, the report form, review
+- contributions.py: a cooperating unit's part of a quarter's report
 - periods.py: missing reports, closing and reopening quarters
 - history.py: the change history of an indicator
 - exports.py: every download of a plan (one view for every exporter), the print view
@@ -10,6 +11,7 @@
 - report_import.py: a quarter's reports from a spreadsheet
 """
 
+from .contributions import contribute
 from .exports import export, print_summary
 from .history import indicator_history
 from .periods import close_quarter, missing, quarters, reopen_quarter
@@ -27,6 +29,7 @@ from .years import plan_list, plan_setup, start_next_year
 
 __all__ = [
     "close_quarter",
+    "contribute",
     "export",
     "home",
     "indicator_detail",

@@ -18,7 +18,7 @@ PLANS_KEPT_SECONDS = 300
 
 # Filters a link to another dashboard page carries along; the pillar is not one of
 # them because the pillar page has it in its path.
-KEPT_FILTERS = ("lead_section", "kind", "status")
+KEPT_FILTERS = ("lead_section", "cooperating_section", "kind", "status")
 
 
 def visible_plans(user, version=None):
@@ -88,7 +88,9 @@ def year_links(plan, url_name, codes=None, **kwargs):
 
 def get_indicator(plan, code):
     return get_object_or_404(
-        Indicator.objects.select_related("plan", "pillar", "lead_section"), plan=plan, code=code
+        Indicator.objects.select_related("plan", "pillar", "task").with_units(),
+        plan=plan,
+        code=code,
     )
 
 

@@ -18,6 +18,7 @@ from ..filters import IndicatorFilter, PillarIndicatorFilter
 from ..models import freshness
 from ..models.plan import QUARTERS, current_plan
 from ..models.years import continuation, find_in_graph, indicator_graph
+from ..rules import may_contribute
 from ..tables import StandingTable
 from . import fragments
 from .common import (
@@ -63,7 +64,11 @@ def _dashboard_context(request, quarter, overview, filterset, per_page, **table_
     """What the plan and pillar pages share: the overview and its filtered, sorted,
     paginated indicator table, with links that keep the quarter and the filters."""
     query = kept_query(request, quarter)
-    table = StandingTable(overview.standings_of(filterset.qs), query=query, **table_options)
+    standings = overview.standings_of(filterset.qs)
+    if not any(s.indicator.task_id for s in standings):
+        # A plan without tasks (the 2024 plan) shows no task column.
+        table_options["exclude"] = (*table_options.get("exclude", ()), "task")
+    table = StandingTable(standings, query=query, **table_options)
     RequestConfig(request, paginate={"per_page": per_page}).configure(table)
     return {
         "quarter": quarter,
@@ -84,7 +89,13 @@ def plan_detail(request, year):
 
     def context(version):
         overview = fragments.overview(plan, quarter, version)
-        indicators = IndicatorFilter(request.GET, plan.indicators.all(), plan=plan, quarter=quarter)
+        indicators = IndicatorFilter(
+            request.GET,
+            plan.indicators.all(),
+            plan=plan,
+            quarter=quarter,
+            cooperating=overview.has_cooperating,
+        )
         return {
             **_dashboard_context(request, quarter, overview, indicators, PLAN_TABLE_ROWS),
             "plan": plan,
@@ -114,9 +125,14 @@ def pillar_detail(request, year, code):
 
     def context(version):
         # The pillar's standings are the plan's (kept per state, fragments.overview).
-        overview = fragments.overview(plan, quarter, version).pillar(pillar)
+        whole = fragments.overview(plan, quarter, version)
+        overview = whole.pillar(pillar)
         indicators = PillarIndicatorFilter(
-            request.GET, pillar.indicators.all(), plan=plan, quarter=quarter
+            request.GET,
+            pillar.indicators.all(),
+            plan=plan,
+            quarter=quarter,
+            cooperating=whole.has_cooperating,
         )
         context = _dashboard_context(
             request, quarter, overview, indicators, PILLAR_TABLE_ROWS, exclude=("pillar",)
@@ -185,6 +201,10 @@ def indicator_detail(request, year, code):
             # Its lead section reports here too, the running quarter early.
             "report_quarters": [q for q in QUARTERS if not plan.is_future(q, today)]
             if user.has_perm("targets.edit_report", indicator) and plan.is_active
+            else [],
+            # A cooperating unit reads the drafts and adds its part on the report page.
+            "contribute_quarters": [q for q in QUARTERS if not plan.is_future(q, today)]
+            if may_contribute(user, indicator) and plan.is_active
             else [],
             "chart": chart,
             "ledger": ledger,

@@ -56,7 +56,7 @@ def _template(request, year, kind):
     section, quarter = _template_scope(request, plan)
     indicators = plan.indicators.for_standings()
     if section is not None:
-        indicators = indicators.filter(lead_section=section)
+        indicators = indicators.led_by(section)
     indicators = list(indicators)
     lines = template.template_rows(plan, quarter, indicators)
     name = f"reports-{plan.year}-Q{quarter}-{section.code if section else 'all'}.{kind}"

@@ -16,7 +16,7 @@ from ledger.forms import entry_formset
 from ledger.models import entries_of
 
 from .. import clock
-from ..forms import ReportForm, ReviewForm
+from ..forms import ContributionForm, ReportForm, ReviewForm
 from ..models import QuarterlyReport
 from ..models.report import DatabaseBusy, EditConflict, ReportLocked
 from ..models.report import entry_refusal as _refusal
@@ -24,14 +24,16 @@ from ..models.review import review_queue as review_queue_items
 from ..models.review import review_trail
 from ..models.worklist import worklist
 from ..models.years import codes_by_year
+from ..rules import may_contribute
 from .common import current_plan_or_404, get_indicator, get_plan, quarter_or_404, year_links
 
 
 def _report_page(request, year, code, quarter):
     """Plan, indicator and report (existing or new) for a report URL, or 404/403.
 
-    Editors may open any quarter of their indicators; reviewers and leaders read;
-    everyone else (staff of another section) is refused.
+    Editors may open any quarter of their indicators; reviewers, leaders and the
+    staff of a cooperating unit read (targets.read_drafts); everyone else (staff of
+    another section) is refused.
     """
     plan = get_plan(request, year)
     indicator = get_indicator(plan, code)
@@ -39,8 +41,8 @@ def _report_page(request, year, code, quarter):
     user = request.user
     can_edit = user.has_perm("targets.edit_report", indicator)
     can_review = user.has_perm("targets.review_report")
-    if not (can_edit or can_review or user.has_perm("targets.read_all_reports")):
-        raise PermissionDenied(_("Only the lead section reports on this indicator."))
+    if not (can_edit or can_review or user.has_perm("targets.read_drafts", indicator)):
+        raise PermissionDenied(_("Only the lead units report on this indicator."))
     report = indicator.reports.select_related("entered_by").filter(quarter=quarter).first()
     report = report or QuarterlyReport(indicator=indicator, quarter=quarter)
     return plan, indicator, report, can_edit, can_review
@@ -74,6 +76,13 @@ def _page_context(request, plan, indicator, report, quarter, can_edit, can_revie
         "quarter_entries": list(entries_of(indicator, quarter))
         if indicator.keeps_ledger and not (can_edit and not refusal)
         else None,
+        # What the cooperating units added (those who read drafts see it), and their form.
+        "contributions": list(
+            indicator.contributions.filter(quarter=quarter).select_related("section", "written_by")
+        ),
+        "contribution_form": ContributionForm()
+        if may_contribute(request.user, indicator) and not refusal
+        else None,
         # The same quarter's report of this indicator in the other years.
         "years": year_links(
             plan, "report", codes=codes_by_year(plan, indicator.code), quarter=quarter
@@ -86,7 +95,7 @@ def _page_context(request, plan, indicator, report, quarter, can_edit, can_revie
 def report_form(request, year, code, quarter):
     plan, indicator, report, can_edit, can_review = _report_page(request, year, code, quarter)
     if request.method == "POST" and not can_edit:
-        raise PermissionDenied(_("Only the lead section reports on this indicator."))
+        raise PermissionDenied(_("Only the lead units report on this indicator."))
     context = _page_context(request, plan, indicator, report, quarter, can_edit, can_review)
     form_kwargs = {"indicator": indicator, "plan": plan, "quarter": quarter, "today": clock.today()}
     if request.method != "POST":
@@ -291,18 +300,25 @@ def my_reports(request):
     today = clock.today()
     quarter = plan.reporting_quarter(today)
     sections, section = None, None
+    cooperating = None
     if request.user.has_perm("targets.read_all_reports"):  # an admin: every section
         indicators = plan.indicators.all()
-        sections = list(Section.objects.filter(indicators__plan=plan).distinct())
+        sections = list(Section.objects.leading_in(plan))
         section = _picked_section(request, sections)
         if section is not None:
-            indicators = indicators.filter(lead_section=section)
+            indicators = indicators.led_by(section)
     else:
-        indicators = plan.indicators.editable_by(request.user)
-    # By section, as the list groups them, then in plan order; an administrator's
+        # What the user's section leads, and what it cooperates on (reads the drafts,
+        # adds its part).
+        indicators, cooperating = plan.indicators.allowed_to(
+            request.user, "targets.edit_report", "targets.contribute"
+        )
+    # By lead units, as the list groups them, then in plan order; an administrator's
     # list of every section of a large plan pages (a section of the 2024 plan fits).
     page = Paginator(
-        indicators.order_by(F("lead_section__code").asc(nulls_last=True), "order", "code"),
+        indicators.by_first_lead().order_by(
+            F("first_lead_code").asc(nulls_last=True), "order", "code"
+        ),
         MY_REPORTS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     return render(
@@ -312,6 +328,9 @@ def my_reports(request):
             "plan": plan,
             "quarter": quarter,
             "sections": worklist(plan, page.object_list, range(quarter, 0, -1), today),
+            "cooperating": worklist(plan, cooperating, [quarter], today)
+            if cooperating is not None
+            else None,
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number),
             "section_choices": sections,

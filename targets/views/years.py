@@ -47,7 +47,7 @@ def _render_setup(request, plan, form, status=200, refusal=""):
             "plan": plan,
             "form": form,
             "to_confirm": list(plan.targets_to_confirm()),
-            "unassigned": plan.indicators.filter(lead_section=None).count(),
+            "unassigned": plan.indicators.exclude(units__role="lead").count(),
             "computed": plan.indicators.exclude(last_year_quarter=None).count(),
             "next_exists": any(p.year == plan.year + 1 for p in plan.all_years),
             "year_ended": plan.has_ended(4, clock.today()),

@@ -10,6 +10,8 @@ from django.core.management import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from accounts.models import User
+
 from ... import clock
 from ...models import Plan
 from ...models.worklist import missing_reports
@@ -54,13 +56,19 @@ class Command(BaseCommand):
         messages = []
         with translation.override("zh-hans"):
             for group in missing_reports(plan, quarter, today):
-                if group.section is None:
+                if not group.sections:
                     continue  # nobody to remind: the indicators have no lead section yet
+                # Every lead section may submit, so each is reminded.
                 recipients = [
-                    m.email for m in group.section.members.filter(is_active=True) if m.email
+                    m.email
+                    for m in User.objects.filter(
+                        section__in=group.sections, is_active=True
+                    ).order_by("section__code", "pk")
+                    if m.email
                 ]
                 if not recipients:
-                    self.stderr.write(f"{group.section.code}: no member with an e-mail address")
+                    codes = "+".join(s.code for s in group.sections)
+                    self.stderr.write(f"{codes}: no member with an e-mail address")
                     continue
                 context = {"plan": plan, "quarter": quarter, "group": group}
                 messages.append(
