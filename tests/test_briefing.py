@@ -415,7 +415,7 @@ def test_word_download_of_one_pillar_in_english_in_fixed_queries(
     ]
     grow_plan(demo, 3)
     # + the log of changes since the standings kept (the plan grew: computed afresh)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         grown = leader_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert len(Document(io.BytesIO(grown.content)).tables[1].rows) == 1 + 5 * 4
 

@@ -176,16 +176,16 @@ def test_a_change_computes_again_only_the_standings_it_touches(
     personas, before, demo, django_assert_num_queries
 ):
     # The leader's pages keep the plan's standings in this process; a report saved
-    # then costs one query for the log and three for that one indicator (its row with
-    # pillar and section, its reports, its target revisions), not the plan's. What
-    # comes out is the plan computed afresh.
+    # then costs one query for the log and four for that one indicator (its row with
+    # pillar and task, its lead and cooperating units, its reports, its target
+    # revisions), not the plan's. What comes out is the plan computed afresh.
     response = personas["staff"].post(
         report_url("P6-04", 3), form_data(_p6_04(), value="14", reason="补录", confirm_large="on")
     )
     assert response.status_code == 302
     generation = freshness.current()
     plan = Plan.objects.get(year=2024)
-    with django_assert_num_queries(4) as captured:
+    with django_assert_num_queries(5) as captured:
         updated = fragments.overview(plan, 3, generation)
     indicator = Indicator.objects.get(plan=plan, code="P6-04")
     assert f"IN ({indicator.pk})" in captured.captured_queries[1]["sql"]
@@ -206,8 +206,8 @@ def test_a_change_computes_again_only_the_standings_it_touches(
     section.name_zh += "（改）"
     section.save()
     generation = freshness.current()
-    # The log, then plan.overview's: elements, indicators, reports, revisions.
-    with django_assert_num_queries(1 + 4):
+    # The log, then plan.overview's: elements, indicators, units, reports, revisions.
+    with django_assert_num_queries(1 + 5):
         fragments.overview(plan, 3, generation)
 
 

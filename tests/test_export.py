@@ -591,7 +591,7 @@ def test_summary_query_count_is_fixed(leader_client, demo, django_assert_num_que
         leader_client.get(url + query)
     _grow_plan(demo, 30)
     # ... + the log of changes since the standings kept (the plan grew: computed afresh)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         large = leader_client.get(url + "?quarter=3")
     with django_assert_num_queries(11):
         leader_client.get(url + query)
