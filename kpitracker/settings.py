@@ -488,7 +488,7 @@ if KPI_REPORT_IMPORT_MAX_MB < 1:
 # files, by default five of the largest plus 1 MB for the form. A visitor not signed in
 # sends a login form only. nginx's client_max_body_size should say the same.
 KPI_REQUEST_MAX_MB = env_int("KPI_REQUEST_MAX_MB", 5 * KPI_EVIDENCE_MAX_MB + 1)
-if KPI_REQUEST_MAX_MB <= max(KPI_EVIDENCE_MAX_MB, KPI_REPORT_IMPORT_MAX_MB, 2):
+if max(KPI_EVIDENCE_MAX_MB, KPI_REPORT_IMPORT_MAX_MB, 2) >= KPI_REQUEST_MAX_MB:
     raise ImproperlyConfigured("KPI_REQUEST_MAX_MB must exceed the largest upload allowed.")
 KPI_REQUEST_MAX_BYTES = KPI_REQUEST_MAX_MB * 1024 * 1024
 KPI_ANONYMOUS_MAX_BYTES = 64 * 1024
