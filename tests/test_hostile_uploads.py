@@ -80,6 +80,21 @@ def test_the_plan_import_answers_a_hostile_file_in_words(personas, case):
     assert Plan.objects.count() == count
 
 
+def test_too_many_texts_are_refused_before_openpyxl_reads_them(staff, report_template, personas):
+    response = upload(staff, hostile.many_strings(report_template, 30_001))
+    assert response.status_code == 400
+    assert "more than 30,000 texts" in response.context["form"].errors["file"][0]
+    plan = personas["admin"].post(
+        "/plans/import/",
+        {"file": SimpleUploadedFile("plan.xlsx", hostile.many_strings(template_bytes(), 5_001))},
+        **EN,
+    )
+    assert "more than 5,000 texts" in plan.context["form"].errors["file"][0]
+    # Under the limit the workbook is read on (its texts are no report columns).
+    read = upload(staff, hostile.many_strings(report_template, 200))
+    assert "texts" not in str(read.context["form"].errors)
+
+
 def test_a_damaged_workbook_is_answered_in_chinese(personas):
     content = hostile.cut_short(template_bytes())
     response = personas["admin"].post(

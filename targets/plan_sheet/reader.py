@@ -25,6 +25,8 @@ MAX_CELL_CHARS = 2000
 # Unpacked, a plan of a few dozen indicators is well under a megabyte; its styles and
 # shared strings are the largest parts. Refused from the zip directory alone.
 LIMITS = uploads.ZipLimits(unpacked=16 * 1024 * 1024, parts=200, ratio=200)
+# openpyxl spends about 0.1 ms on each shared string: a plan has a few hundred.
+MAX_SHARED_STRINGS = 5_000
 
 
 @dataclass
@@ -83,7 +85,14 @@ def read(data):
         raise UnreadableFile(
             _("This is not an XLSX workbook: save it as .xlsx with Excel or WPS, then upload it.")
         )
-    uploads.check_zip(data, LIMITS, damaged=uploads.damaged_workbook())
+    archive = uploads.check_zip(data, LIMITS, damaged=uploads.damaged_workbook())
+    uploads.count_elements(
+        archive,
+        "xl/sharedStrings.xml",
+        b"si",
+        MAX_SHARED_STRINGS,
+        damaged=uploads.damaged_workbook(),
+    )
     # Whatever a damaged or hostile part makes openpyxl or its XML parser raise is the
     # one message of a damaged workbook, never a 500 (issue 23).
     with uploads.reading(uploads.damaged_workbook()):
