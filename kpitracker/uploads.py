@@ -4,7 +4,9 @@ parser that cannot be made to expand entities or read other files.
 Every importer and the ledger's evidence go through here (issue 23), and so should
 any upload added later:
 
-1. `check_size` before a byte is read into memory;
+1. the size, before a byte is read into memory: each importer says its own limit
+   (ReportUploadForm and files.classify, PlanUploadForm, filetypes.check_upload), and
+   the body of the whole request is capped before that (BodyLimitMiddleware);
 2. `check_zip` for a zip-based format (XLSX, DOCX, OFD): the central directory alone
    (what `zipfile` reads when it opens an archive) says how many parts there are and
    how large each is unpacked, so a zip bomb is refused before any part is inflated.
@@ -24,6 +26,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from io import BytesIO
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -75,21 +78,12 @@ def megabytes(size):
     return f"{size / 1024 / 1024:.1f}".removesuffix(".0")
 
 
-def check_size(size, limit):
-    """Refused when `size` bytes are over `limit` bytes."""
-    if size > limit:
-        raise Refused(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": megabytes(size), "limit": megabytes(limit)}
-        )
-
-
 def check_zip(source, limits, *, damaged):
     """The open `zipfile.ZipFile` of `source` (bytes or a file), once its directory
     shows nothing over `limits`; Refused with `damaged` (the kind's own words for a
     file that is not what it claims) when there is no readable directory."""
     try:
-        archive = zipfile.ZipFile(source if hasattr(source, "read") else _bytes_io(source))
+        archive = zipfile.ZipFile(source if hasattr(source, "read") else BytesIO(source))
         members = archive.infolist()
     except DAMAGED:
         raise Refused(damaged) from None
@@ -141,12 +135,6 @@ def count_elements(archive, name, tag, limit, *, damaged):
             _("The workbook holds more than %(limit)s texts; a genuine one holds far fewer.")
             % {"limit": f"{limit:,}"}
         )
-
-
-def _bytes_io(data):
-    from io import BytesIO
-
-    return BytesIO(data)
 
 
 class reading:

@@ -97,10 +97,12 @@ def _status(port, path="/plans/2024/"):
         f"http://127.0.0.1:{port}{path}", headers={"Cookie": "sessionid=no-such-session-key"}
     )
     opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        return opener.open(request, timeout=20).status
+    try:  # a worker's first request loads the application: seconds on a busy machine
+        return opener.open(request, timeout=120).status
     except urllib.error.HTTPError as error:
         return error.code
+    except OSError as error:  # no answer at all counts as an error too
+        return repr(error)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
