@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.shortcuts import render
 
+from kpitracker.proxy import client_address
+
 
 def lockout_response(request, original_response=None, credentials=None):
     """429 with the site's login look, in the user's language: how many failures
@@ -12,3 +14,9 @@ def lockout_response(request, original_response=None, credentials=None):
         "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def client_ip(request):
+    """The address the lockout counts (AXES_CLIENT_IP_CALLABLE): X-Real-IP only from a
+    trusted proxy, else the socket's address (kpitracker.proxy)."""
+    return client_address(request)

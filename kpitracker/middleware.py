@@ -1,11 +1,15 @@
-"""Request-wide guards: the HTTP methods we answer, and sessions that end when idle."""
+"""Request-wide guards: the HTTP methods we answer, sessions that end when idle, the
+size of a request body, NUL in the query string, and pages the browser must not keep."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
 
@@ -79,3 +83,102 @@ class AwaitingAssignmentMiddleware:
 
             return redirect("accounts_waiting")
         return self.get_response(request)
+
+
+class BodyLimitMiddleware:
+    """413 for a request body over KPI_REQUEST_MAX_MB (KPI_ANONYMOUS_MAX_KB for a
+    visitor not signed in), before Django reads a byte of it (issue 23).
+
+    Django reads the body lazily (request.POST, first touched by CSRF's process_view,
+    which runs after every middleware's __call__) and, under WSGI, never more than
+    Content-Length bytes (django.core.handlers.wsgi.LimitedStream): so checking the
+    declared length here bounds the streamed length too, for nginx and for a direct
+    gunicorn alike. A chunked body (no Content-Length) would be read as empty by
+    Django; it is refused with 411 rather than silently dropped. Placed after the
+    authentication middleware: a session lookup costs no body read.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
+            return _refusal(request, 411)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _refusal(request, 400)
+        if length > settings.KPI_ANONYMOUS_MAX_BYTES and not request.user.is_authenticated:
+            return _refusal(request, 413)
+        if length > settings.KPI_REQUEST_MAX_BYTES:
+            return _refusal(request, 413)
+        return self.get_response(request)
+
+
+def _refusal(request, status):
+    # The body is never read: the connection is closed after the answer, so a client
+    # still sending does not have the rest taken as the next request.
+    response = render(
+        request,
+        "413.html",
+        {"limit_mb": settings.KPI_REQUEST_MAX_BYTES // (1024 * 1024), "status": status},
+        status=status,
+    )
+    response["Connection"] = "close"
+    return response
+
+
+class QueryParametersMiddleware:
+    """400 for a NUL character in the query string, before any view reads it.
+
+    PostgreSQL refuses NUL in text (a DataError, so a 500 wherever a parameter
+    reaches a query: issue 23's ledger export and report template); nothing a person
+    types or a page links to holds one. One place for every page, the admin and
+    whatever comes later; parameters that reach the database are otherwise
+    validated by their forms and filters (`clean_code` for a bare code).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, value in _pairs(request.GET)):
+            return HttpResponseBadRequest(_("A parameter of the address holds a NUL character."))
+        return self.get_response(request)
+
+
+def _pairs(querydict):
+    for key, values in querydict.lists():
+        for value in values:
+            yield key, value
+
+
+class PrivatePagesMiddleware:
+    """Nothing a signed-in person saw stays in the browser after logout (issue 23).
+
+    `Cache-Control: no-store` on every answer to a signed-in request, pages and files
+    alike (a report template holds draft narratives): the browser keeps no copy, so
+    Back after logout asks the server again and gets the login page, and the page is
+    not put in the back-forward cache either. `private, no-cache` would still store
+    the page on disk (revalidated before use, but readable by the next person on a
+    shared office PC), so no-store it is. A response that set its own Cache-Control
+    (the exports) keeps it. Static files are not affected: WhiteNoise answers them
+    before this middleware runs.
+
+    The logout answer also carries `Clear-Site-Data: "cache", "storage"`: the
+    browser drops what it cached and stored for this site. Not "cookies": that clears
+    every cookie of the registrable domain (a city's shared domain: other systems'
+    sign-ins too), and our session cookie is deleted by the logout itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated  # before the view: logout changes it
+        response = self.get_response(request)
+        if signed_in and "Cache-Control" not in response:
+            patch_cache_control(response, no_store=True, private=True)
+        if signed_in and request.resolver_match and request.resolver_match.url_name == "logout":
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

@@ -2,7 +2,9 @@
 
 The first bytes say what a file is (filetype, pure Python): a PDF, a JPEG, a PNG, or
 a ZIP container. OFD, DOCX and XLSX are all ZIP containers, so for those the inside
-is read (only the list of parts and one small part, never the whole archive):
+is read (only the list of parts and one small part, never the whole archive), after
+the upload gate (kpitracker.uploads) has checked the zip's directory: a part that
+would inflate far beyond its size (a "zip bomb") is refused before anything is read.
 
 - OFD (GB/T 33190): an `OFD.xml` at the root, in the OFD namespace;
 - DOCX: `[Content_Types].xml` declaring a Word document (not a macro-enabled .docm)
@@ -18,7 +20,6 @@ whose extension says another type than the content.
 
 import hashlib
 import os
-import zipfile
 from dataclasses import dataclass
 
 import filetype
@@ -27,9 +28,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kpitracker import uploads
+
 HEAD_BYTES = 8192  # what filetype reads
 MAX_NAME_LENGTH = 150
 _PART_LIMIT = 64 * 1024  # bytes read of one part inside a container
+# What an OFD, DOCX or XLSX may hold, from its zip directory alone (kpitracker.uploads):
+# pictures are stored compressed already (ratio near 1), text XML compresses 10-20
+# times; a part inflating more than 200 times, or all of them to more than 256 MB, is
+# a zip bomb that would fill a reviewer's memory when Word or WPS opens it (issue 23).
+ZIP_LIMITS = uploads.ZipLimits(unpacked=256 * 1024 * 1024, parts=5000, ratio=200)
 
 
 @dataclass(frozen=True)
@@ -161,8 +169,10 @@ def recognise(upload):
 
 
 def _inside_zip(upload):
+    """The type of a zip container; uploads.Refused when its directory is a bomb."""
+    damaged = _("the file is damaged: its parts cannot be read")
     try:
-        with zipfile.ZipFile(upload) as archive:
+        with uploads.check_zip(upload, ZIP_LIMITS, damaged=damaged) as archive:
             names = set(archive.namelist())
             if "OFD.xml" in names and b"ofdspec" in _part(archive, "OFD.xml"):
                 return TYPES["ofd"], "OFD"
@@ -174,7 +184,7 @@ def _inside_zip(upload):
                     return TYPES["xlsx"], "XLSX"
                 if b"macroEnabled" in types:
                     return None, _("an Office file with macros")
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
+    except uploads.DAMAGED:
         return None, ""
     finally:
         upload.seek(0)
@@ -205,7 +215,12 @@ def check_upload(upload):
             },
             code="size",
         )
-    found, what = recognise(upload)
+    try:
+        found, what = recognise(upload)
+    except uploads.Refused as refusal:
+        raise ValidationError(
+            _("“%(name)s” is refused: %(why)s") % {"name": name, "why": refusal}, code="zip"
+        ) from None
     if found is None or found.key not in settings.KPI_EVIDENCE_TYPES:
         content = (
             _("its content is %(what)s") % {"what": what}

@@ -12,8 +12,10 @@ import logging
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.test import Client
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, RequestFactory
 
+from kpitracker import proxy
 from kpitracker.middleware import RENEWED_AT
 from targets.demo import DEMO_PASSWORD
 
@@ -95,8 +97,9 @@ def test_failed_logins_are_logged_with_account_and_address(demo, caplog):
 
 def test_behind_the_proxy_the_visitors_address_counts(demo, settings):
     """nginx sets X-Real-IP (BEHIND_PROXY=on): the lockout counts that address, not
-    the proxy's 127.0.0.1 that every request comes from."""
-    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP",)
+    the proxy's 127.0.0.1 that every request comes from (the test client's address,
+    one of the default TRUSTED_PROXIES)."""
+    settings.BEHIND_PROXY = True
     for name in ("a1", "a2", "a3", "a4", "a5"):
         _try(Client(), LOGIN, name, "guess", HTTP_X_REAL_IP="192.0.2.10")
     assert AccessAttempt.objects.filter(ip_address="192.0.2.10").count() == LIMIT
@@ -104,6 +107,81 @@ def test_behind_the_proxy_the_visitors_address_counts(demo, settings):
     assert locked.status_code == 429
     other = _try(Client(), LOGIN, "leader", DEMO_PASSWORD, HTTP_X_REAL_IP="192.0.2.11")
     assert other.status_code == 302
+
+
+# -- Behind a proxy, only the proxy is believed (issue 23) -----------------------
+
+
+def test_a_spoofed_real_ip_from_a_non_proxy_address_is_ignored(demo, settings):
+    """gunicorn reached directly (not from a TRUSTED_PROXIES address): rotating X-Real-IP
+    does not evade the lockout, which counts the socket's address."""
+    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXIES = proxy.networks(["10.0.0.0/8"])
+    for number, name in enumerate(("a1", "a2", "a3", "a4", "a5"), start=1):
+        _try(
+            Client(),
+            LOGIN,
+            name,
+            "guess",
+            REMOTE_ADDR="203.0.113.5",
+            HTTP_X_REAL_IP=f"192.0.2.{number}",
+        )
+    assert AccessAttempt.objects.filter(ip_address="203.0.113.5").count() == LIMIT
+    assert not AccessAttempt.objects.filter(ip_address__startswith="192.0.2.").exists()
+    rotated = _try(
+        Client(),
+        LOGIN,
+        "leader",
+        DEMO_PASSWORD,
+        REMOTE_ADDR="203.0.113.5",
+        HTTP_X_REAL_IP="192.0.2.99",
+    )
+    assert rotated.status_code == 429
+
+
+def test_a_spoofed_address_cannot_lock_out_another(demo, settings):
+    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXIES = proxy.networks(["10.0.0.0/8"])
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        _try(Client(), LOGIN, name, "guess", REMOTE_ADDR="203.0.113.5", HTTP_X_REAL_IP="192.0.2.50")
+    # The visitor really at 192.0.2.50, through the proxy (a CIDR entry), signs in.
+    through_proxy = _try(
+        Client(),
+        LOGIN,
+        "leader",
+        DEMO_PASSWORD,
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_REAL_IP="192.0.2.50",
+    )
+    assert through_proxy.status_code == 302
+
+
+def test_forwarded_headers_count_only_from_a_trusted_proxy(settings):
+    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXIES = proxy.networks(["127.0.0.1", "10.0.0.0/8"])
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # as BEHIND_PROXY sets
+    factory = RequestFactory()
+    seen = []
+    middleware = proxy.ForwardedHeadersMiddleware(lambda request: seen.append(request))
+    for remote, expected in (("10.9.9.9", "192.0.2.7"), ("203.0.113.5", "203.0.113.5")):
+        request = factory.get(
+            "/", REMOTE_ADDR=remote, HTTP_X_REAL_IP="192.0.2.7", HTTP_X_FORWARDED_PROTO="https"
+        )
+        middleware(request)
+        assert proxy.client_address(request) == expected
+        assert request.is_secure() == (remote == "10.9.9.9")
+    # Without BEHIND_PROXY nothing is a proxy; a bad X-Real-IP falls back to the socket.
+    settings.BEHIND_PROXY = False
+    request = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="192.0.2.7")
+    assert proxy.client_address(request) == "127.0.0.1"
+    settings.BEHIND_PROXY = True
+    request = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="not-an-address")
+    assert proxy.client_address(request) == "127.0.0.1"
+
+
+def test_a_bad_trusted_proxy_entry_stops_the_start():
+    with pytest.raises(ImproperlyConfigured):
+        proxy.networks(["10.0.0.0/8", "nginx"])
 
 
 def test_the_login_page_says_the_rule(demo):

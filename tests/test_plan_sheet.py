@@ -247,3 +247,22 @@ def test_next_years_template_from_a_plan_continues_it(personas, demo):
     assert tampered.status_code == 400
     assert "The preview has expired or was altered" in tampered.context["refusal"]
     assert not Plan.objects.filter(year=2025).exists()
+
+
+def test_a_number_of_29_digits_is_answered_in_words(personas):
+    """Issue 23: 29 digits or more in the year or a target was decimal.InvalidOperation
+    (a 500); now the cell says the number is too large, and nothing is made."""
+    count = Plan.objects.count()
+    rows = rows_from_the_document()
+    rows["plan"][0]["value"] = "9" * 30
+    rows["indicators"][0]["target"] = "1" + "0" * 28
+    response = _upload(personas["admin"], template_bytes(rows))
+    assert response.status_code == 400
+    messages = {(p.sheet, p.row, p.column): p.message for p in response.context["problems"]}
+    assert (
+        "is too large: at most 12 digits before the point"
+        in messages[("计划 Plan", 2, "内容 Value")]
+    )
+    target = messages[("指标 Indicators", 2, "年度目标 Target")]
+    assert target == f"“1{'0' * 28}” is too large: at most 12 digits before the point."
+    assert Plan.objects.count() == count

@@ -337,7 +337,7 @@ def _bad_files(staff, case):
             3,
             "The workbook is protected by a password",
         ),
-        "zip bomb": lambda: ("bomb.xlsx", _bomb(), 3, "The workbook would inflate to far more"),
+        "zip bomb": lambda: ("bomb.xlsx", _bomb(), 3, "looks like a “zip bomb” and was not opened"),
         "formula": lambda: (
             "q3.xlsx",
             edited(formula, cells=()),

@@ -26,6 +26,8 @@ from ..models.units import set_units
 from .columns import BASELINES, INDICATORS, PLAN, PLAN_FIELDS, STRUCTURE
 from .reader import Problem
 
+# Digits before the point of the largest figure (DecimalField max_digits 14, 2 places).
+INTEGER_DIGITS = 12
 DEFAULT_PACE = {"pace_q1": 25, "pace_q2": 50, "pace_q3": 75, "pace_q4": 100}
 
 # Where a constraint's message goes: the column that most likely holds the mistake.
@@ -186,6 +188,17 @@ class _Checker:
             return None
         if not value.is_finite() or (whole and value != value.to_integral_value()):
             self.problem(row, key, _("“%(text)s” is not a whole number.") % {"text": text})
+            return None
+        # The largest figure a plan holds has 12 digits before the point (max_digits 14,
+        # 2 decimals); a longer one is answered here, before quantize() would raise
+        # InvalidOperation past the context's 28 digits (issue 23).
+        if value.adjusted() >= INTEGER_DIGITS:
+            self.problem(
+                row,
+                key,
+                _("“%(text)s” is too large: at most %(digits)s digits before the point.")
+                % {"text": text, "digits": INTEGER_DIGITS},
+            )
             return None
         if value != value.quantize(Decimal("0.01")):
             self.problem(row, key, _("At most two decimals: “%(text)s”.") % {"text": text})

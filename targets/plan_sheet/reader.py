@@ -2,13 +2,12 @@
 
 openpyxl's read-only mode streams the sheets instead of building the whole workbook
 in memory, and `data_only` reads a formula's cached value, never the formula. The
-caps below refuse a file that is not a plan (a huge or a zip-bombed workbook) before
-it costs memory: the file's size, the rows and columns read per sheet, the length
-of a cell.
+caps below refuse a file that is not a plan before it costs memory: the file's size,
+its zip directory (kpitracker.uploads: a zip bomb is refused before any part is
+inflated), the rows and columns read per sheet, the length of a cell.
 """
 
 import datetime
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
@@ -16,12 +15,19 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from kpitracker import uploads
+
 from .columns import SHEETS
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000  # data rows per sheet; a "126" plan has 29 indicators
 MAX_COLUMNS = 60
 MAX_CELL_CHARS = 2000
+# Unpacked, a plan of a few dozen indicators is well under a megabyte; its styles and
+# shared strings are the largest parts. Refused from the zip directory alone.
+LIMITS = uploads.ZipLimits(unpacked=16 * 1024 * 1024, parts=200, ratio=200)
+# openpyxl spends about 0.1 ms on each shared string: a plan has a few hundred.
+MAX_SHARED_STRINGS = 5_000
 
 
 @dataclass
@@ -51,8 +57,8 @@ class Rows:
     rows: list = field(default_factory=list)
 
 
-class UnreadableFile(Exception):
-    """Not an XLSX workbook at all."""
+class UnreadableFile(uploads.Refused):
+    """Not a workbook we can read at all; the message says why."""
 
 
 def cell_text(value):
@@ -78,12 +84,26 @@ def read(data):
             _("The file is larger than %(mb)s MB: a plan fits in far less.")
             % {"mb": MAX_BYTES // (1024 * 1024)}
         )
-    try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    if not data.startswith(b"PK"):
         raise UnreadableFile(
-            _("This is not an XLSX workbook (%(error)s).") % {"error": error}
-        ) from None
+            _("This is not an XLSX workbook: save it as .xlsx with Excel or WPS, then upload it.")
+        )
+    archive = uploads.check_zip(data, LIMITS, damaged=uploads.damaged_workbook())
+    uploads.count_elements(
+        archive,
+        "xl/sharedStrings.xml",
+        b"si",
+        MAX_SHARED_STRINGS,
+        damaged=uploads.damaged_workbook(),
+    )
+    # Whatever a damaged or hostile part makes openpyxl or its XML parser raise is the
+    # one message of a damaged workbook, never a 500 (issue 23).
+    with uploads.reading(uploads.damaged_workbook()):
+        return _read_workbook(data)
+
+
+def _read_workbook(data):
+    workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     problems, found = [], {}
     try:
         for worksheet in workbook.worksheets:

@@ -18,13 +18,13 @@ preview says which was used.
 import csv
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import ParseError, iterparse
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
+
+from kpitracker import uploads
 
 from ..exports.cells import neutralise
 from ..plan_sheet.reader import Problem, Rows, UnreadableFile, cell_text
@@ -41,7 +41,9 @@ ENCODINGS = {
     "utf-8-sig": gettext_lazy("UTF-8 with BOM"),
     "utf-8": gettext_lazy("UTF-8"),
     "gb18030": gettext_lazy("GB18030 (GBK)"),
+    "utf-16": gettext_lazy("UTF-16 (Excel's “Unicode text”)"),
 }
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass
@@ -146,13 +148,16 @@ def _too_many_rows(result, number, columns=REPORTS):
 
 
 def _read_xlsx(data):
+    """The workbook's two sheets. Its zip directory passed the gate already
+    (files.classify); whatever a damaged or hostile part makes openpyxl or the XML
+    parser raise is the one message of a damaged workbook (uploads.reading)."""
+    with uploads.reading(uploads.damaged_workbook()):
+        return _read_workbook(data)
+
+
+def _read_workbook(data):
     result = Sheet(kind="xlsx")
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise UnreadableFile(
-            _("This is not a readable XLSX workbook (%(error)s).") % {"error": error}
-        ) from None
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheets = workbook.worksheets
         reports = next((w for w in sheets if REPORTS.matches(w.title)), sheets[0])
@@ -205,39 +210,37 @@ def _hidden_and_merged(workbook, worksheet, title, problems):
     path = getattr(worksheet, "_worksheet_path", None)
     if path is None:  # openpyxl's private attribute moved: refuse rather than miss them
         raise UnreadableFile(_("The workbook could not be checked for hidden rows."))
-    try:
-        with workbook._archive.open(path) as stream:
-            for _event, element in iterparse(stream):
-                if element.tag == f"{MAIN}row":
-                    if element.get("hidden") in ("1", "true"):
-                        problems.append(
-                            Problem(
-                                _("The row is hidden: show it or delete it, then upload again."),
-                                sheet=title,
-                                row=int(element.get("r", 0)) or None,
-                            )
-                        )
-                    element.clear()
-                elif element.tag == f"{MAIN}mergeCell":
-                    ref = element.get("ref", "")
-                    first = "".join(c for c in ref.split(":")[0] if c.isdigit())
+    # defusedxml: no entity is declared, expanded or fetched.
+    with workbook._archive.open(path) as stream:
+        for _event, element in uploads.iterparse(stream):
+            if element.tag == f"{MAIN}row":
+                if element.get("hidden") in ("1", "true"):
                     problems.append(
                         Problem(
-                            _("Cells %(ref)s are merged: unmerge them, then upload again.")
-                            % {"ref": ref},
+                            _("The row is hidden: show it or delete it, then upload again."),
                             sheet=title,
-                            row=int(first) if first else None,
+                            row=int(element.get("r", 0)) or None,
                         )
                     )
-    except (ParseError, KeyError, OSError):
-        raise UnreadableFile(
-            _("The file is damaged: it is not a readable XLSX workbook.")
-        ) from None
+                element.clear()
+            elif element.tag == f"{MAIN}mergeCell":
+                ref = element.get("ref", "")
+                first = "".join(c for c in ref.split(":")[0] if c.isdigit())
+                problems.append(
+                    Problem(
+                        _("Cells %(ref)s are merged: unmerge them, then upload again.")
+                        % {"ref": ref},
+                        sheet=title,
+                        row=int(first) if first else None,
+                    )
+                )
 
 
 def decode(data, encoding="auto"):
     """(text, encoding key) of CSV bytes; UnreadableFile if they do not decode."""
-    if encoding == "auto":
+    if data.startswith(UTF16_BOMS):
+        encoding = "utf-16"  # the byte order mark says so, whatever was chosen
+    elif encoding == "auto":
         if data.startswith(b"\xef\xbb\xbf"):
             encoding = "utf-8-sig"
         else:
@@ -263,7 +266,11 @@ def _read_csv(data, encoding):
     text, used = decode(data, encoding)
     result = Sheet(kind="csv", encoding=used)
     title = REPORTS.title
-    lines = csv.reader(io.StringIO(text, newline=""))
+    # Excel's "Unicode text" (UTF-16) separates cells by tabs: a header line with tabs
+    # and no comma is read so, whatever the encoding.
+    header_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in header_line and "," not in header_line else ","
+    lines = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = _Header(title, result.problems)
         header.read(next(lines, []))

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from kpitracker import uploads
+
 from ..exports.base import content_disposition
 from ..plan_sheet import build as sheet_build
 from ..plan_sheet import reader
@@ -69,7 +71,7 @@ def plan_import(request):
         return _render(request, form, status=400)
     try:
         sheets, problems = reader.read(form.cleaned_data["file"].read())
-    except reader.UnreadableFile as error:
+    except uploads.Refused as error:  # UnreadableFile, or refused by the upload gate
         form.add_error("file", str(error))
         return _render(request, form, status=400)
     draft = sheet_build.build(sheets)

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Section
+from kpitracker import uploads
 
 from .. import clock
 from ..exports.base import content_disposition
-from ..plan_sheet.reader import UnreadableFile
 from ..report_sheet import files, reader, rows, stash, template
 from ..report_sheet.forms import ReportConfirmForm, ReportUploadForm
 from .common import get_plan
@@ -115,7 +115,7 @@ def _preview(request, plan, data, *, file_name, quarter, encoding):
     try:
         upload = files.classify(data, file_name)
         sheet = reader.read(upload, encoding)
-    except UnreadableFile as error:
+    except uploads.Refused as error:  # UnreadableFile, or refused by the upload gate
         return None, str(error)
     result = rows.preview(
         sheet,

@@ -280,3 +280,33 @@ def test_meeting_summary_prints_on_a4_landscape(page, problems, site):
     # A4 landscape is 842 × 595 points: the first page's media box says so.
     assert re.search(rb"/MediaBox \[0 0 84[12]\.\d* 59[45]\.\d*\]", pdf.read_bytes())
     assert problems == []
+
+
+def test_back_after_logout_shows_the_login_not_the_draft(page, problems, site):
+    """Issue 23: on a shared office PC, Back after logout showed the returned draft's
+    problems text. Signed-in pages carry no-store, so the browser keeps no copy (in its
+    cache or its back-forward cache) and Back asks the server again: the login page.
+    (Headless Chromium here asked again even without the header; the header as the
+    browser received it, and the Clear-Site-Data report, are what fail without it.)"""
+    from accounts.models import User
+    from targets.models import QuarterlyReport
+
+    report = QuarterlyReport.objects.get(indicator__code="P6-04", quarter=3)
+    report.problems = "示例·草稿里的问题：不宜外传"
+    report.save()
+    report.return_for_changes(by=User.objects.get(username="reviewer"), comment="示例·请补充")
+    log_in(page, site.url, "staff")
+    opened = page.goto(f"{site.url}/plans/2024/indicators/P6-04/report/3/")
+    assert "no-store" in opened.headers["cache-control"]
+    expect(page.locator("body")).to_contain_text("示例·请补充")
+    assert "示例·草稿里的问题" in page.content()
+    page.click("form[action='/accounts/logout/'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    page.go_back()
+    page.wait_for_load_state()
+    assert "/accounts/login/" in page.url
+    assert "示例·草稿里的问题" not in page.content()
+    assert "示例·请补充" not in page.content()
+    # Chromium reports what Clear-Site-Data did, as information: that is the header working.
+    assert [p for p in problems if "Clear-Site-Data" not in p] == []
+    assert any('Cleared data types: "cache", "storage"' in p for p in problems)
