@@ -69,13 +69,13 @@ class Item:
 class Figure:
     """A chart, drawn when a writer first asks for it (the text alone needs none)."""
 
-    draw: Callable  # () -> PNG bytes
+    draw: Callable  # () -> a matplotlib figure (charts.py)
     caption: str
     kind: str = "figure"
 
     @cached_property
     def png(self):
-        return self.draw()
+        return charts.png(self.draw())
 
     @property
     def data_uri(self):
