@@ -119,7 +119,9 @@ def indicator_progress(standing):
     flow = indicator.measure == indicator.Measure.FLOW
     values = standing.quarter_values  # counted figures up to the as-of quarter
     quarterly = [values.get(q) for q in QUARTERS]
-    to_date = [_to_date(values, q) if flow and q <= standing.quarter else None for q in QUARTERS]
+    # No year-to-date point for a quarter without a counted report: Chart.js leaves a
+    # gap at null, where a point repeating the sum read as "0 in Q3".
+    to_date = [_to_date(values, q) if flow and q in values else None for q in QUARTERS]
     # Measured against the target in force as of the chart's quarter (the status's).
     target = standing.target
     expected = [

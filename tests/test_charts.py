@@ -7,6 +7,7 @@ Subresource Integrity hashes, and the vendored/CDN switch with its CSP.
 
 import base64
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -261,10 +262,20 @@ def test_chart_shows_the_year_as_of_the_quarter(demo):
 
 
 def test_chart_counts_only_submitted_and_approved_figures(demo):
-    # P3-06's Q3 report is a draft.
-    series = charts.indicator_progress(_standing(demo, "P3-06", 3))["data"]["series"]
+    # P3-06's Q3 report is a draft: no year-to-date point for Q3 either (a gap, not a
+    # flat line that reads as nothing done in Q3), and none in its table row.
+    chart = charts.indicator_progress(_standing(demo, "P3-06", 3))
+    series = chart["data"]["series"]
     assert series["quarterly"]["data"] == [1, 2, None, None]
-    assert series["to_date"]["data"] == [1, 3, 3, None]
+    assert series["to_date"]["data"] == [1, 3, None, None]
+    assert [row[2] for row in chart["table"]["rows"]] == ["1", "3", "", ""]
+
+
+def test_a_quarter_without_a_report_is_a_gap_in_the_year_to_date_line(demo):
+    # P5-05 reported Q1 and Q2, nothing for Q3; the JSON the page reads carries null.
+    chart = charts.indicator_progress(_standing(demo, "P5-05", 3))
+    data = chart["data"]["series"]["to_date"]["data"]
+    assert json.dumps(data) == "[8.0, 16.0, null, null]"  # Q1 8, Q2 8 more
 
 
 def test_level_chart_has_no_year_to_date_line(demo, english):
