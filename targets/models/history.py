@@ -15,7 +15,7 @@ only that one in memory — so a million-row export streams in bounded memory.
 - Deleted: one change without a field.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -138,6 +138,20 @@ def iter_changes(records):
                 new=shown(index, new),
             )
         previous = values
+
+
+def with_units(changes, indicator):
+    """`changes` of `indicator`'s reports with its figure written as its pages write
+    it ("3 家", not the stored "3.00"): for a page. The exports keep the figure a plain
+    number in its cell (csvfile.py), which a spreadsheet can add up."""
+    for change in changes:
+        if change.field == "value":
+            change = replace(
+                change,
+                old=None if change.old is None else indicator.with_unit(change.old),
+                new=None if change.new is None else indicator.with_unit(change.new),
+            )
+        yield change
 
 
 def kind_labels():
