@@ -70,7 +70,9 @@ def status_by_pillar(overview):
     do not rely on colour; charts.js also writes each count on its segment.
     """
     pillars = overview.pillars
-    counts = [dict(p.status_counts) for p in pillars]
+    # 未报送 as the page's badges count it (qualitative indicators without their
+    # report included, overview._screen_counts): one figure on one screen.
+    counts = [dict(p.screen_counts) for p in pillars]
     labels = [f"{p.pillar.code} {p.pillar.short_name}" for p in pillars]
     return {
         "id": "chart-status-by-pillar",

@@ -214,8 +214,12 @@ def test_status_by_pillar(demo, english):
         "not_reported",
     ]
     for pillar_overview, column in zip(overview.pillars, range(6), strict=True):
-        counts = {s.value: n for s, n in pillar_overview.status_counts}
+        counts = {s.value: n for s, n in pillar_overview.screen_counts}
         assert {d["status"]: d["data"][column] for d in data["datasets"]} == counts
+    # Not reported as the badges beside it count it: P4-01 (qualitative) has no Q3
+    # report, so P4 has one, and the plan three (P3-06, P4-01, P5-05).
+    not_reported = next(d for d in data["datasets"] if d["status"] == "not_reported")
+    assert not_reported["data"] == [0, 0, 1, 1, 1, 0]
     # Long names wrap instead of being cut; each status has its pattern.
     assert data["label_lines"][1] == ["P2 Seeding and", "strengthening the base"]
     assert [d["pattern"] for d in data["datasets"]] == [
