@@ -549,7 +549,7 @@ class English(Phrasebook):
     # give up the room (tests/test_briefing_tables.py prints and reads them back).
     table_widths = {
         "pillar": [19.5, 11.5, 5.5, 7, 5.5, 9, 10.5, 8, 13, 10.5],
-        "appendix": [7, 25.5, 9, 11, 12.5, 10.5, 10.5, 14],
+        "appendix": [8, 24.5, 9, 11, 12.5, 10.5, 10.5, 14],
     }
     total = "Total"
     chart_words = {
