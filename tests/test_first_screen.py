@@ -157,6 +157,9 @@ def test_one_figure_for_not_reported_on_the_first_screen(leader_client, headers)
     summary = re.search(r'<section class="summary.*?</section>', content, re.S).group()
     badge = re.search(r'data-status="not_reported">[^<]*<strong>(\d+)</strong>', summary)
     assert badge.group(1) == "3"
+    # The pillar cards below count it the same way: P4's card shows P4-01.
+    cards = dict(re.findall(r'pillars/(P\d)/\?quarter=3"[^\n]*\n(.*?)</article>', content, re.S))
+    assert re.search(r'data-status="not_reported">[^<]*<strong>1</strong>', cards["P4"])
     words = "qualitative indicators included" if headers else "含定性指标"
     assert words in summary
 
