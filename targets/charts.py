@@ -71,7 +71,9 @@ def status_by_pillar(overview):
     do not rely on colour; charts.js also writes each count on its segment.
     """
     pillars = overview.pillars
-    counts = [dict(p.status_counts) for p in pillars]
+    # 未报送 as the page's badges count it (qualitative indicators without their
+    # report included, overview._screen_counts): one figure on one screen.
+    counts = [dict(p.screen_counts) for p in pillars]
     labels = [f"{p.pillar.code} {p.pillar.short_name}" for p in pillars]
     return {
         "id": "chart-status-by-pillar",
@@ -123,7 +125,9 @@ def indicator_progress(standing):
         # The target is a growth: draw the growth of each figure over the base.
         values = {q: growth_percent(v, indicator.growth_base) for q, v in values.items()}
     quarterly = [values.get(q) for q in QUARTERS]
-    to_date = [_to_date(values, q) if flow and q <= standing.quarter else None for q in QUARTERS]
+    # No year-to-date point for a quarter without a counted report: Chart.js leaves a
+    # gap at null, where a point repeating the sum read as "0 in Q3".
+    to_date = [_to_date(values, q) if flow and q in values else None for q in QUARTERS]
     # Measured against the target in force as of the chart's quarter (the status's).
     target = standing.target
     # Only a count or a level paced from its baseline has a rising line; a rate, a

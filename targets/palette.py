@@ -47,3 +47,39 @@ STATUS_COLOURS = {status: (colour.fill, colour.text) for status, colour in PALET
 def css_name(status):
     """The CSS custom property of a status' fill: "--status-on-track"."""
     return "--status-" + str(status).replace("_", "-")
+
+
+# WCAG AA: the least contrast for normal text.
+AA = 4.5
+
+
+def _channel(value):
+    """An sRGB channel (0–255) linearised, as WCAG 2 defines relative luminance."""
+    c = value / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def _rgb(colour):
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def luminance(colour):
+    """WCAG 2 relative luminance of "#RRGGBB" (or "RRGGBB")."""
+    r, g, b = (_channel(v) for v in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b):
+    """WCAG 2 contrast ratio of two colours, 1 to 21."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def grey(colour):
+    """The colour as printed in black and white: the luma (ITU-R BT.601) a greyscale
+    printer or Pillow's "L" mode keeps, which weighs red and blue otherwise than
+    WCAG's luminance."""
+    r, g, b = _rgb(colour)
+    level = round(0.299 * r + 0.587 * g + 0.114 * b)
+    return f"#{level:02X}{level:02X}{level:02X}"

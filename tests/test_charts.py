@@ -7,6 +7,7 @@ Subresource Integrity hashes, and the vendored/CDN switch with its CSP.
 
 import base64
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -213,8 +214,12 @@ def test_status_by_pillar(demo, english):
         "not_reported",
     ]
     for pillar_overview, column in zip(overview.pillars, range(6), strict=True):
-        counts = {s.value: n for s, n in pillar_overview.status_counts}
+        counts = {s.value: n for s, n in pillar_overview.screen_counts}
         assert {d["status"]: d["data"][column] for d in data["datasets"]} == counts
+    # Not reported as the badges beside it count it: P4-01 (qualitative) has no Q3
+    # report, so P4 has one, and the plan three (P3-06, P4-01, P5-05).
+    not_reported = next(d for d in data["datasets"] if d["status"] == "not_reported")
+    assert not_reported["data"] == [0, 0, 1, 1, 1, 0]
     # Long names wrap instead of being cut; each status has its pattern.
     assert data["label_lines"][1] == ["P2 Seeding and", "strengthening the base"]
     assert [d["pattern"] for d in data["datasets"]] == [
@@ -261,10 +266,20 @@ def test_chart_shows_the_year_as_of_the_quarter(demo):
 
 
 def test_chart_counts_only_submitted_and_approved_figures(demo):
-    # P3-06's Q3 report is a draft.
-    series = charts.indicator_progress(_standing(demo, "P3-06", 3))["data"]["series"]
+    # P3-06's Q3 report is a draft: no year-to-date point for Q3 either (a gap, not a
+    # flat line that reads as nothing done in Q3), and none in its table row.
+    chart = charts.indicator_progress(_standing(demo, "P3-06", 3))
+    series = chart["data"]["series"]
     assert series["quarterly"]["data"] == [1, 2, None, None]
-    assert series["to_date"]["data"] == [1, 3, 3, None]
+    assert series["to_date"]["data"] == [1, 3, None, None]
+    assert [row[2] for row in chart["table"]["rows"]] == ["1", "3", "", ""]
+
+
+def test_a_quarter_without_a_report_is_a_gap_in_the_year_to_date_line(demo):
+    # P5-05 reported Q1 and Q2, nothing for Q3; the JSON the page reads carries null.
+    chart = charts.indicator_progress(_standing(demo, "P5-05", 3))
+    data = chart["data"]["series"]["to_date"]["data"]
+    assert json.dumps(data) == "[8.0, 16.0, null, null]"  # Q1 8, Q2 8 more
 
 
 def test_level_chart_has_no_year_to_date_line(demo, english):

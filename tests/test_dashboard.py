@@ -110,9 +110,10 @@ def test_dashboard_shows_structure_time_and_status_counts(leader_client, demo):
     assert "锚定建设高质量省域副中心城市" in content
     assert "更高水平国家创新型城市" in content and "区域创新创业中心" in content
     assert content.count('class="card pillar-card') == 6
-    # Time elapsed, and the counts by status straight from the model.
+    # Time elapsed, and the counts by status straight from the model (未报送 as the
+    # page counts it, qualitative indicators without their report included).
     assert "75.0%" in content
-    for status, count in overview.status_counts:
+    for status, count in overview.screen_counts:
         assert re.search(rf'data-status="{status.value}">[^<]*<strong>{count}</strong>', content), (
             status
         )
@@ -347,7 +348,8 @@ def test_chart_data_reaches_the_page_as_json(leader_client, demo):
     )
     data = json.loads(match.group(1))
     by_status = {d["status"]: sum(d["data"]) for d in data["datasets"]}
-    assert by_status == {s.value: n for s, n in demo.overview(3).status_counts}
+    # 未报送 as the badges beside the chart count it (qualitative included).
+    assert by_status == {s.value: n for s, n in demo.overview(3).screen_counts}
     assert 'data-chart="chart-status-by-pillar"' in content
     assert 'data-chart-animation="off"' in content  # test settings: no animation
 

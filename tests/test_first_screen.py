@@ -145,3 +145,30 @@ def test_a_large_plan_lists_ten_of_each_and_counts_the_rest(leader_client, demo)
             in attention
         )
     assert f"and {len(overview.changes) - 10} more changes" in content
+
+
+@pytest.mark.parametrize("headers", [{}, EN])
+def test_one_figure_for_not_reported_on_the_first_screen(leader_client, headers):
+    """The tile said 第3季度未报送 3/29 and the status badge 未报送 2: the badge counted
+    the status (P3-06, P5-05), the tile also P4-01, a qualitative indicator without its
+    report, out of every indicator (4 milestones done earlier report no more). One
+    meaning now, said on the page: no counted report where one is due, qualitative
+    included — 3 of the 25 indicators that report for Q3, on the tile and the badge."""
+    content = leader_client.get(PLAN + "?quarter=3", **headers).content.decode()
+    tiles = re.findall(r'tile-figure">(\d+) <small>/ (\d+)</small>', content)
+    assert tiles[-1] == ("3", "25")  # the last tile: reports outstanding
+    summary = re.search(r'<section class="summary.*?</section>', content, re.S).group()
+    badge = re.search(r'data-status="not_reported">[^<]*<strong>(\d+)</strong>', summary)
+    assert badge.group(1) == "3"
+    # The pillar cards below count it the same way: P4's card shows P4-01.
+    cards = dict(re.findall(r'pillars/(P\d)/\?quarter=3"[^\n]*\n(.*?)</article>', content, re.S))
+    assert re.search(r'data-status="not_reported">[^<]*<strong>1</strong>', cards["P4"])
+    words = "qualitative indicators included" if headers else "含定性指标"
+    assert words in summary
+
+
+def test_a_pillar_page_counts_not_reported_the_same_way(leader_client):
+    # P4: P4-01 qualitative without its Q3 report, no rated indicator unreported.
+    content = leader_client.get("/plans/2024/pillars/P4/?quarter=3").content.decode()
+    badge = re.search(r'data-status="not_reported">[^<]*<strong>(\d+)</strong>', content)
+    assert badge.group(1) == "1"

@@ -266,3 +266,24 @@ def test_a_number_of_29_digits_is_answered_in_words(personas):
     target = messages[("指标 Indicators", 2, "年度目标 Target")]
     assert target == f"“1{'0' * 28}” is too large: at most 12 digits before the point."
     assert Plan.objects.count() == count
+
+
+def test_a_plan_loaded_from_a_sheet_is_not_labelled_carried_over(personas, demo):
+    """A plan loaded from a spreadsheet that continues last year's said 由2024年计划结转
+    (made from the 2024 plan) like one the rollover made: it says 接续 (continues) now;
+    only the rollover's plan is "made from" it."""
+    admin = personas["admin"]
+    rolled = admin.get("/plans/").content.decode()
+    assert "由2024年计划结转" in rolled  # the demo's 2025 draft, made by the rollover
+    template = admin.get("/plans/import/template.xlsx?from=2024").content
+    Plan.objects.get(year=2025).delete_draft()
+    preview = _upload(admin, template)
+    made = admin.post(IMPORT, {"payload": preview.context["payload"]})
+    assert made.status_code == 302 and made["Location"] == "/plans/2025/setup/"
+    assert Plan.objects.get(year=2025).continues == demo
+    for url in ("/plans/", "/plans/2025/setup/"):
+        content = admin.get(url).content.decode()
+        assert "由2024年计划结转" not in content and "接续2024年计划" in content, url
+        english = admin.get(url, **EN).content.decode()
+        assert "made from the 2024 plan" not in english
+        assert "continues the 2024 plan" in english

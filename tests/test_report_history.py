@@ -1,11 +1,13 @@
 """Every change of a figure, state or narrative is kept with who, when and why."""
 
+import re
 from decimal import Decimal
 
 from django.utils import translation
 
 from targets.models import QuarterlyReport
 from targets.models.history import history_records, iter_changes
+from targets.models.wording import figure_text
 
 from .reporting_helpers import form_data, report_url, review_url
 
@@ -74,3 +76,21 @@ def test_history_query_count_is_fixed(personas, django_assert_num_queries):
         report.save_by(None, reason=str(n))
     with django_assert_num_queries(8):
         client.get(url)
+
+
+def test_the_history_page_writes_figures_as_the_pages_do(personas):
+    """It wrote the stored "3.00" where the indicator's page writes "3 家" (P6-04's
+    unit 次 in Chinese, "events" in English), and a figure with decimals as it is."""
+    url = report_url("P6-04", 3)
+    report = QuarterlyReport.objects.get(indicator__code="P6-04", quarter=3)
+    assert (
+        personas["staff"].post(url, form_data(report, value="3", reason="口径")).status_code == 302
+    )
+    history = "/plans/2024/indicators/P6-04/history/"
+    content = personas["leader"].get(history).content.decode()
+    row = re.search(r"<tr>(?:(?!</tr>).)*口径</td>\s*</tr>", content, re.S).group()
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    assert cells[4:6] == [f"{figure_text(report.value)} 次", "3 次"]
+    assert ".00" not in content
+    english = personas["leader"].get(history, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"<td>3 events</td>", english)

@@ -32,6 +32,9 @@ MM = 1 / 25.4
 # Neutral marks, as the dashboard draws them (static/css/app.css --chart-bar,
 # --chart-line, --chart-pace); status colours come from the palette.
 BAR, BAR_EDGE, PACE = "#9EC5E8", "#0D3B66", "#3F3F3F"
+# The paper, words on it, and the outline of a status' bar (a light fill such as
+# 未报送's grey needs one; white, the text colour on 滞后, would be none on paper).
+PAPER, INK, EDGE = "#FFFFFF", "#111111", "#3F3F3F"
 MAX_BARS = 20  # lagging indicators per chart; more go in a second chart
 LABEL_MM = 40  # the labels on the axis (pillar, indicator), cut to about this width
 ROW_MM = 8  # height of one bar's row
@@ -83,7 +86,7 @@ def _figure(rows, *, top_mm=9, bottom_mm=8):
     return figure
 
 
-def _png(figure):
+def png(figure):
     """The figure as an opaque RGB PNG: without an alpha channel, WeasyPrint embeds
     the image without splitting out and re-encoding a transparency mask (a third
     of the PDF's time for a large briefing)."""
@@ -98,9 +101,23 @@ def _png(figure):
 
 
 def _colours(status):
-    """(fill, edge/text) of a status as "#RRGGBB", from the palette as it is now."""
+    """(fill, text on the fill) of a status as "#RRGGBB", from the palette as it is now."""
     colours = palette.STATUS_COLOURS[Status(status)]
     return f"#{colours[0]}", f"#{colours[1]}"
+
+
+def _on_paper(status):
+    """The colour of a status' words written beside its bar, on the paper: the status'
+    own colour where it reads on white (4.5:1, in greyscale too), else `INK`.
+
+    Not the text colour of the palette, which is meant for writing on the fill: the
+    white of 滞后 written beside its bar was white on white.
+    """
+    fill = _colours(status)[0]
+    readable = palette.contrast(fill, PAPER) >= palette.AA and (
+        palette.contrast(palette.grey(fill), PAPER) >= palette.AA
+    )
+    return fill if readable else INK
 
 
 def _axes(figure, labels):
@@ -125,8 +142,8 @@ def progress_by_pillar(pillars, book):
         return None
     figure = _figure(len(rows))
     axes, positions = _axes(figure, [_short(label) for label, _p in rows])
-    behind_colour = _colours(Status.BEHIND)[1]
-    ahead_colour = _colours(Status.ON_TRACK)[1]
+    behind_colour = _on_paper(Status.BEHIND)
+    ahead_colour = _on_paper(Status.ON_TRACK)
     for y, (_label, p) in zip(positions, rows, strict=True):
         completion, expected = float(p.completion) * 100, float(p.expected) * 100
         axes.barh(y, completion, height=0.6, color=BAR, edgecolor=BAR_EDGE, linewidth=0.6)
@@ -159,7 +176,7 @@ def progress_by_pillar(pillars, book):
         ncols=2,
         frameon=False,
     )
-    return _png(figure)
+    return figure
 
 
 def status_by_pillar(pillars, book):
@@ -182,7 +199,7 @@ def status_by_pillar(pillars, book):
             if not n:
                 continue
             fill, ink = _colours(status)
-            axes.barh(y, n, left=left, height=0.6, color=fill, edgecolor=ink, linewidth=0.6)
+            axes.barh(y, n, left=left, height=0.6, color=fill, edgecolor=EDGE, linewidth=0.6)
             text, size = _segment_label(f"{status.label} {n}", str(n), n * mm_per_unit - 1)
             axes.text(left + n / 2, y, text, ha="center", va="center", color=ink, size=size)
             left += n
@@ -192,7 +209,7 @@ def status_by_pillar(pillars, book):
     handles = []
     for status in Status:
         fill, ink = _colours(status)
-        handles.append(Patch(facecolor=fill, edgecolor=ink, label=str(status.label)))
+        handles.append(Patch(facecolor=fill, edgecolor=EDGE, label=str(status.label)))
     # Across the whole figure, not the plotting area: five English words need the room.
     figure.legend(
         handles=handles,
@@ -203,7 +220,7 @@ def status_by_pillar(pillars, book):
         handlelength=1.4,
         columnspacing=1.2,
     )
-    return _png(figure)
+    return figure
 
 
 def _segment_label(words, count, room_mm):
@@ -232,9 +249,9 @@ def lagging(standings, book):
     figure = _figure(len(standings))
     axes, positions = _axes(figure, labels)
     for y, s in zip(positions, standings, strict=True):
-        fill, ink = _colours(s.status)
+        fill = _colours(s.status)[0]
         completion = float(s.completion) * 100
-        axes.barh(y, min(completion, 120), height=0.6, color=fill, edgecolor=ink, linewidth=0.6)
+        axes.barh(y, min(completion, 120), height=0.6, color=fill, edgecolor=EDGE, linewidth=0.6)
         # A level without a baseline or a rate has no pace (issue 21): no pace mark.
         expected = float(s.expected) * 100 if s.expected is not None else 0
         if s.expected is not None:
@@ -244,7 +261,7 @@ def lagging(standings, book):
             y,
             book.bar_label(s),
             va="center",
-            color=ink,
+            color=_on_paper(s.status),
         )
     axes.set_xlim(0, 175)
     axes.set_xticks(range(0, 101, 25), [f"{x}%" for x in range(0, 101, 25)])
@@ -258,7 +275,7 @@ def lagging(standings, book):
         ncols=2,
         frameon=False,
     )
-    return _png(figure)
+    return figure
 
 
 def _short(text):

@@ -69,13 +69,13 @@ class Item:
 class Figure:
     """A chart, drawn when a writer first asks for it (the text alone needs none)."""
 
-    draw: Callable  # () -> PNG bytes
+    draw: Callable  # () -> a matplotlib figure (charts.py)
     caption: str
     kind: str = "figure"
 
     @cached_property
     def png(self):
-        return self.draw()
+        return charts.png(self.draw())
 
     @property
     def data_uri(self):
@@ -272,7 +272,7 @@ def _pillar_table(book, labelled, overview):
         caption=book.table_caption(1, book.chart_titles["pillar_table"]),
         headers=book.table_headers["pillar"],
         rows=rows,
-        widths=[20, 7, 7, 7, 7, 7, 9, 9, 13, 13],
+        widths=book.table_widths["pillar"],
         numeric=frozenset(range(1, 10)),
     )
 
@@ -306,7 +306,7 @@ def _appendix(book, standings):
         caption=book.headings["appendix"],
         headers=book.table_headers["appendix"],
         rows=rows,
-        widths=[8, 27, 11, 11, 9, 11, 9, 14],
+        widths=book.table_widths["appendix"],
         numeric=frozenset({2, 3, 4, 5}),
         status_column=6,
         page_break_before=True,

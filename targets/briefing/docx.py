@@ -56,7 +56,7 @@ FACES = {
         "as_of": (LATIN, "仿宋", 12, False),
         "caption": (LATIN_SANS, "黑体", 10.5, False),
         "table": (LATIN, "仿宋", 10, False),
-        "table_header": (LATIN_SANS, "黑体", 10, True),
+        "table_header": (LATIN_SANS, "黑体", 9, True),
         "page_number": (LATIN, "宋体", 12, False),
     },
 }
@@ -231,7 +231,7 @@ class _Writer:
             column.width = width  # the grid; rows added later copy these widths
         header = table.rows[0]
         _row_properties(header._tr, header=True)
-        latin, east_asian, _size, bold = self._table_header
+        latin, east_asian, size, bold = self._table_header
         for cell, text, width in zip(header.cells, block.headers, widths, strict=True):
             cell.width = width
             _shade(cell, "DDEBF7")
@@ -239,6 +239,7 @@ class _Writer:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = paragraph.add_run(text)
             run.bold = bold
+            run.font.size = Pt(size)
             _set_faces(run._r.get_or_add_rPr(), latin, east_asian)
         colours = {Status(s).value: c for s, c in palette.STATUS_COLOURS.items()}
         for row in block.rows:

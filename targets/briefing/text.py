@@ -312,6 +312,11 @@ class Chinese(Phrasebook):
             *("完成率", "时序进度", "状态", "牵头单位"),
         ],
     }
+    # Relative column widths (they sum to 100) of each table, for this language's headers.
+    table_widths = {
+        "pillar": [20, 7, 7, 7, 7, 7, 9, 9, 13, 13],
+        "appendix": [8, 27, 11, 11, 9, 11, 9, 14],
+    }
     total = "合计"
     chart_words = {
         "completion": "完成率",
@@ -619,6 +624,13 @@ class English(Phrasebook):
             "Status",
             "Lead units",
         ],
+    }
+    # English headers are single words up to "Completion" (17.5 mm in 9 pt Arial bold)
+    # that cannot wrap: each column is as wide as its longest word, the text columns
+    # give up the room (tests/test_briefing_tables.py prints and reads them back).
+    table_widths = {
+        "pillar": [19.5, 11.5, 5.5, 7, 5.5, 9, 10.5, 8, 13, 10.5],
+        "appendix": [8, 24.5, 9, 11, 12.5, 10.5, 10.5, 14],
     }
     total = "Total"
     chart_words = {

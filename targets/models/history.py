@@ -144,6 +144,19 @@ def iter_changes(records, *, labelled=True):
         previous = values
 
 
+def with_units(changes, indicator):
+    """`changes` of `indicator`'s reports with its figure written as its pages write
+    it ("3 家", not the stored "3.00"): for a page. The exports keep the figure a plain
+    number in its cell (csvfile.py), which a spreadsheet can add up."""
+    for change in changes:
+        if change.field == "value":
+            change = change._replace(
+                old=None if change.old is None else indicator.with_unit(change.old),
+                new=None if change.new is None else indicator.with_unit(change.new),
+            )
+        yield change
+
+
 def kind_labels():
     """What a historical row records, in the active language: {"+": "Created", …}."""
     return {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}

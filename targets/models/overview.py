@@ -134,6 +134,11 @@ class PillarOverview:
     standings: list = field(default_factory=list)
 
     @property
+    def screen_counts(self):
+        """The status counts the pages show: see `_screen_counts`."""
+        return _screen_counts(self.standings)
+
+    @property
     def status_counts(self):
         return _count_statuses(self.standings)
 
@@ -242,16 +247,18 @@ class PlanOverview:
 
     @cached_property
     def outstanding(self):
-        """Indicators with no counted (submitted or approved) report for the quarter;
-        a milestone done in an earlier quarter has nothing left to report, nor has a
-        figure published later in the year (half-yearly, annual: not yet due)."""
-        return [
-            s
-            for s in self.standings
-            if not (s.report and s.report.counts)
-            and not s.indicator.done_before(self.quarter)
-            and self.quarter in s.indicator.due_quarters()
-        ]
+        """未报送: see `_outstanding`."""
+        return _outstanding(self.standings)
+
+    @property
+    def due_to_report(self):
+        """How many indicators report for the quarter (`_due`)."""
+        return len(_due(self.standings))
+
+    @property
+    def screen_counts(self):
+        """The status counts the pages show: see `_screen_counts`."""
+        return _screen_counts(self.standings)
 
     @cached_property
     def milestones(self):
@@ -355,6 +362,35 @@ class Milestones:
     overdue: int  # due by the quarter and not done (their status is behind)
     due: int  # due by the end of the quarter
     total: int
+
+
+def _due(standings):
+    """The indicators that report for their standing's quarter: all but a milestone
+    done in an earlier quarter, which has nothing left to report, and a figure
+    published later in the year (half-yearly, annual: not yet due)."""
+    return [
+        s
+        for s in standings
+        if not s.indicator.done_before(s.quarter) and s.quarter in s.indicator.due_quarters()
+    ]
+
+
+def _outstanding(standings):
+    """未报送, the one meaning the pages give it: an indicator that reports for the
+    quarter (`_due`) without a counted (submitted or approved) report for it, whether it
+    has a status or not (a qualitative indicator owes its report as much)."""
+    return [s for s in _due(standings) if not (s.report and s.report.counts)]
+
+
+def _screen_counts(standings):
+    """The status counts beside the "reports outstanding" figure: 未报送 counted as
+    `_outstanding` (qualitative indicators without their report included), so the page
+    gives one figure for it; the other statuses as `_count_statuses`."""
+    outstanding = len(_outstanding(standings))
+    return [
+        (status, outstanding if status == Status.NOT_REPORTED else n)
+        for status, n in _count_statuses(standings)
+    ]
 
 
 def _count_statuses(standings):

@@ -101,6 +101,13 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
         related_name="continued_by",
         help_text=_("The plan of an earlier year this one was started from."),
     )
+    # Started from the year before by its rollover (rollover.py), not loaded from a
+    # spreadsheet that continues it: only such a plan says "made from the 2024 plan".
+    carried_over = models.BooleanField(
+        _("carried over"),
+        default=False,
+        help_text=_("Made from the plan it continues by starting next year's plan."),
+    )
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = PlanManager()

@@ -143,6 +143,7 @@ def _copy(plan, year, figures, by):
         source=f"由{plan.year}年计划结转（{plan.name_zh}）/ Carried over from the {plan.year} plan",
         state=Plan.State.DRAFT,
         continues=plan,
+        carried_over=True,
     )
     new.save_by(by, reason)
     pillars = {}

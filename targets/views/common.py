@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -52,15 +52,28 @@ def get_plan(request, year, version=None):
     return plan
 
 
-def current_plan_or_404(request):
-    """The plan the navigation and "my reports" open (`current_plan`: the latest active
-    plan whose year has begun; never a draft). One query."""
+def current_plan_or_none(request):
+    """The plan the navigation and "my reports" open (`current_plan`), or None before
+    any plan is open (a fresh installation, or drafts only). One query."""
     plans = visible_plans(request.user)
     plan = current_plan(plans, clock.today())
-    if plan is None:
-        raise Http404(_("No plan is open yet."))
-    plan.all_years = plans
+    if plan is not None:
+        plan.all_years = plans
     return plan
+
+
+def no_plan(request):
+    """What the navigation's pages show before a plan is open, instead of a 404: an
+    administrator is led to loading one (the plan import and its template), everyone
+    else is told there is nothing yet. A draft being set up is listed on /plans/."""
+    return render(
+        request,
+        "targets/no_plan.html",
+        {
+            "can_manage": request.user.has_perm("targets.manage_plans"),
+            "has_drafts": bool(visible_plans(request.user)),
+        },
+    )
 
 
 def year_links(plan, url_name, codes=None, **kwargs):

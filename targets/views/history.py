@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from ledger.history import ledger_changes
 
-from ..models.history import history_records, iter_changes
+from ..models.history import history_records, iter_changes, with_units
 from ..models.report import readable_by
 from ..models.years import codes_by_year
 from .common import get_indicator, get_plan, year_links
@@ -20,7 +20,7 @@ def indicator_history(request, year, code):
     plan = get_plan(request, year)
     indicator = get_indicator(plan, code)
     records = readable_by(history_records(indicator=indicator), request.user)
-    changes = list(iter_changes(records))
+    changes = list(with_units(iter_changes(records), indicator))
     changes.sort(key=lambda change: change.when, reverse=True)  # newest first
     # The ledger's own changes (台账) for those who may read its drafts: a change made
     # while the quarter was a draft is work in progress too.

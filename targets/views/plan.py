@@ -23,11 +23,12 @@ from ..tables import StandingTable
 from . import fragments
 from .common import (
     as_of_quarter,
-    current_plan_or_404,
+    current_plan_or_none,
     export_query,
     get_pillar,
     get_plan,
     kept_query,
+    no_plan,
     quarter_picker,
     visible_plans,
     year_links,
@@ -52,7 +53,7 @@ def home(request):
     if plan is None:
         if plans:
             return redirect("targets:plans")
-        return render(request, "targets/no_plan.html")
+        return no_plan(request)
     if plan.indicators.editable_by(request.user).exists() and not request.user.has_perm(
         "targets.read_all_reports"
     ):
@@ -238,4 +239,7 @@ def latest(request, page):
     """Redirect to `page` of the newest plan (the navigation does not know the year)."""
     if page not in LATEST_PAGES:
         raise Http404(page)
-    return redirect(f"targets:{page}", year=current_plan_or_404(request).year)
+    plan = current_plan_or_none(request)
+    if plan is None:
+        return no_plan(request)
+    return redirect(f"targets:{page}", year=plan.year)

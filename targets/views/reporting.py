@@ -25,7 +25,14 @@ from ..models.review import review_trail
 from ..models.worklist import worklist
 from ..models.years import codes_by_year
 from ..rules import may_contribute
-from .common import current_plan_or_404, get_indicator, get_plan, quarter_or_404, year_links
+from .common import (
+    current_plan_or_none,
+    get_indicator,
+    get_plan,
+    no_plan,
+    quarter_or_404,
+    year_links,
+)
 
 
 def _report_page(request, year, code, quarter):
@@ -297,6 +304,8 @@ def my_reports(request):
             _("My reports is for the sections that report; the plan's pages show every report.")
         )
     plan = _reporting_plan(request)
+    if plan is None:
+        return no_plan(request)
     today = clock.today()
     quarter = plan.reporting_quarter(today)
     sections, section = None, None
@@ -343,10 +352,10 @@ def my_reports(request):
 def _reporting_plan(request):
     """The plan of `?year=` if it is active and visible, else the current plan: when
     two years are open at once (last year's last reports, this year's first), each
-    has its own list."""
+    has its own list. None when no plan is open yet (the page then says so)."""
     year = request.GET.get("year")
     if not year:
-        return current_plan_or_404(request)
+        return current_plan_or_none(request)
     plan = get_plan(request, year_or_404(year))
     if not plan.is_active:
         raise Http404(plan.refusal_to_report())
@@ -381,6 +390,8 @@ def review_queue(request):
     if not request.user.has_perm("targets.review_report"):
         raise PermissionDenied(_("Only reviewers approve or return reports."))
     plan = _reporting_plan(request)
+    if plan is None:
+        return no_plan(request)
     items = review_queue_items(plan)
     return render(
         request,
