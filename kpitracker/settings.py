@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "accounts",
     "targets",
     "ledger",
+    "oversight",
 ]
 
 MIDDLEWARE = [

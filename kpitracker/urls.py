@@ -40,5 +40,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("ledger.urls")),
+    path("", include("oversight.urls")),
     path("", include("targets.urls")),
 ]

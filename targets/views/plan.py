@@ -101,7 +101,9 @@ def plan_detail(request, year):
     body = fragments.body(
         request, "plan", plan, quarter, "targets/includes/plan_body.html", context, version
     )
-    return render(request, "targets/plan_detail.html", {"plan": plan, "body": body})
+    return render(
+        request, "targets/plan_detail.html", {"plan": plan, "quarter": quarter, "body": body}
+    )
 
 
 @login_required
@@ -142,7 +144,9 @@ def pillar_detail(request, year, code):
         version,
     )
     return render(
-        request, "targets/pillar_detail.html", {"plan": plan, "pillar": pillar, "body": body}
+        request,
+        "targets/pillar_detail.html",
+        {"plan": plan, "pillar": pillar, "quarter": quarter, "body": body},
     )
 
 
