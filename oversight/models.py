@@ -176,9 +176,8 @@ class FollowUp(RecordedSaveMixin, models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
 
-    history = HistoricalRecords(
-        history_change_reason_field=models.TextField(null=True), m2m_fields=[indicators]
-    )
+    # The indicators are set once, on assignment (no form changes them afterwards).
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = FollowUpQuerySet.as_manager()
 
     class Meta:

@@ -18,6 +18,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from targets import clock
+from targets.models import Indicator
 from targets.views.common import get_plan
 
 from .filters import FollowUpFilter
@@ -74,7 +75,8 @@ class FollowUpList(SingleTableMixin, FilterView):
     filterset_class = FollowUpFilter
     table_class = FollowUpTable
     template_name = "oversight/follow_up_list.html"
-    paginate_by = 25
+    # The table pages (one count); FilterView's own pagination would count again.
+    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         _allowed(self.request, "oversight.view_follow_ups")
@@ -125,7 +127,10 @@ def _follow_up(request, pk):
     _allowed(request, "oversight.view_follow_ups")
     return get_object_or_404(
         FollowUp.objects.select_related("plan", "owner_section", "assigned_by", "answered_by")
-        .prefetch_related("indicators", Prefetch("files", FollowUpFile.objects.order_by("pk")))
+        .prefetch_related(
+            Prefetch("indicators", Indicator.objects.select_related("plan").order_by("code")),
+            Prefetch("files", FollowUpFile.objects.order_by("pk")),
+        )
         .filter(pk=pk)
     )
 

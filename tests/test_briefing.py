@@ -290,7 +290,13 @@ def test_word_document_headings_fonts_tables_and_images(q3):
     styles = document.styles
     # Headings as Word's own heading styles (the navigation pane), in 黑体 and 楷体.
     level1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert level1 == ["一、总体情况", "二、各支柱推进情况", "三、已达成指标", "四、报告报送情况"]
+    assert level1 == [
+        "一、总体情况",
+        "二、各支柱推进情况",
+        "三、已达成指标",
+        "四、报告报送情况",
+        "五、批示与督办事项",
+    ]
     level2 = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert level2[0] == "（一）P1 双链融合" and len(level2) == 6
     assert _east_asian(styles["Briefing Body"]) == "仿宋"
@@ -393,8 +399,9 @@ def test_word_download_of_one_pillar_in_english_in_fixed_queries(
     url = DOCX_URL + "?quarter=3&pillar=P5"
     # 1 session, 2 user, 3 plans, 4 the pillar of the filter, 5 the data's version (the
     # standings the dashboard keeps, targets/views/fragments.py), 6 plan elements,
-    # 7 indicators, 8 reports, 9 target revisions, 10 the filtered indicators' keys
-    with django_assert_num_queries(10):
+    # 7 indicators, 8 reports, 9 target revisions, 10 the filtered indicators' keys;
+    # the follow-ups' section (oversight/briefing.py): 11 their counts, 12 instructions
+    with django_assert_num_queries(12):
         response = leader_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -410,7 +417,7 @@ def test_word_download_of_one_pillar_in_english_in_fixed_queries(
         f"P5-0{n}" for n in range(1, 6)
     ]
     grow_plan(demo, 3)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         grown = leader_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert len(Document(io.BytesIO(grown.content)).tables[1].rows) == 1 + 5 * 4
 
