@@ -24,6 +24,7 @@ from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ledger.filetypes import MAX_NAME_LENGTH, TYPES
@@ -132,7 +133,7 @@ def _indicators():
 
 class FollowUp(RecordedSaveMixin, models.Model):
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("follow-up", "Open")
         ANSWERED = "answered", _("Answered")
         RETURNED = "returned", _("Sent back")
         CLOSED = "closed", _("Closed")
