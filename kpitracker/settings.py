@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     "targets",
     "ledger",
     "oversight",
+    "django_tasks_db",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -463,3 +465,31 @@ if KPI_REPORT_IMPORT_MAX_MB < 1:
 
 # Pins "today" (YYYY-MM-DD) for demos and tests; unset in production.
 KPI_TODAY = env_date("KPI_TODAY")
+
+# --- Notices (notices/): the outbox and its worker ------------------------------
+# Deliveries are django.tasks tasks kept in the database (django-tasks-db), written in
+# the same transaction as the event; `manage.py db_worker` runs them (docs/deploy.md;
+# `make run` starts one beside the development server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Where links in e-mails and robots' messages point.
+KPI_SITE_URL = env_url("KPI_SITE_URL", "http://127.0.0.1:8000/")
+# The channels that reach a person: "app" (the list behind the bell) and "email" (to
+# the address on their account).
+KPI_NOTICE_CHANNELS = env_list("KPI_NOTICE_CHANNELS", ["app"])
+if not set(KPI_NOTICE_CHANNELS) <= {"app", "email"}:
+    raise ImproperlyConfigured("KPI_NOTICE_CHANNELS must list app and/or email.")
+# Group robots: a webhook URL turns one on; DingTalk and Feishu sign with their secret.
+KPI_ROBOTS = {
+    "wecom": {"url": env_str("KPI_WECOM_WEBHOOK", "")},
+    "dingtalk": {
+        "url": env_str("KPI_DINGTALK_WEBHOOK", ""),
+        "secret": env_str("KPI_DINGTALK_SECRET", ""),
+    },
+    "feishu": {
+        "url": env_str("KPI_FEISHU_WEBHOOK", ""),
+        "secret": env_str("KPI_FEISHU_SECRET", ""),
+    },
+}
+# A failed delivery is tried again after this many seconds, doubling, at most the max.
+KPI_NOTICE_RETRY_SECONDS = env_int("KPI_NOTICE_RETRY_SECONDS", 30)
+KPI_NOTICE_RETRY_MAX_SECONDS = env_int("KPI_NOTICE_RETRY_MAX_SECONDS", 3600)
