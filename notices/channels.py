@@ -74,7 +74,7 @@ def _post(url, payload, code_field):
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             answer = json.loads(response.read() or b"{}")
     except (OSError, ValueError) as error:
         raise NotSent(str(error)) from error

@@ -40,7 +40,7 @@ def _report_changed(report, row):
         return  # a correction, not a step
     from targets.models import QuarterlyReport
 
-    State = QuarterlyReport.State  # noqa: N806 - the model's own name
+    State = QuarterlyReport.State
     indicator = report.indicator
     link = reverse(
         "targets:report",

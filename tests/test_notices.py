@@ -34,7 +34,7 @@ class Mailbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
         return "250 OK"
 
@@ -45,7 +45,7 @@ class Robots(BaseHTTPRequestHandler):
     received = []  # (service, text)
     refused = []
 
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         url = urlsplit(self.path)
         query = parse_qs(url.query)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
