@@ -41,5 +41,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("ledger.urls")),
     path("", include("oversight.urls")),
+    path("", include("notices.urls")),
     path("", include("targets.urls")),
 ]

@@ -30,6 +30,7 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 | oversight.assign_follow_up | the planning office (reviewers), leaders, admins |
 | oversight.answer_follow_up (obj: follow-up) | staff of its owner section; admins |
 | oversight.decide_follow_up | the planning office (reviewers), admins: close or send back |
+| notices.view_notices | every signed-in user: their own notices in the app |
 """
 
 import rules
@@ -176,3 +177,4 @@ rules.add_perm("oversight.view_follow_ups", is_signed_in)
 rules.add_perm("oversight.assign_follow_up", is_admin | is_reviewer | is_leader)
 rules.add_perm("oversight.answer_follow_up", is_admin | (is_section_staff & owns_follow_up))
 rules.add_perm("oversight.decide_follow_up", is_admin | is_reviewer)
+rules.add_perm("notices.view_notices", is_signed_in)

@@ -246,3 +246,29 @@ def test_signatures_match_the_services_examples():
         sign("s", "1", feishu=True)
         == base64.b64encode(hmac.new(b"1\ns", b"", hashlib.sha256).digest()).decode()
     )
+
+
+def test_the_bell_counts_and_the_list_marks_read(personas, users, django_assert_num_queries):
+    Notice.objects.all().delete()
+    _events(users)  # staff: returned, approved, follow-up assigned (in the app)
+    staff = personas["staff"]
+    assert staff.get("/notices/unread.json").json() == {"unread": 3}
+    # 1 session, 2 user, 3 count, 4 the page
+    with django_assert_num_queries(4):
+        page = staff.get("/notices/", HTTP_ACCEPT_LANGUAGE="en")
+    notices = list(page.context["page"].object_list)
+    assert [n.event for n in notices] == [
+        "follow_up_assigned",
+        "report_approved",
+        "report_returned",
+    ]
+    assert "示例 缺少活动照片" in page.content.decode()  # the reason of the return
+    # Someone else's notice is not theirs to mark.
+    personas["staff2"].post("/notices/read/", {"pk": notices[0].pk})
+    assert staff.get("/notices/unread.json").json() == {"unread": 3}
+    staff.post("/notices/read/", {"pk": notices[0].pk})
+    assert staff.get("/notices/unread.json").json() == {"unread": 2}
+    # Read ones go below the unread.
+    assert list(staff.get("/notices/").context["page"].object_list)[-1].pk == notices[0].pk
+    staff.post("/notices/read/")
+    assert staff.get("/notices/unread.json").json() == {"unread": 0}

@@ -198,6 +198,10 @@ PROJECT = {
     "follow-ups/<int:pk>/decide/": Row(
         "/follow-ups/{follow_up}/decide/", every(405), only(400, 403, {"reviewer", "admin"})
     ),
+    # Notices in the app: everyone signed in reads and marks their own.
+    "notices/": Row("/notices/", every(200), every(405)),
+    "notices/read/": Row("/notices/read/", every(405), every(302)),
+    "notices/unread.json": Row("/notices/unread.json", every(200), every(405)),
     "follow-ups/<int:pk>/files/<int:file_pk>/": Row(
         "/follow-ups/{follow_up}/files/{file}/", every(200), every(405)
     ),
