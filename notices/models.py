@@ -48,6 +48,8 @@ class Notice(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Set while a worker sends it (notices/tasks.py); a stale one means the worker died.
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:

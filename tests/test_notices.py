@@ -5,12 +5,15 @@ the real task worker (`manage.py db_worker --batch`). A receiver down, then up: 
 notice arrives exactly once, and the user's save never fails."""
 
 import base64
+import datetime
 import hashlib
 import hmac
 import json
 import threading
 import time
 from decimal import Decimal
+from email import message_from_bytes
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from urllib.parse import parse_qs, urlsplit
@@ -18,9 +21,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
+from django.utils import timezone
 
 from notices.channels import sign
 from notices.models import Notice
+from notices.tasks import CLAIM_SECONDS, requeue_stale
 from targets.models import QuarterlyReport
 
 from .oversight_helpers import follow_up
@@ -181,10 +186,12 @@ def test_each_event_reaches_each_channel_once(receivers, users, demo):
     assert not Notice.objects.filter(state="pending").exists()
     # E-mail: one message per person and event, with its fixed Message-ID.
     assert len(mailbox.messages) == 5
-    returned = next(m for to, m in mailbox.messages if "Returned" in m or "退回" in m)
-    assert "示例 缺少活动照片" in returned or "=E7=A4=BA=E4=BE=8B" in returned
-    ids = {line for _to, m in mailbox.messages for line in m.splitlines() if "Message-ID" in line}
-    assert len(ids) == 5 and all("@kpitracker>" in i for i in ids)
+    mails = [message_from_bytes(m.encode(), policy=default) for _to, m in mailbox.messages]
+    returned = next(m for m in mails if m["Subject"].startswith("已退回修改：P6-04"))
+    assert "原因：示例 缺少活动照片" in returned.get_content()
+    assert "http://127.0.0.1:8000/plans/2024/indicators/P6-04/report/3/" in returned.get_content()
+    ids = {m["Message-ID"] for m in mails}
+    assert len(ids) == 5 and all(i.endswith("@kpitracker>") for i in ids)
     # Each robot: one message per event, signature accepted.
     assert Robots.refused == []
     for service in ("wecom", "dingtalk", "feishu"):
@@ -272,3 +279,23 @@ def test_the_bell_counts_and_the_list_marks_read(personas, users, django_assert_
     assert list(staff.get("/notices/").context["page"].object_list)[-1].pk == notices[0].pk
     staff.post("/notices/read/")
     assert staff.get("/notices/unread.json").json() == {"unread": 0}
+
+
+def test_a_notice_left_claimed_by_a_dead_worker_is_sent_again_once(receivers, users, demo):
+    """What SIGKILL leaves mid-send: the notice claimed, its task never finished. (The
+    task here finds it claimed and does nothing, as a task would whose worker died.)"""
+    _mailbox, robots = receivers
+    robots.up()
+    Notice.objects.all().delete()
+    follow_up(users)  # assigned: one notice per robot, e-mail and app for staff
+    stuck = Notice.objects.get(channel="feishu")
+    long_ago = timezone.now() - datetime.timedelta(seconds=CLAIM_SECONDS + 1)
+    Notice.objects.filter(pk=stuck.pk).update(claimed_at=long_ago)
+    _work()
+    assert sorted(s for s, _t in Robots.received) == ["dingtalk", "wecom"]
+    assert requeue_stale() == 1
+    _work()
+    stuck.refresh_from_db()
+    assert stuck.state == "sent" and stuck.claimed_at is None
+    assert sorted(s for s, _t in Robots.received) == ["dingtalk", "feishu", "wecom"]
+    assert requeue_stale() == 0

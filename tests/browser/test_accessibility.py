@@ -68,6 +68,7 @@ PAGES = {
         ("import problems", IMPORT),  # an upload with a bad row: the problems' table
         ("follow-ups, own first", "/follow-ups/"),
         ("a follow-up to answer", "/follow-ups/{open}/"),
+        ("notices", "/notices/"),  # the follow-ups assigned to the section, unread
     ],
     "admin": [
         ("quarters", "/plans/2024/quarters/"),
