@@ -231,7 +231,9 @@ def _oversight():
 
 # Admin routes with regular expressions rather than converters: a path for each.
 ADMIN_PATHS = {
-    "admin/^(?P<app_label>auth|axes|accounts|targets|ledger)/$": "/admin/targets/",
+    "admin/^(?P<app_label>auth|axes|accounts|targets|ledger|django_tasks_database)/$": (
+        "/admin/targets/"
+    ),
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
 }
 # The admin's login page is its only page for anonymous visitors.
