@@ -112,7 +112,10 @@ class RobotServer:
 
 
 @pytest.fixture
-def receivers(settings, users):
+def receivers(transactional_db, settings, users):
+    """Real commits (transactional_db): the worker, as in production, closes a
+    connection left inside a transaction (django-tasks-db's close_old_connections),
+    which on PostgreSQL would end a test's rolled-back transaction."""
     Robots.received, Robots.refused = [], []
     mailbox = Mailbox()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
