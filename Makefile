@@ -34,8 +34,11 @@ setup: $(VENV)/.installed-run
 	$(DEV_ENV) $(MANAGE) load_plan 2024
 	$(DEV_ENV) $(MANAGE) setup_demo
 
+# The notices' worker (db_worker) runs beside the server and stops with it.
 run: setup
 	@echo "kpitracker: http://$(HOST):$(PORT)/  (demo accounts: admin, leader, reviewer, staff, staff2; password kpi-demo-2024)"
+	$(DEV_ENV) $(MANAGE) db_worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
 	$(DEV_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-test

@@ -132,6 +132,10 @@ INSTALLED_APPS = [
     "api",
     # CAS sign-in (accounts/sso.py) keeps its service tickets for single logout.
     "django_cas_ng",
+    # Instructions and follow-ups (督办), and the notices' outbox with its task queue.
+    "oversight",
+    "django_tasks_db",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -616,3 +620,31 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Pins "today" (YYYY-MM-DD) for demos and tests; unset in production.
 KPI_TODAY = env_date("KPI_TODAY")
+
+# --- Notices (notices/): the outbox and its worker ------------------------------
+# Deliveries are django.tasks tasks kept in the database (django-tasks-db), written in
+# the same transaction as the event; `manage.py db_worker` runs them (docs/deploy.md;
+# `make run` starts one beside the development server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Where links in e-mails and robots' messages point.
+KPI_SITE_URL = env_url("KPI_SITE_URL", "http://127.0.0.1:8000/")
+# The channels that reach a person: "app" (the list behind the bell) and "email" (to
+# the address on their account).
+KPI_NOTICE_CHANNELS = env_list("KPI_NOTICE_CHANNELS", ["app"])
+if not set(KPI_NOTICE_CHANNELS) <= {"app", "email"}:
+    raise ImproperlyConfigured("KPI_NOTICE_CHANNELS must list app and/or email.")
+# Group robots: a webhook URL turns one on; DingTalk and Feishu sign with their secret.
+KPI_ROBOTS = {
+    "wecom": {"url": env_str("KPI_WECOM_WEBHOOK", "")},
+    "dingtalk": {
+        "url": env_str("KPI_DINGTALK_WEBHOOK", ""),
+        "secret": env_str("KPI_DINGTALK_SECRET", ""),
+    },
+    "feishu": {
+        "url": env_str("KPI_FEISHU_WEBHOOK", ""),
+        "secret": env_str("KPI_FEISHU_SECRET", ""),
+    },
+}
+# A failed delivery is tried again after this many seconds, doubling, at most the max.
+KPI_NOTICE_RETRY_SECONDS = env_int("KPI_NOTICE_RETRY_SECONDS", 30)
+KPI_NOTICE_RETRY_MAX_SECONDS = env_int("KPI_NOTICE_RETRY_MAX_SECONDS", 3600)

@@ -63,5 +63,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("ledger.urls")),
+    path("", include("oversight.urls")),
+    path("", include("notices.urls")),
     path("", include("targets.urls")),
 ]

@@ -32,6 +32,13 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 A client of the read API (api/) asks these as a signed-in reader without a role or
 a section: plans that are not drafts, published reports and what belongs to them;
 its section scope is `indicators_led_by`.
+
+| oversight.write_instruction | leaders, admins: an instruction (批示) on a plan or part |
+| oversight.view_follow_ups | every signed-in user: follow-ups (督办事项), replies and their files |
+| oversight.assign_follow_up | the planning office (reviewers), leaders, admins |
+| oversight.answer_follow_up (obj: follow-up) | staff of its owner section; admins |
+| oversight.decide_follow_up | the planning office (reviewers), admins: close or send back |
+| notices.view_notices | every signed-in user: their own notices in the app |
 """
 
 import rules
@@ -213,3 +220,18 @@ rules.add_perm("targets.review_report", is_admin | is_reviewer)
 rules.add_perm("targets.report_template", is_admin | is_reviewer | (is_section_staff & in_section))
 rules.add_perm("targets.import_reports", is_admin | is_section_staff)
 rules.add_perm("targets.close_quarter", is_admin)
+
+
+@rules.predicate
+def owns_follow_up(user, follow_up):
+    return follow_up is not None and user.section_id == follow_up.owner_section_id
+
+
+# Instructions and follow-ups (oversight/): leaders instruct, the office assigns and
+# checks, the owner section answers.
+rules.add_perm("oversight.write_instruction", is_admin | is_leader)
+rules.add_perm("oversight.view_follow_ups", is_signed_in)
+rules.add_perm("oversight.assign_follow_up", is_admin | is_reviewer | is_leader)
+rules.add_perm("oversight.answer_follow_up", is_admin | (is_section_staff & owns_follow_up))
+rules.add_perm("oversight.decide_follow_up", is_admin | is_reviewer)
+rules.add_perm("notices.view_notices", is_signed_in)

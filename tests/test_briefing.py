@@ -293,7 +293,13 @@ def test_word_document_headings_fonts_tables_and_images(q3):
     styles = document.styles
     # Headings as Word's own heading styles (the navigation pane), in 黑体 and 楷体.
     level1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert level1 == ["一、总体情况", "二、各支柱推进情况", "三、已达成指标", "四、报告报送情况"]
+    assert level1 == [
+        "一、总体情况",
+        "二、各支柱推进情况",
+        "三、已达成指标",
+        "四、报告报送情况",
+        "五、批示与督办事项",
+    ]
     level2 = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert level2[0] == "（一）P1 双链融合" and len(level2) == 6
     assert _east_asian(styles["Briefing Body"]) == "仿宋"

@@ -103,3 +103,9 @@ def test_quarter_dates_and_due_date(plan, settings):
     assert plan.report_due(3) == datetime.date(2024, 10, 10)
     assert plan.is_future(4, datetime.date(2024, 9, 30))
     assert not plan.is_future(3, datetime.date(2024, 9, 30))
+
+
+@pytest.mark.parametrize("path", ["/plans/2024/", "/plans/2024/pillars/P5/"])
+def test_no_template_comment_reaches_the_page(leader_client, path):
+    """Django's {# #} is one line only: a longer one was printed above the title."""
+    assert "{#" not in leader_client.get(path).content.decode()

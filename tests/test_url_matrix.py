@@ -217,20 +217,64 @@ PROJECT = {
     },
     "api/v1/schema/": Row("/api/v1/schema/", every(200, 401), every(405, 401)),
     "api/v1/docs/": Row("/api/v1/docs/", every(200, 401), every(405, 401)),
+    # Instructions (批示) and follow-ups (督办): leaders (and admins) instruct; the office
+    # (reviewers), leaders and admins assign; the owner section (staff: P6-04's) answers;
+    # the office checks. An empty form is the form again with its errors (400). The
+    # follow-up is answered, with a file (`_oversight`).
+    "plans/<int:year>/instructions/new/": Row(
+        "/plans/2024/instructions/new/?on=P6-04",
+        only(200, 403, {"leader", "admin"}),
+        only(400, 403, {"leader", "admin"}),
+    ),
+    "follow-ups/": Row("/follow-ups/", every(200), every(405)),
+    "plans/<int:year>/follow-ups/new/": Row(
+        "/plans/2024/follow-ups/new/?indicator=P6-04",
+        only(200, 403, {"leader", "reviewer", "admin"}),
+        only(400, 403, {"leader", "reviewer", "admin"}),
+    ),
+    "follow-ups/<int:pk>/": Row("/follow-ups/{follow_up}/", every(200), every(405)),
+    "follow-ups/<int:pk>/answer/": Row(
+        "/follow-ups/{follow_up}/answer/", every(405), only(400, 403, {"staff", "admin"})
+    ),
+    "follow-ups/<int:pk>/decide/": Row(
+        "/follow-ups/{follow_up}/decide/", every(405), only(400, 403, {"reviewer", "admin"})
+    ),
+    # Notices in the app: everyone signed in reads and marks their own.
+    "notices/": Row("/notices/", every(200), every(405)),
+    "notices/read/": Row("/notices/read/", every(405), every(302)),
+    "notices/unread.json": Row("/notices/unread.json", every(200), every(405)),
+    "follow-ups/<int:pk>/files/<int:file_pk>/": Row(
+        "/follow-ups/{follow_up}/files/{file}/", every(200), every(405)
+    ),
 }
 
 
-def _path(row):
-    """The row's path, with the id of the demo's first evidence file of P3-04 filled in."""
+def _path(row, oversight=None):
+    """The row's path, with the id of the demo's first evidence file of P3-04, or of the
+    test's follow-up and its file, filled in."""
+    if "{follow_up}" in row.path:
+        return row.path.format(**oversight)
     if "{evidence}" not in row.path:
         return row.path
     evidence = EvidenceFile.objects.filter(entry__indicator__code="P3-04", entry__quarter=1)
     return row.path.format(evidence=evidence.order_by("pk").first().pk)
 
 
+def _oversight():
+    """An answered follow-up of P6-04 (staff's section), with one file."""
+    from accounts.models import User
+
+    from .oversight_helpers import follow_up
+
+    made = follow_up({u.username: u for u in User.objects.all()}, state="answered")
+    return {"follow_up": made.pk, "file": made.files.get().pk}
+
+
 # Admin routes with regular expressions rather than converters: a path for each.
 ADMIN_PATHS = {
-    "admin/^(?P<app_label>auth|axes|accounts|targets|ledger|api)/$": "/admin/targets/",
+    "admin/^(?P<app_label>auth|axes|accounts|targets|ledger|api|django_tasks_database)/$": (
+        "/admin/targets/"
+    ),
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
 }
 # The admin's login page is its only page for anonymous visitors.
@@ -271,6 +315,7 @@ def test_project_urls(personas):
     """Every row; a failure lists every cell that differs from the table."""
     wrong = []
     clients = {persona: personas[persona] for persona in PERSONAS}  # signed in once, here
+    oversight = _oversight()
     # Logging out ends the clients' sessions: that row goes last.
     for route in sorted(
         PROJECT_ROUTES, key=lambda route: PROJECT[route].path == "/accounts/logout/"
@@ -280,10 +325,11 @@ def test_project_urls(personas):
             # GET first, then POST; admin last (its POSTs close a quarter, log out…).
             for method in ("get", "post"):
                 for persona, expected in zip(PERSONAS, getattr(row, method), strict=True):
-                    status = _request(clients[persona], method, _path(row)).status_code
+                    path = _path(row, oversight)
+                    status = _request(clients[persona], method, path).status_code
                     if status != expected:
                         wrong.append(
-                            f"{method.upper()} {_path(row)} as {persona}: {status}, not {expected}"
+                            f"{method.upper()} {path} as {persona}: {status}, not {expected}"
                         )
             transaction.set_rollback(True)
     assert not wrong, "\n".join(wrong)

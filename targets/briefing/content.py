@@ -37,6 +37,11 @@ LAGGING = (Status.BEHIND, Status.AT_RISK)
 # briefing says so instead of printing tens of pages (and takes half the time).
 APPENDIX_MAX_ROWS = 200
 UNRATED_KINDS = ("qualitative", "monitor")
+# Sections other apps add after "reports outstanding", each a function
+# (plan, overview, today) -> [blocks], numbered after the briefing's own: the
+# follow-ups (oversight/briefing.py) register here, so the briefing imports no app
+# that depends on it.
+ADDENDA = []
 
 
 # -- Blocks ---------------------------------------------------------------------
@@ -216,6 +221,9 @@ def build_briefing(plan, overview, *, today, filters=()):
         Heading(1, book.headings["outstanding"]),
         Paragraph(briefing.outstanding_text),
     ]
+
+    for addendum in ADDENDA:
+        blocks += addendum(plan, overview, today)
 
     # Appendix: every indicator, unless there are more than a meeting reads
     if len(standings) <= APPENDIX_MAX_ROWS:

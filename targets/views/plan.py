@@ -113,7 +113,9 @@ def plan_detail(request, year):
     body = fragments.body(
         request, "plan", plan, quarter, "targets/includes/plan_body.html", context, version
     )
-    return render(request, "targets/plan_detail.html", {"plan": plan, "body": body})
+    return render(
+        request, "targets/plan_detail.html", {"plan": plan, "quarter": quarter, "body": body}
+    )
 
 
 @login_required
@@ -159,7 +161,9 @@ def pillar_detail(request, year, code):
         version,
     )
     return render(
-        request, "targets/pillar_detail.html", {"plan": plan, "pillar": pillar, "body": body}
+        request,
+        "targets/pillar_detail.html",
+        {"plan": plan, "pillar": pillar, "quarter": quarter, "body": body},
     )
 
 
@@ -230,7 +234,13 @@ def indicator_detail(request, year, code):
         context,
         version,
     )
-    return render(request, "targets/indicator_detail.html", {"plan": plan, **parts})
+    # The instructions and follow-ups (oversight/) are drawn outside the kept body, so a
+    # new one shows at once; they find the indicator by its code.
+    return render(
+        request,
+        "targets/indicator_detail.html",
+        {"plan": plan, "quarter": quarter, "code": code, **parts},
+    )
 
 
 @login_required

@@ -11,6 +11,7 @@ by Accept-Language, so the matrix stays fast.
 """
 
 import csv
+import datetime
 import io
 import json
 from decimal import Decimal
@@ -45,12 +46,17 @@ PAGES = {
         ("print view", "/plans/2024/export/print/?quarter=3"),
         ("not found", "/plans/2024/indicators/P9-99/"),
         ("forbidden", "/reports/"),
+        ("follow-ups", "/follow-ups/"),
+        ("write an instruction", "/plans/2024/instructions/new/?on=P5-04&quarter=3"),
+        ("assign a follow-up", "/plans/2024/follow-ups/new/?indicator=P5-04"),
+        ("a follow-up answered", "/follow-ups/{answered}/"),
     ],
     "reviewer": [
         ("review queue", "/reviews/"),
         ("review page", FORM),
         ("review page with a ledger", "/plans/2024/indicators/P3-04/report/3/"),
         ("history", "/plans/2024/indicators/P6-04/history/"),
+        ("a follow-up to check", "/follow-ups/{answered}/"),
     ],
     "staff": [
         ("my reports", "/reports/"),
@@ -60,6 +66,9 @@ PAGES = {
         ("import reports", IMPORT),
         ("import preview", IMPORT),  # a clean upload: the changes and the confirmation
         ("import problems", IMPORT),  # an upload with a bad row: the problems' table
+        ("follow-ups, own first", "/follow-ups/"),
+        ("a follow-up to answer", "/follow-ups/{open}/"),
+        ("notices", "/notices/"),  # the follow-ups assigned to the section, unread
     ],
     "admin": [
         ("quarters", "/plans/2024/quarters/"),
@@ -88,6 +97,29 @@ def _changed_report():
         report.value = Decimal(value)
         report.problems = f"(示例)第{value}场活动延期。"
         report.record_entry(by=staff, submit=True, reason=reason, expected_version=report.version)
+
+
+def _oversight():
+    """An instruction on the plan and on P5-04, an overdue follow-up of P6-04 (staff's
+    section) and an answered one of P5-04, with a file: the ids for the pages' paths."""
+    from oversight.models import Instruction
+    from targets.models import Plan
+
+    from ..oversight_helpers import follow_up
+
+    users = {u.username: u for u in User.objects.all()}
+    plan = Plan.objects.get(year=2024)
+    for indicator in (None, plan.indicators.get(code="P5-04")):
+        Instruction(
+            plan=plan,
+            indicator=indicator,
+            quarter=3,
+            text="（示例）抓紧推进，下月例会前报送进展和问题清单。",
+            written_by=users["leader"],
+        ).save_by(users["leader"], "written")
+    overdue = follow_up(users, due=datetime.date(2024, 10, 1))
+    answered = follow_up(users, code="P5-04", state="answered")
+    return {"open": overdue.pk, "answered": answered.pk}
 
 
 FOCUSED = """() => ({name: document.activeElement.name || "",
@@ -198,6 +230,7 @@ def test_every_main_page_passes_axe_for_each_role_language_and_width(browser, si
     per role and language, so that parallel test workers share the matrix evenly
     (the leader's pages alone took 17 s, the longest test of the suite)."""
     _changed_report()
+    ids = _oversight()
     matrix, problems = Matrix(), []
     tabs = [_window(browser, site.url, problems) for _ in range(2)]
     pages = PAGES[role]
@@ -207,6 +240,7 @@ def test_every_main_page_passes_axe_for_each_role_language_and_width(browser, si
         tab.context.set_extra_http_headers({"Accept-Language": LANGUAGES[language]})
     pending = None
     for number, (name, path) in enumerate(pages):
+        path = path.format(**ids)
         page = tabs[number % 2]
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         _open(page, site.url, path, name, language)

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OversightConfig(AppConfig):
+    name = "oversight"
+    verbose_name = _("Instructions and follow-ups")
+
+    def ready(self):
+        # The briefing counts the follow-ups through an addendum it does not import.
+        from targets.briefing.content import ADDENDA
+
+        from .briefing import follow_ups_addendum
+
+        if follow_ups_addendum not in ADDENDA:
+            ADDENDA.append(follow_ups_addendum)
