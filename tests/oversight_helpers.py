@@ -18,7 +18,7 @@ def follow_up(users, *, code="P6-04", state="open", due=datetime.date(2024, 10, 
         subject=f"示例 督办 {code}",
         detail="",
         indicators=[indicator],
-        owner_section=indicator.lead_section,
+        owner_section=indicator.leads[0],
         due_date=due,
         by=users["reviewer"],
     )

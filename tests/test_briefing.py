@@ -403,8 +403,9 @@ def test_word_download_of_one_pillar_in_english_in_fixed_queries(
     # 1 session, 2 user, 3 plans, 4 the pillar of the filter, 5 the data's generation (the
     # standings the dashboard keeps, targets/views/fragments.py), 6 plan elements,
     # 7 indicators, 8 their lead and cooperating units, 9 reports, 10 target
-    # revisions, 11 the filtered indicators' keys
-    with django_assert_num_queries(11):
+    # revisions, 11 the filtered indicators' keys; the follow-ups' section
+    # (oversight/briefing.py): 12 their counts, 13 instructions
+    with django_assert_num_queries(13):
         response = leader_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -421,7 +422,7 @@ def test_word_download_of_one_pillar_in_english_in_fixed_queries(
     ]
     grow_plan(demo, 3)
     # + the log of changes since the standings kept (the plan grew: computed afresh)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         grown = leader_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert len(Document(io.BytesIO(grown.content)).tables[1].rows) == 1 + 5 * 4
 

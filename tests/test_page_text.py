@@ -14,7 +14,7 @@ import pytest
 
 from targets.models import PlanElement
 
-from .test_url_matrix import PERSONAS, PROJECT, _path
+from .test_url_matrix import PERSONAS, PROJECT, _oversight, _path
 
 SOURCE = ("{#", "#}", "{%", "%}", "{{", "}}")
 NONE = re.compile(r"\bNone\b")
@@ -82,7 +82,8 @@ def _html_pages():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_template_source_or_none_on_any_page(personas, language):
-    pages = [(_path(row), who) for row, who in _html_pages()]
+    oversight = _oversight()  # a follow-up with a file, for the follow-up pages
+    pages = [(_path(row, oversight), who) for row, who in _html_pages()]
     pages += [("/", SIGNED_IN)]  # the first screen, through its redirect
     pages += [
         (f"/plans/2024/pillars/{p.code}/", SIGNED_IN)
