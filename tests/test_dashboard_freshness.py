@@ -16,6 +16,7 @@ from collections import OrderedDict
 
 import pytest
 import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
@@ -48,9 +49,22 @@ def _draw(client):
     return {url: _main(client.get(url)) for url in PAGES}
 
 
+def _clear_cache():
+    """Empty the kept pages: the local cache whole; on the shared Redis only this test's
+    keys, since RedisCache.clear() is FLUSHDB, which would empty another test worker's
+    keys in the middle of its test."""
+    settings_of = settings.CACHES["default"]
+    if "redis" not in settings_of["BACKEND"]:
+        cache.clear()
+        return
+    client = redis.Redis.from_url(settings_of["LOCATION"])
+    for name in client.scan_iter(f"{settings_of['KEY_PREFIX']}:*"):
+        client.delete(name)
+
+
 def _fresh(client):
     """The pages as a server with nothing kept would draw them."""
-    cache.clear()
+    _clear_cache()
     fragments.forget()
     return _draw(client)
 
@@ -253,8 +267,7 @@ def shared_cache():
     }
     with override_settings(CACHES=caches):
         yield
-        cache.clear()  # this test's keys only: clear() drops the prefix's keys
-    client = redis.Redis.from_url(url)
+    client = redis.Redis.from_url(url)  # this test's keys only (not FLUSHDB)
     for name in client.scan_iter(f"{prefix}:*"):
         client.delete(name)
 
