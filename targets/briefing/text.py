@@ -88,6 +88,7 @@ class Chinese(Phrasebook):
         "met": "三、已达成指标",
         "outstanding": "四、报告报送情况",
         "appendix": "附表：指标推进情况一览表",
+        "definitions": "附表：指标口径说明",
     }
 
     def figure_caption(self, number, what):
@@ -295,7 +296,12 @@ class Chinese(Phrasebook):
             *("编号", "指标", "年度目标", "累计完成"),
             *("完成率", "时序进度", "状态", "牵头单位"),
         ],
+        "definitions": [
+            *("编号", "指标", "统计口径", "计算方法"),
+            *("数据来源", "发布频次及时间", "数据责任人"),
+        ],
     }
+    definition_separator = "，"
     total = "合计"
     chart_words = {
         "completion": "完成率",
@@ -374,6 +380,7 @@ class English(Phrasebook):
         "met": "3. Targets met",
         "outstanding": "4. Reports outstanding",
         "appendix": "Appendix: every indicator",
+        "definitions": "Appendix: definitions and sources",
     }
 
     def figure_caption(self, number, what):
@@ -587,7 +594,17 @@ class English(Phrasebook):
             "Status",
             "Lead section",
         ],
+        "definitions": [
+            "Code",
+            "Indicator",
+            "Definition",
+            "Method",
+            "Data source",
+            "Published",
+            "Responsible for the data",
+        ],
     }
+    definition_separator = ", "
     total = "Total"
     chart_words = {
         "completion": "Completion",

@@ -4,7 +4,8 @@
 - the plan's elements (goal, focuses, pillars), codes and names unchanged;
 - every indicator: every setting (`COPIED_FIELDS`: kind, measure, unit, precision,
   comparison, pacing, due quarter, lead section, order, the ledger, the baseline,
-  growth, final-year and stretch settings, publication frequency), each linked to
+  growth, final-year and stretch settings, publication frequency, the definition
+  and source), each linked to
   the one it continues (`Indicator.continues`); a milestone's due date moves to the
   same day of the new year, a target on a straight trajectory is derived for the new
   year, and a growth measured from the figures grows from this year's figure;
@@ -62,6 +63,11 @@ COPIED_FIELDS = (
     "trajectory",
     "stretch_target",
     "frequency",
+    "definition",
+    "method",
+    "data_source",
+    "published_on",
+    "data_contact",
 )
 
 # Fields of an indicator not copied as they are, and why (tests/test_rollover.py fails

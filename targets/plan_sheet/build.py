@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Section
 
 from ..models import BaselineResult, Indicator, Plan, PlanElement
-from .columns import BASELINES, INDICATORS, PLAN, PLAN_FIELDS, STRUCTURE
+from .columns import BASELINES, DEFINITION_COLUMNS, INDICATORS, PLAN, PLAN_FIELDS, STRUCTURE
 from .reader import Problem
 
+DEFINITION_KEYS = tuple(column.key for column in DEFINITION_COLUMNS)
 DEFAULT_PACE = {"pace_q1": 25, "pace_q2": 50, "pace_q3": 75, "pace_q4": 100}
 
 # Where a constraint's message goes: the column that most likely holds the mistake.
@@ -359,6 +360,8 @@ def _indicators(draft, rows, pillars):
         elif whole:
             check.problem(number, "whole_number", _("Yes or no (是 or 否)."))
         _kind_settings(check, number, texts, indicator)
+        for key in DEFINITION_KEYS:
+            setattr(indicator, key, texts.get(key, ""))
         continued = texts.get("continues", "")
         if continued:
             indicator.continues = previous.get(continued)
