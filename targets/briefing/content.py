@@ -338,6 +338,6 @@ def _definitions(book, indicators):
         caption=book.headings["definitions"],
         headers=book.table_headers["definitions"],
         rows=rows,
-        widths=[8, 18, 22, 18, 12, 10, 12],
+        widths=[8, 16, 22, 18, 12, 12, 12],
         page_break_before=True,
     )
