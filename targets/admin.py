@@ -148,6 +148,19 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         ),
         (None, {"fields": ["pace_q1", "pace_q2", "pace_q3", "pace_q4", "due_quarter"]}),
         (None, {"fields": ["continues"]}),
+        (
+            _("Definition and source"),
+            {
+                "fields": [
+                    "definition",
+                    "method",
+                    "data_source",
+                    "frequency",
+                    "published_on",
+                    "data_contact",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):

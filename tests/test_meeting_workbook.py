@@ -51,7 +51,7 @@ def test_title_block_names_plan_quarter_date_filter_and_legend(leader_client, de
 
 def test_subtotals_and_totals_are_the_dashboards_and_the_sums(leader_client, demo):
     workbook = open_workbook(leader_client.get(XLSX_URL + "?quarter=3").content)
-    sheet, by_pillar = workbook.worksheets
+    sheet, by_pillar, _definitions = workbook.worksheets  # definitions: test_definitions.py
     overview = demo.overview(3)
     rows = list(meeting_rows(sheet))
     # Each pillar: its indicators, then its subtotal; the total closes the sheet.
@@ -114,7 +114,9 @@ def test_quarter_on_quarter_change(leader_client):
 def test_print_set_up_a4_landscape_fitted_to_the_width_header_repeated(leader_client):
     workbook = open_workbook(leader_client.get(XLSX_URL + "?quarter=3").content)
     for sheet, header in zip(
-        workbook.worksheets, (MEETING_HEADER_ROW, PILLARS_HEADER_ROW), strict=True
+        workbook.worksheets,
+        (MEETING_HEADER_ROW, PILLARS_HEADER_ROW, PILLARS_HEADER_ROW),  # and the definitions
+        strict=True,
     ):
         setup = sheet.page_setup
         assert setup.orientation == "landscape"

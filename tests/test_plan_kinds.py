@@ -326,7 +326,8 @@ def _plan_sheet_carries_every_setting_back(kinds_plan):
     data = template_bytes(next_year_rows(kinds_plan))
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     headers = [c.value for c in next(book["指标 Indicators"].iter_rows(max_row=1))]
-    assert [c.header for c in KIND_COLUMNS] == headers[-len(KIND_COLUMNS) :]
+    start = headers.index(KIND_COLUMNS[0].header)  # after the 2024 template's columns
+    assert [c.header for c in KIND_COLUMNS] == headers[start : start + len(KIND_COLUMNS)]
     found, problems = reader.read(data)
     assert not problems
     draft = sheet_build.build(found)

@@ -15,7 +15,8 @@ The document:
   2 each pillar: paragraph, one item per indicator at risk or behind (with its
     gap, lead section, 存在问题 and 下步计划), chart of those indicators;
   3 targets met; 4 reports outstanding; appendix: every indicator (up to
-    `APPENDIX_MAX_ROWS`; beyond, a pointer to the meeting workbook).
+    `APPENDIX_MAX_ROWS`; beyond, a pointer to the meeting workbook), then the
+    definition and source (口径说明) of those that have one.
 """
 
 import base64
@@ -228,6 +229,9 @@ def build_briefing(plan, overview, *, today, filters=()):
     # Appendix: every indicator, unless there are more than a meeting reads
     if len(standings) <= APPENDIX_MAX_ROWS:
         blocks.append(_appendix(book, standings))
+        defined = [s.indicator for s in standings if s.indicator.definition_rows]
+        if defined:  # none given: no empty table
+            blocks.append(_definitions(book, defined))
     else:
         blocks.append(Paragraph(book.appendix_in_workbook(len(standings))))
     return briefing
@@ -317,5 +321,31 @@ def _appendix(book, standings):
         widths=book.table_widths["appendix"],
         numeric=frozenset({2, 3, 4, 5}),
         status_column=6,
+        page_break_before=True,
+    )
+
+
+def _definitions(book, indicators):
+    """The second appendix: each indicator's definition and source, where given."""
+    separator = book.definition_separator
+    rows = [
+        Row(
+            [
+                i.code,
+                i.name,
+                i.definition,
+                i.method,
+                i.data_source,
+                separator.join(t for t in (i.get_frequency_display(), i.published_on) if t),
+                i.data_contact,
+            ]
+        )
+        for i in indicators
+    ]
+    return Table(
+        caption=book.headings["definitions"],
+        headers=book.table_headers["definitions"],
+        rows=rows,
+        widths=[8, 16, 22, 18, 12, 12, 12],
         page_break_before=True,
     )

@@ -88,6 +88,7 @@ class Chinese(Phrasebook):
         "met": "三、已达成指标",
         "outstanding": "四、报告报送情况",
         "appendix": "附表：指标推进情况一览表",
+        "definitions": "附表：指标口径说明",
     }
 
     def figure_caption(self, number, what):
@@ -311,12 +312,17 @@ class Chinese(Phrasebook):
             *("编号", "指标", "年度目标", "累计完成"),
             *("完成率", "时序进度", "状态", "牵头单位"),
         ],
+        "definitions": [
+            *("编号", "指标", "统计口径", "计算方法"),
+            *("数据来源", "发布频次及时间", "数据责任人"),
+        ],
     }
     # Relative column widths (they sum to 100) of each table, for this language's headers.
     table_widths = {
         "pillar": [20, 7, 7, 7, 7, 7, 9, 9, 13, 13],
         "appendix": [8, 27, 11, 11, 9, 11, 9, 14],
     }
+    definition_separator = "，"
     total = "合计"
     chart_words = {
         "completion": "完成率",
@@ -395,6 +401,7 @@ class English(Phrasebook):
         "met": "3. Targets met",
         "outstanding": "4. Reports outstanding",
         "appendix": "Appendix: every indicator",
+        "definitions": "Appendix: definitions and sources",
     }
 
     def figure_caption(self, number, what):
@@ -624,6 +631,15 @@ class English(Phrasebook):
             "Status",
             "Lead units",
         ],
+        "definitions": [
+            "Code",
+            "Indicator",
+            "Definition",
+            "Method",
+            "Data source",
+            "Published",
+            "Responsible for the data",
+        ],
     }
     # English headers are single words up to "Completion" (17.5 mm in 9 pt Arial bold)
     # that cannot wrap: each column is as wide as its longest word, the text columns
@@ -632,6 +648,7 @@ class English(Phrasebook):
         "pillar": [19.5, 11.5, 5.5, 7, 5.5, 9, 10.5, 8, 13, 10.5],
         "appendix": [8, 24.5, 9, 11, 12.5, 10.5, 10.5, 14],
     }
+    definition_separator = ", "
     total = "Total"
     chart_words = {
         "completion": "Completion",

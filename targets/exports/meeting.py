@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from .. import clock
 from ..models import Status
+from ..models.indicator import DEFINITION_LABELS
 from .base import register
 from .summary import (
     COOPERATING_COLUMN,
@@ -69,6 +70,19 @@ PILLAR_COLUMNS = (
     Column("milestones_total", gettext_lazy("Milestones"), NUMBER, width=11),
 )
 
+# The definition and source of each indicator (口径说明), on a sheet of their own
+# after the others (so the summary's and the pillars' sheets stay as they were).
+DEFINITION_COLUMNS = (
+    Column("code", gettext_lazy("Code"), width=7),
+    Column("indicator", gettext_lazy("Indicator"), width=28, wrap=True),
+    Column("definition", DEFINITION_LABELS["definition"], width=36, wrap=True),
+    Column("method", DEFINITION_LABELS["method"], width=28, wrap=True),
+    Column("data_source", DEFINITION_LABELS["data_source"], width=16, wrap=True),
+    Column("frequency", gettext_lazy("Published"), width=12, wrap=True),
+    Column("published_on", DEFINITION_LABELS["published_on"], width=12, wrap=True),
+    Column("data_contact", DEFINITION_LABELS["data_contact"], width=16, wrap=True),
+)
+
 
 @dataclass
 class Meeting:
@@ -81,6 +95,7 @@ class Meeting:
     summary: Table  # indicator rows, a SUBTOTAL row after each pillar, a TOTAL row
     pillars: Table  # one row per pillar and a TOTAL row
     legend: list  # (status value, label), in the order of `Status`
+    definitions: Table  # one row per indicator: its definition and source
 
 
 def meeting(plan, overview, *, made_on, filters, items=None):
@@ -108,7 +123,22 @@ def meeting(plan, overview, *, made_on, filters, items=None):
             title=_("By pillar"), columns=PILLAR_COLUMNS, rows=list(_pillar_rows(overview))
         ),
         legend=[(status.value, str(status.label)) for status in Status],
+        definitions=Table(
+            title=_("Definitions and sources"),
+            columns=DEFINITION_COLUMNS,
+            rows=[_definition_row(s.indicator) for s in overview.standings],
+        ),
     )
+
+
+def _definition_row(indicator):
+    values = {
+        "code": indicator.code,
+        "indicator": indicator.name,
+        "frequency": indicator.get_frequency_display(),
+        **{key: getattr(indicator, key) for key in DEFINITION_LABELS},
+    }
+    return Row(values=tuple(values[column.key] for column in DEFINITION_COLUMNS))
 
 
 def _summary_rows(overview, columns, items):

@@ -215,7 +215,8 @@ def meeting_workbook_bytes(meeting, *, creator="kpitracker"):
 
     Sheet one: a title block (plan and quarter, date made, filter applied, a status
     legend), then the header and one row per indicator, each pillar closed by its
-    subtotal and the whole by a total. Sheet two: counts by pillar. Both print on
+    subtotal and the whole by a total. Sheet two: counts by pillar. Sheet three: each
+    indicator's definition and source (口径说明). All print on
     A4 landscape fitted to the width over as many pages as needed, the header row
     on every page; the first is built narrow enough (meeting.MEETING_COLUMNS) to
     stay readable at that scale. Built in memory (a normal workbook, for merged
@@ -238,7 +239,11 @@ def meeting_workbook_bytes(meeting, *, creator="kpitracker"):
     _merged_line(pillars, 1, meeting.title, len(meeting.pillars.columns), styles.title)
     _table(pillars, meeting.pillars, PILLARS_HEADER_ROW, styles)
 
-    for each in (sheet, pillars):
+    definitions = workbook.create_sheet(title=sheet_title(str(meeting.definitions.title)))
+    _merged_line(definitions, 1, meeting.title, len(meeting.definitions.columns), styles.title)
+    _table(definitions, meeting.definitions, PILLARS_HEADER_ROW, styles)
+
+    for each in (sheet, pillars, definitions):
         _print_set_up(each, meeting.title)
     buffer = io.BytesIO()
     workbook.save(buffer)

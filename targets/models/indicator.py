@@ -24,6 +24,16 @@ from .wording import figure_text, target_display
 WHOLE_UNITS = frozenset("次家人户个项件名所支场篇台套")
 
 
+# The short labels of the definition fields, for the page, the workbook and the briefing.
+DEFINITION_LABELS = {
+    "definition": _("Definition"),
+    "method": _("Method of computation"),
+    "data_source": _("Data source"),
+    "published_on": _("Usual publication date"),
+    "data_contact": _("Responsible for the data"),
+}
+
+
 class LedgerDisagrees(ValidationError):
     """An indicator cannot count its figures from its ledger while a report's figure
     differs from the number of its quarter's entries (nothing would say which is right)."""
@@ -391,6 +401,40 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, UnitsMixin, models.Model)
         default=False,
         help_text=_("Copied from last year's plan; the plan opens only once it is confirmed."),
     )
+    # --- Definition and source (口径说明): what the figure measures, how it is
+    # computed, who publishes it and when, who answers for it. Free text in the
+    # plan's own words (sources vary too much for a list: 市统计局, a department's
+    # register, the ledger); the publication frequency is `frequency` above.
+    definition = models.TextField(
+        _("definition (统计口径)"),
+        blank=True,
+        help_text=_("What the figure counts and what it leaves out."),
+    )
+    method = models.TextField(
+        _("method of computation (计算方法)"),
+        blank=True,
+        help_text=_("How the figure is computed, e.g. a formula or a sum of registers."),
+    )
+    data_source = models.CharField(
+        _("data source (数据来源)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Who publishes the figure: the statistics bureau, a department's register, the ledger …"
+        ),
+    )
+    published_on = models.CharField(
+        _("usual publication date"),
+        max_length=40,
+        blank=True,
+        help_text=_("When the figure is usually published, e.g. 次年3月."),
+    )
+    data_contact = models.CharField(
+        _("responsible for the data"),
+        max_length=200,
+        blank=True,
+        help_text=_("A name and a way to reach them (not necessarily a user)."),
+    )
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = IndicatorManager()
@@ -594,6 +638,22 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, UnitsMixin, models.Model)
         changed = (stored["target"], stored["comparison"]) != (self.target, self.comparison)
         if touched and changed:
             raise TargetLocked(f"{self.code}: the target of an open plan changes by a revision.")
+
+    # The fields of the definition panel (口径说明), in the order it lists them.
+    DEFINITION_FIELDS = ("definition", "method", "data_source", "published_on", "data_contact")
+
+    @property
+    def definition_rows(self):
+        """(label, text) of each definition field given, with the publication frequency
+        after the source; empty when none is given (the panel then says so)."""
+        rows = []
+        for name in self.DEFINITION_FIELDS:
+            value = getattr(self, name)
+            if name == "published_on":
+                rows.append((_("Published"), self.get_frequency_display()))
+            if value:
+                rows.append((DEFINITION_LABELS[name], value))
+        return rows if any(getattr(self, n) for n in self.DEFINITION_FIELDS) else []
 
     @property
     def history_url(self):

@@ -4,11 +4,12 @@
 - the plan's elements (goal, focuses, pillars), codes and names unchanged;
 - every indicator: every setting (`COPIED_FIELDS`: kind, measure, unit, precision,
   comparison, pacing, due quarter, order, the ledger, the baseline, growth,
-  final-year and stretch settings, publication frequency), each linked to the one it
-  continues (`Indicator.continues`); its lead and cooperating units, in their order,
-  and its task (the new plan's copy of the element); a milestone's due date moves to
-  the same day of the new year, a target on a straight trajectory is derived for the
-  new year, and a growth measured from the figures grows from this year's figure;
+  final-year and stretch settings, publication frequency, the definition and source),
+  each linked to the one it continues (`Indicator.continues`); its lead and
+  cooperating units, in their order, and its task (the new plan's copy of the
+  element); a milestone's due date moves to the same day of the new year, a target on
+  a straight trajectory is derived for the new year, and a growth measured from the
+  figures grows from this year's figure;
   `NOT_COPIED` names every other field and why, and a test fails on a field in
   neither;
 - its target as in force at the end of the old year (a revision counts), marked
@@ -63,6 +64,11 @@ COPIED_FIELDS = (
     "trajectory",
     "stretch_target",
     "frequency",
+    "definition",
+    "method",
+    "data_source",
+    "published_on",
+    "data_contact",
 )
 
 # Fields of an indicator not copied as they are, and why (tests/test_rollover.py fails

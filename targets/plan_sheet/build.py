@@ -23,11 +23,12 @@ from accounts.models import Section
 
 from ..models import BaselineResult, Indicator, IndicatorUnit, Plan, PlanElement
 from ..models.units import set_units
-from .columns import BASELINES, INDICATORS, PLAN, PLAN_FIELDS, STRUCTURE
+from .columns import BASELINES, DEFINITION_COLUMNS, INDICATORS, PLAN, PLAN_FIELDS, STRUCTURE
 from .reader import Problem
 
 # Digits before the point of the largest figure (DecimalField max_digits 14, 2 places).
 INTEGER_DIGITS = 12
+DEFINITION_KEYS = tuple(column.key for column in DEFINITION_COLUMNS)
 DEFAULT_PACE = {"pace_q1": 25, "pace_q2": 50, "pace_q3": 75, "pace_q4": 100}
 
 # Where a constraint's message goes: the column that most likely holds the mistake.
@@ -419,6 +420,8 @@ def _indicators(draft, rows, pillars, tasks):
         elif whole:
             check.problem(number, "whole_number", _("Yes or no (是 or 否)."))
         _kind_settings(check, number, texts, indicator)
+        for key in DEFINITION_KEYS:
+            setattr(indicator, key, texts.get(key, ""))
         continued = texts.get("continues", "")
         if continued:
             indicator.continues = previous.get(continued)

@@ -182,6 +182,27 @@ KIND_COLUMNS = (
     ),
 )
 
+# Each indicator's definition and source (口径说明), after the settings of the kinds
+# (optional; free text, as the plan's own words; the frequency is a KIND_COLUMNS').
+DEFINITION_COLUMNS = (
+    Column("definition", "统计口径", "Definition", 30, False, _("what the figure counts")),
+    Column("method", "计算方法", "Method", 24, False, _("how the figure is computed")),
+    Column(
+        "data_source",
+        "数据来源",
+        "Data source",
+        16,
+        False,
+        _("the statistics bureau, a department's register, the ledger …"),
+    ),
+    Column(
+        "published_on", "发布时间", "Published on", 10, False, _("usually published: 次年3月 …")
+    ),
+    Column(
+        "data_contact", "数据责任人", "Data contact", 16, False, _("a name and a telephone number")
+    ),
+)
+
 INDICATORS = Sheet(
     "indicators",
     "指标",
@@ -280,6 +301,7 @@ INDICATORS = Sheet(
         ),
         # What the target means (README "How status is computed").
         *KIND_COLUMNS,
+        *DEFINITION_COLUMNS,
     ),
 )
 

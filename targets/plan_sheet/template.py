@@ -14,7 +14,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..exports.cells import neutralise
-from .columns import BASELINES, INDICATORS, PLAN, PLAN_FIELDS, SHEETS, STRUCTURE
+from .columns import (
+    BASELINES,
+    DEFINITION_COLUMNS,
+    INDICATORS,
+    PLAN,
+    PLAN_FIELDS,
+    SHEETS,
+    STRUCTURE,
+)
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
@@ -52,6 +60,7 @@ def kind_cells(indicator, year):
         "stretch_target": indicator.stretch_target,
         "frequency": indicator.frequency,
         "due_date": moved_to(indicator.due_date, year),
+        **{column.key: getattr(indicator, column.key) for column in DEFINITION_COLUMNS},
     }
 
 
