@@ -71,12 +71,12 @@ def test_the_review_page_shows_first_submitted_to_now_and_the_reasons(personas, 
 def test_the_queue_shows_the_same_with_unit_target_and_year_to_date(
     personas, changed_p6_04, django_assert_num_queries
 ):
-    # 1 session, 2 user, 3 plans (the current one), 4 submitted reports (+ indicator,
-    # plan, section, author), 5 the reports of their indicators, 6 their target
-    # revisions, 7 the history of the submitted ones, 8 the ledger items of P3-04's Q3
-    # (+ their places), 9 their files
+    # 1 session, 2 user, 3 plans (the current one), 4 its approval chain, 5 submitted
+    # reports (+ indicator, plan, section, author), 6 the reports of their indicators,
+    # 7 their target revisions, 8 the history of the submitted ones, 9 the ledger
+    # items of P3-04's Q3 (+ their places), 10 their files
     reviewer = personas["reviewer"]
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = reviewer.get("/reviews/", **EN)
     content = response.content.decode()
     card = re.search(

@@ -3,6 +3,7 @@
 - plan.py: Plan, PlanElement (goal / focus / pillar), BaselineResult
 - indicator.py: Indicator and its QuerySet (the pages' queries)
 - report.py: QuarterlyReport, the figures staff enter, and its workflow
+- approval.py: ApprovalStep, a plan's approval chain (one step unless configured)
 - period.py: ReportingPeriod, a quarter an administrator has closed
 - history.py: the changes of reports, field by field, from their history
 - standing.py: the status rule — how reports turn into "how is this indicator doing"
@@ -11,6 +12,7 @@
 - rollover.py: next year's plan from this one; years.py: plans across years
 """
 
+from .approval import ApprovalStep
 from .indicator import Indicator, IndicatorQuerySet
 from .period import ReportingPeriod
 from .plan import BaselineResult, Plan, PlanElement
@@ -19,6 +21,7 @@ from .revision import TargetRevision
 from .standing import Standing, Status
 
 __all__ = [
+    "ApprovalStep",
     "BaselineResult",
     "Indicator",
     "IndicatorQuerySet",

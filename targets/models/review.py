@@ -10,6 +10,9 @@ query over the reports' history, whatever its length.
 import difflib
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
+from .approval import step_label
 from .history import People, choice_labels_of, field_label
 from .report import QuarterlyReport
 
@@ -26,6 +29,7 @@ _QUERY = (
     "history_user__first_name",
     "history_user__last_name",
     "state",
+    "step",
     *TRAIL_FIELDS,
 )
 
@@ -129,7 +133,12 @@ def _trail(report, rows, people, state_labels, value_labels):
     if first_at is None:
         return trail
     since = rows[first_at:]
-    trail.submissions = sum(1 for row in since if row[state_at] == QuarterlyReport.State.SUBMITTED)
+    step_at = _QUERY.index("step")
+    # A submission puts a report at the chain's first step; a step passed keeps it
+    # submitted at the next one, and is no new submission.
+    trail.submissions = sum(
+        1 for row in since if row[state_at] == QuarterlyReport.State.SUBMITTED and not row[step_at]
+    )
     first = dict(zip(_QUERY, since[0], strict=True))
     for row in since:
         value = row[_QUERY.index("value")]
@@ -142,7 +151,9 @@ def _trail(report, rows, people, state_labels, value_labels):
                 Reason(
                     when=values["history_date"],
                     who=people.name(*row[4:8]),
-                    state=state_labels.get(values["state"], values["state"]),
+                    state=step_label(report.indicator.plan, values["step"])
+                    if values["state"] == QuarterlyReport.State.SUBMITTED and values["step"]
+                    else state_labels.get(values["state"], values["state"]),
                     text=values["history_change_reason"],
                 )
             )
@@ -179,8 +190,9 @@ class QueueItem:
         return f"queue-{self.report.pk}"
 
 
-def review_queue(plan):
-    """The plan's submitted reports, oldest quarter first, as `QueueItem`s.
+def review_queue(plan, *, waiting_for=None):
+    """The plan's submitted reports, oldest quarter first, as `QueueItem`s; with
+    `waiting_for` (a user), only those waiting for them at their approval step.
 
     Four queries whatever their number: the reports (with indicator, lead section
     and author), the reports and the target revisions of their indicators (for the
@@ -191,8 +203,13 @@ def review_queue(plan):
 
     from .revision import TargetRevision
 
+    from ..rules import awaiting_filter
+
+    waiting = Q() if waiting_for is None else awaiting_filter(waiting_for, plan)
     reports = list(
-        QuarterlyReport.objects.filter(indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED)
+        QuarterlyReport.objects.filter(
+            waiting, indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED
+        )
         .select_related("indicator", "indicator__plan", "indicator__lead_section", "entered_by")
         .prefetch_related(
             Prefetch(
@@ -209,6 +226,8 @@ def review_queue(plan):
         )
         .order_by("quarter", "indicator__order", "indicator__code")
     )
+    for report in reports:
+        report.indicator.plan = plan  # one plan object: its approval chain is loaded once
     trails = review_trails(reports)
     entries = _ledger_entries([r for r in reports if r.indicator.keeps_ledger])
     return [

@@ -7,10 +7,12 @@
 - exports.py: the meeting downloads (CSV, XLSX)
 - briefing.py: the meeting briefing (Word, PDF)
 - years.py: the list of plans, a plan's setup, next year's plan from this one
+- approval.py: a plan's approval chain (on its setup page)
 - plan_import.py: a plan from a spreadsheet; revisions.py: revising a target
 - report_import.py: a quarter's reports from a spreadsheet
 """
 
+from .approval import approval_chain
 from .briefing import briefing_docx, briefing_pdf
 from .exports import (
     export_history_csv,
@@ -34,6 +36,7 @@ from .revisions import revise_target
 from .years import plan_list, plan_setup, start_next_year
 
 __all__ = [
+    "approval_chain",
     "briefing_docx",
     "briefing_pdf",
     "close_quarter",
