@@ -121,9 +121,9 @@ class ApprovalStepForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("DELETE") and self.has_changed():
-            if not cleaned.get("role") and not cleaned.get("group"):
-                self.add_error("group", gettext("Choose a role or a group to act at this step."))
+        wanted = not cleaned.get("DELETE") and self.has_changed()
+        if wanted and not cleaned.get("role") and not cleaned.get("group"):
+            self.add_error("group", gettext("Choose a role or a group to act at this step."))
         return cleaned
 
 

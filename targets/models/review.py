@@ -201,9 +201,8 @@ def review_queue(plan, *, waiting_for=None):
     """
     from django.db.models import Prefetch
 
-    from .revision import TargetRevision
-
     from ..rules import awaiting_filter
+    from .revision import TargetRevision
 
     waiting = Q() if waiting_for is None else awaiting_filter(waiting_for, plan)
     reports = list(
