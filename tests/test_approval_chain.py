@@ -175,3 +175,25 @@ def test_the_chain_cannot_change_while_a_report_waits_past_step_one(personas, ch
     assert response.status_code == 409
     assert "1 reports wait partway through the chain" in response.content.decode()
     assert list(demo.approval_steps.values_list("pk", flat=True)) == before
+
+
+def _landing_message(client):
+    response = client.get("/", follow=True, **EN)
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def test_a_reviewer_lands_on_the_count_of_reports_waiting_at_their_step(personas, chain):
+    waiting = QuarterlyReport.objects.filter(indicator__plan__year=2024, state="submitted")
+    heads_own = waiting.filter(indicator__lead_section=User.objects.get(username="head").section)
+    # Every submitted report waits at step 1: the head of their section, not the office.
+    assert f"{heads_own.count()} reports wait for your review." in _landing_message(chain["head"])
+    assert 'href="/reviews/"' in _landing_message(chain["head"])
+    assert "wait for your review" not in _landing_message(personas["reviewer"])
+    _review(chain["head"], "approve")
+    assert "1 report waits for your review." in _landing_message(personas["reviewer"])
+    assert "wait" not in _landing_message(personas["staff"])  # acts at no step
+
+
+def test_without_a_chain_the_reviewer_lands_on_every_submitted_report(personas, demo):
+    count = QuarterlyReport.objects.filter(indicator__plan=demo, state="submitted").count()
+    assert f"{count} reports wait for your review." in _landing_message(personas["reviewer"])

@@ -257,3 +257,11 @@ def _ledger_entries(reports):
         if (entry.indicator_id, entry.quarter) in wanted:
             found.setdefault((entry.indicator_id, entry.quarter), []).append(entry)
     return found
+
+
+def waiting_count(user, plan):
+    """How many of `plan`'s reports wait for `user` at their approval step (one query,
+    two with a chain to load): the count a reviewer lands on."""
+    from ..rules import awaiting_filter
+
+    return QuarterlyReport.objects.filter(awaiting_filter(user, plan), indicator__plan=plan).count()
