@@ -80,7 +80,9 @@ def test_two_steps_section_head_then_planning_office(personas, chain):
     assert _review(chain["head"], "approve").status_code == 403  # not theirs any more
     page = personas["staff"].get(report_url("P6-04", 3), **EN).content.decode()
     assert "Step 2 of 2: Planning office" in page
-    assert review_trail(report).submissions == 1  # a step passed is no new submission
+    trail = review_trail(report)
+    assert trail.submissions == 1  # a step passed is no new submission
+    assert trail.reasons == []  # nor a change: without a comment, nothing to read
 
     assert _review(personas["reviewer"], "approve").status_code == 302
     report = _report()
@@ -95,7 +97,11 @@ def test_two_steps_section_head_then_planning_office(personas, chain):
 
 
 def test_a_return_at_step_two_reaches_the_section_with_the_reason(personas, chain):
-    assert _review(chain["head"], "approve").status_code == 302
+    assert _review(chain["head"], "approve", "(示例)数据已核实").status_code == 302
+    # The section head's comment is what the planning office reads, with the step.
+    [reason] = review_trail(_report()).reasons
+    assert (reason.who, reason.text) == ("head", "(示例)数据已核实")
+    assert reason.state == "Step 2 of 2: Planning office"
     response = _review(personas["reviewer"], "return", "请补充佐证材料")
     assert response.status_code == 302
     report = _report()

@@ -30,6 +30,7 @@ _QUERY = (
     "history_user__last_name",
     "state",
     "step",
+    "review_comment",
     *TRAIL_FIELDS,
 )
 
@@ -146,6 +147,10 @@ def _trail(report, rows, people, state_labels, value_labels):
             trail.values.append(value)
     for row in since[1:]:
         values = dict(zip(_QUERY, row, strict=True))
+        if values["state"] == QuarterlyReport.State.SUBMITTED and values["step"]:
+            # A step of the approval chain passed: nothing changed; the reviewer's
+            # comment, if they gave one, is what the next step reads.
+            values["history_change_reason"] = values["review_comment"]
         if values["history_change_reason"]:
             trail.reasons.append(
                 Reason(

@@ -76,6 +76,7 @@ def _shots(browser, site, username, path, name):
 
 
 def test_two_steps_from_staff_to_approved(browser, site, chain):
+    _shots(browser, site, "admin", "/plans/2024/setup/", "setup")
     staff = _as(browser, site, "staff")
     staff.goto(f"{site.url}/plans/2024/indicators/P3-06/report/3/")
     staff.fill("input[name=value]", "3")
