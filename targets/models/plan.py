@@ -313,7 +313,10 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
 
         # Waits for a report being saved right now (see QuarterlyReport._write_checked).
         Plan.objects.lock_for_writing(pk=self.pk)
-        period, _created = ReportingPeriod.objects.get_or_create(plan=self, quarter=quarter)
+        # Created with its state at once: one history row, never an "open" row
+        # before the first close (which the log showed as a reopening).
+        period = ReportingPeriod.objects.filter(plan=self, quarter=quarter).first()
+        period = period or ReportingPeriod(plan=self, quarter=quarter)
         period.is_closed = closed
         period.changed_by = by
         period.reason = reason
