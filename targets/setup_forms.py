@@ -119,6 +119,13 @@ class ApprovalStepForm(forms.ModelForm):
         model = ApprovalStep
         fields = ["name_zh", "name_en", "role", "group", "own_section_only"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A step is acted on by a role or a group: the other stays "none".
+        none = _("(none)")
+        self.fields["role"].choices = [("", none), *ApprovalStep.ROLE_CHOICES]
+        self.fields["group"].empty_label = none
+
     def clean(self):
         cleaned = super().clean()
         wanted = not cleaned.get("DELETE") and self.has_changed()
