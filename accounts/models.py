@@ -96,6 +96,15 @@ class User(AbstractUser):
     def is_admin(self):
         return self.is_superuser or self.role == self.Role.ADMIN
 
+    def group_ids(self):
+        """The ids of the user's groups (an approval step may be a group's), loaded once
+        per request's user."""
+        cached = getattr(self, "_group_ids", None)
+        if cached is None:
+            cached = frozenset(self.groups.values_list("pk", flat=True)) if self.pk else frozenset()
+            self._group_ids = cached
+        return cached
+
     @property
     def awaits_assignment(self):
         """A single sign-on account the mapping gave no section or role: it sees only

@@ -22,7 +22,12 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 | targets.edit_report (obj: indicator) | staff of any of the indicator's lead sections; admins |
 | targets.contribute (obj: indicator) | staff of its cooperating sections: their part of the |
 |   | narrative (targets.models.units.Contribution), which the lead sections see |
-| targets.review_report | reviewers (the planning office); admins |
+| targets.review_report | reviewers (the planning office); admins (the menu's "Review") |
+| targets.review_queue | those, and anyone who acts at a step of a plan's approval chain |
+| targets.approve_report (obj: report) | approve or return it at the step it waits at: |
+|   | admins; with no chain, reviewers; with a chain (targets/models/approval.py), the |
+|   | step's role or group (its lead sections' members only, if the step says so). |
+|   | An approved report is returned by the last step's people |
 | targets.report_template (obj: section, optional) | the template of a section's reports: |
 |   | its staff; reviewers and admins (any section, or all: no section) |
 | targets.import_reports | those who report (staff, admins); each row is then the |
@@ -213,7 +218,69 @@ def drafts_readable_filter(user, field="indicator_id"):
     return Q(pk__in=[])
 
 
+@rules.predicate
+def acts_in_a_chain(user):
+    """`user` acts at some step of some plan's approval chain (one query, once per
+    request: the menu asks it on every page)."""
+    if not user.pk:
+        return False
+    cached = getattr(user, "_acts_in_a_chain", None)
+    if cached is None:
+        # Looked up, not imported: the permission table imports no model (.importlinter).
+        steps = apps.get_model("targets", "ApprovalStep")
+        cached = steps.objects.filter(
+            Q(group__user=user) | (~Q(role="") & Q(role=user.role))
+        ).exists()
+        user._acts_in_a_chain = cached
+    return cached
+
+
+def _acting_step(report):
+    """The step that acts on `report` now: the one it waits at, or the last for an
+    approved report (which only the last step returns); None for a plan of one step."""
+    chain = report.indicator.plan.approval_chain()
+    if not chain:
+        return None
+    return chain[min(report.step, len(chain) - 1)] if report.state == "submitted" else chain[-1]
+
+
+@rules.predicate
+def acts_at_report_step(user, report):
+    if report is None:
+        return False
+    step = _acting_step(report)
+    if step is None:
+        return is_reviewer(user)
+    if not step.admits(user, user.group_ids()):
+        return False
+    if not step.own_section_only:
+        return True
+    return user.section_id is not None and leads_indicator(user, report.indicator)
+
+
+def awaiting_filter(user, plan):
+    """The Q of `plan`'s submitted reports that wait for `user` at their step: the
+    review queue's rows, `approve_report` over many reports at once (no query beyond
+    the chain and the user's groups; tests/test_approval_chain.py checks they agree)."""
+    submitted = Q(state="submitted")
+    chain = plan.approval_chain()
+    if is_admin(user) or (not chain and is_reviewer(user)):
+        return submitted
+    wanted = Q(pk__in=[])
+    for index, step in enumerate(chain):
+        if step.admits(user, user.group_ids()):
+            here = Q(step=index)
+            if step.own_section_only:
+                here &= indicators_led_by([user.section_id], "indicator__")
+            wanted |= here
+    return submitted & wanted
+
+
 rules.add_perm("targets.review_report", is_admin | is_reviewer)
+# The queue also opens to those who act at a step of a chain (a section head, a leader);
+# the menu asks `review_report` alone, which costs no query on every page.
+rules.add_perm("targets.review_queue", is_admin | is_reviewer | acts_in_a_chain)
+rules.add_perm("targets.approve_report", is_signed_in & (is_admin | acts_at_report_step))
 # A spreadsheet of a quarter's reports (targets/report_sheet/): the template of one's
 # own section, or of any for the planning office; uploading is for those who report,
 # and each row then needs `edit_report` like the form it stands for.

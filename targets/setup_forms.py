@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .forms import FigureField
-from .models import TargetRevision
+from .models import ApprovalStep, TargetRevision
 from .models.report import COMMENT_MAX_LENGTH
 from .plan_sheet.reader import MAX_BYTES
 
@@ -110,3 +110,39 @@ class PlanUploadForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an XLSX workbook (.xlsx), such as the template."))
         return upload
+
+
+class ApprovalStepForm(forms.ModelForm):
+    """One step of the plan's approval chain: a name, and who acts (a role or a group)."""
+
+    class Meta:
+        model = ApprovalStep
+        fields = ["name_zh", "name_en", "role", "group", "own_section_only"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A step is acted on by a role or a group: the other stays "none".
+        none = _("(none)")
+        self.fields["role"].choices = [("", none), *ApprovalStep.ROLE_CHOICES]
+        self.fields["group"].empty_label = none
+
+    def clean(self):
+        cleaned = super().clean()
+        wanted = not cleaned.get("DELETE") and self.has_changed()
+        if wanted and not cleaned.get("role") and not cleaned.get("group"):
+            self.add_error("group", gettext("Choose a role or a group to act at this step."))
+        return cleaned
+
+
+# The chain's steps on the setup page: the ones there are, and room for one more.
+ApprovalChainFormSet = forms.modelformset_factory(
+    ApprovalStep, form=ApprovalStepForm, extra=1, max_num=6, validate_max=True, can_delete=True
+)
+
+
+def chain_formset(plan, data=None):
+    return ApprovalChainFormSet(
+        data,
+        queryset=plan.approval_steps.select_related("group").order_by("order", "pk"),
+        prefix="chain",
+    )

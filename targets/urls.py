@@ -48,6 +48,7 @@ urlpatterns = [
     path("plans/import/template.xlsx", views.plan_template, name="plan_template"),
     path("plans/<int:year>/", views.plan_detail, name="plan"),
     path("plans/<int:year>/setup/", views.plan_setup, name="plan_setup"),
+    path("plans/<int:year>/setup/approval/", views.approval_chain, name="approval_chain"),
     path("plans/<int:year>/next-year/", views.start_next_year, name="start_next_year"),
     # A quarter's reports from a spreadsheet: the template (?section=&quarter=), the
     # upload with its preview, and the confirmation.

@@ -69,14 +69,14 @@ def test_every_section_of_a_large_plan_pages_by_sixty_indicators(personas, demo)
 
 
 def test_review_queue_lists_submitted_reports(personas, django_assert_num_queries):
-    # 1 session, 2 user, 3 plans (the current one), 4 submitted reports (+indicator,
-    # plan, author), 5 their indicators' lead and cooperating units, 6 the reports
-    # of their indicators and 7 their target
-    # revisions (the status each would make), 8 their history (what changed since
-    # first submitted; tests/test_review_trail.py); P3-04 Q3 keeps a ledger (台账): 9 the
-    # items of such quarters (+ their places), 10 their files
+    # 1 session, 2 user, 3 plans (the current one), 4 its approval chain (none: one
+    # step), 5 submitted reports (+indicator, plan, author), 6 their indicators' lead
+    # and cooperating units, 7 the reports of their indicators and 8 their target
+    # revisions (the status each would make), 9 their history (what changed since first
+    # submitted; tests/test_review_trail.py); P3-04 Q3 keeps a ledger (台账): 10 the
+    # items of such quarters (+ their places), 11 their files
     reviewer = personas["reviewer"]
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = reviewer.get("/reviews/")
     codes = {(r.indicator.code, r.quarter) for r in response.context["reports"]}
     assert ("P6-04", 3) in codes and ("P1-01", 3) not in codes

@@ -127,3 +127,12 @@ def test_dashboard_counts_submitted_and_approved_and_flags_pending(leader_client
     assert standings["P6-04"].actual == 11  # ... and still counted
     assert not standings["P1-01"].pending_approval
     assert standings["P3-06"].status == "not_reported"  # a draft does not count
+
+
+def test_the_log_shows_a_first_close_as_a_close_only(personas, closed_q3):
+    # The period is created closed: one history row, no "reopened" that never was.
+    rows = closed_q3.periods.model.history.filter(plan=closed_q3, quarter=3)
+    assert list(rows.values_list("history_type", "is_closed")) == [("+", True)]
+    page = personas["admin"].get("/plans/2024/quarters/", HTTP_ACCEPT_LANGUAGE="en")
+    log = page.content.decode().split("<h2", 2)[-1]
+    assert "Q3 closed" in log and "reopened" not in log

@@ -71,12 +71,13 @@ def test_the_review_page_shows_first_submitted_to_now_and_the_reasons(personas, 
 def test_the_queue_shows_the_same_with_unit_target_and_year_to_date(
     personas, changed_p6_04, django_assert_num_queries
 ):
-    # 1 session, 2 user, 3 plans (the current one), 4 submitted reports (+ indicator,
-    # plan, author), 5 their indicators' lead and cooperating units, 6 the reports of
-    # their indicators, 7 their target revisions, 8 the history of the submitted ones,
-    # 9 the ledger items of P3-04's Q3 (+ their places), 10 their files
+    # 1 session, 2 user, 3 plans (the current one), 4 its approval chain, 5 submitted
+    # reports (+ indicator, plan, author), 6 their indicators' lead and cooperating
+    # units, 7 the reports of their indicators, 8 their target revisions, 9 the history
+    # of the submitted ones, 10 the ledger items of P3-04's Q3 (+ their places), 11
+    # their files
     reviewer = personas["reviewer"]
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = reviewer.get("/reviews/", **EN)
     content = response.content.decode()
     card = re.search(

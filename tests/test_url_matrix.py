@@ -120,6 +120,11 @@ PROJECT = {
     "plans/<int:year>/setup/": Row(
         "/plans/2024/setup/", only(200, 403, {"admin"}), only(400, 403, {"admin"})
     ),
+    # The approval chain (targets/views/approval.py): an empty POST lacks the formset's
+    # management form, refused with the form again (400).
+    "plans/<int:year>/setup/approval/": Row(
+        "/plans/2024/setup/approval/", every(405), only(400, 403, {"admin"})
+    ),
     # The demo's 2025 plan was started from 2024 already: a second time is refused (400).
     "plans/<int:year>/next-year/": Row(
         "/plans/2024/next-year/", every(405), only(400, 403, {"admin"})

@@ -3,6 +3,7 @@
 - plan.py: Plan, PlanElement (goal / focus / pillar), BaselineResult
 - indicator.py: Indicator and its QuerySet (the pages' queries)
 - report.py: QuarterlyReport, the figures staff enter, and its workflow
+- approval.py: ApprovalStep, a plan's approval chain (one step unless configured)
 - period.py: ReportingPeriod, a quarter an administrator has closed
 - history.py: the changes of reports, field by field, from their history
 - standing.py: the status rule — how reports turn into "how is this indicator doing"
@@ -13,6 +14,7 @@
 - freshness.py: the generation of the data, which the kept pages are keyed by
 """
 
+from .approval import ApprovalStep
 from .freshness import Change, Generation
 from .indicator import Indicator, IndicatorQuerySet
 from .period import ReportingPeriod
@@ -23,6 +25,7 @@ from .standing import Standing, Status
 from .units import Contribution, IndicatorUnit
 
 __all__ = [
+    "ApprovalStep",
     "BaselineResult",
     "Change",
     "Contribution",

@@ -237,6 +237,15 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
     def quarter_start(self, quarter):
         return calendar.quarter_start(self.year, quarter)
 
+    def approval_chain(self):
+        """The plan's approval steps in order (targets/models/approval.py; none: one
+        step, the reviewers'), loaded once per plan object."""
+        cached = getattr(self, "_approval_chain", None)
+        if cached is None:
+            cached = list(self.approval_steps.select_related("group").order_by("order", "pk"))
+            self._approval_chain = cached
+        return cached
+
     def quarter_end(self, quarter):
         """Last day of `quarter` in the plan's year."""
         return calendar.quarter_end(self.year, quarter)
@@ -314,7 +323,10 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
 
         # Waits for a report being saved right now (see QuarterlyReport._write_checked).
         Plan.objects.lock_for_writing(pk=self.pk)
-        period, _created = ReportingPeriod.objects.get_or_create(plan=self, quarter=quarter)
+        # Created with its state at once: one history row, never an "open" row
+        # before the first close (which the log showed as a reopening).
+        period = ReportingPeriod.objects.filter(plan=self, quarter=quarter).first()
+        period = period or ReportingPeriod(plan=self, quarter=quarter)
         period.is_closed = closed
         period.changed_by = by
         period.reason = reason

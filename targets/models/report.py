@@ -126,6 +126,9 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
     problems = models.TextField(_("problems"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
     next_steps = models.TextField(_("next steps"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
     state = models.CharField(_("approval state"), max_length=10, choices=State, default=State.DRAFT)
+    # The approval step a submitted report waits at (its index in the plan's chain,
+    # targets/models/approval.py); 0 for a plan of one step and outside review.
+    step = models.PositiveSmallIntegerField(_("approval step"), default=0)
     review_comment = models.TextField(
         _("reviewer's comment"), blank=True, max_length=COMMENT_MAX_LENGTH
     )
@@ -256,6 +259,9 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
     # --- the reporting workflow ---------------------------------------------------
     # draft/returned --save draft--> draft; (new)/draft/returned/submitted --submit-->
     # submitted; submitted --approve--> approved; submitted/approved --return--> returned.
+    # With an approval chain of several steps (approval.py), approve moves a submitted
+    # report to the next step and approves it at the last; a submission or a return
+    # puts it back at the first step.
 
     @property
     def needs_reason(self):
@@ -284,19 +290,39 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
         if not submit and not self.can_save_draft:
             raise ReportLocked("A submitted report can only be resubmitted.")
         self.state = self.State.SUBMITTED if submit else self.State.DRAFT
+        self.step = 0  # a changed report goes through the whole chain again
         self.entered_by = by
         self._write_checked(by, reason, expected_version, ledger=ledger)
 
     def approve(self, *, by, expected_version=None, comment=""):
         if self.state != self.State.SUBMITTED:
             raise ReportLocked("Only a submitted report can be approved.")
-        self.state = self.State.APPROVED
+        from .approval import chain_of
+
+        chain = chain_of(self.indicator.plan)
+        reason = comment or "approved"
+        if self.step + 1 < len(chain):
+            # An intermediate step: still submitted (it counts as such), now at the next.
+            reason = f"{reason} ({chain[self.step].name_zh} {self.step + 1}/{len(chain)})"
+            self.step += 1
+        else:
+            self.state = self.State.APPROVED
+            self.step = 0
         self.review_comment = comment
         self._write_checked(
             by,
-            comment or "approved",
+            reason,
             self.version if expected_version is None else expected_version,
         )
+
+    @property
+    def step_label(self):
+        """'Step 2 of 3: 规划办审核' while submitted in a chain of several steps, else ''."""
+        from .approval import step_label
+
+        if self.state != self.State.SUBMITTED:
+            return ""
+        return step_label(self.indicator.plan, self.step)
 
     def return_for_changes(self, *, by, comment, expected_version=None):
         if self.state not in (self.State.SUBMITTED, self.State.APPROVED):
@@ -304,6 +330,7 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
         if not comment.strip():
             raise ValueError("Returning a report needs a comment.")
         self.state = self.State.RETURNED
+        self.step = 0
         self.review_comment = comment
         self._write_checked(
             by, comment, self.version if expected_version is None else expected_version

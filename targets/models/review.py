@@ -10,8 +10,9 @@ query over the reports' history, whatever its length.
 import difflib
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
+from .approval import step_label
 from .history import People, choice_labels_of, field_label
 from .report import QuarterlyReport
 from .revision import TargetRevision
@@ -30,6 +31,8 @@ _QUERY = (
     "history_user__first_name",
     "history_user__last_name",
     "state",
+    "step",
+    "review_comment",
     *TRAIL_FIELDS,
 )
 
@@ -133,7 +136,12 @@ def _trail(report, rows, people, state_labels, value_labels):
     if first_at is None:
         return trail
     since = rows[first_at:]
-    trail.submissions = sum(1 for row in since if row[state_at] == QuarterlyReport.State.SUBMITTED)
+    step_at = _QUERY.index("step")
+    # A submission puts a report at the chain's first step; a step passed keeps it
+    # submitted at the next one, and is no new submission.
+    trail.submissions = sum(
+        1 for row in since if row[state_at] == QuarterlyReport.State.SUBMITTED and not row[step_at]
+    )
     first = dict(zip(_QUERY, since[0], strict=True))
     for row in since:
         value = row[_QUERY.index("value")]
@@ -141,12 +149,18 @@ def _trail(report, rows, people, state_labels, value_labels):
             trail.values.append(value)
     for row in since[1:]:
         values = dict(zip(_QUERY, row, strict=True))
+        if values["state"] == QuarterlyReport.State.SUBMITTED and values["step"]:
+            # A step of the approval chain passed: nothing changed; the reviewer's
+            # comment, if they gave one, is what the next step reads.
+            values["history_change_reason"] = values["review_comment"]
         if values["history_change_reason"]:
             trail.reasons.append(
                 Reason(
                     when=values["history_date"],
                     who=people.name(*row[4:8]),
-                    state=state_labels.get(values["state"], values["state"]),
+                    state=step_label(report.indicator.plan, values["step"])
+                    if values["state"] == QuarterlyReport.State.SUBMITTED and values["step"]
+                    else state_labels.get(values["state"], values["state"]),
                     text=values["history_change_reason"],
                 )
             )
@@ -183,16 +197,22 @@ class QueueItem:
         return f"queue-{self.report.pk}"
 
 
-def review_queue(plan):
-    """The plan's submitted reports, oldest quarter first, as `QueueItem`s.
+def review_queue(plan, *, waiting_for=None):
+    """The plan's submitted reports, oldest quarter first, as `QueueItem`s; with
+    `waiting_for` (a user), only those waiting for them at their approval step.
 
     Four queries whatever their number: the reports (with indicator, lead section
     and author), the reports and the target revisions of their indicators (for the
     standings) and their history (for the trails); two more when some keep a ledger
     (台账): the items of those quarters (with their places) and their files.
     """
+    from ..rules import awaiting_filter
+
+    waiting = Q() if waiting_for is None else awaiting_filter(waiting_for, plan)
     reports = list(
-        QuarterlyReport.objects.filter(indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED)
+        QuarterlyReport.objects.filter(
+            waiting, indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED
+        )
         .select_related("indicator", "indicator__plan", "entered_by")
         .prefetch_related(
             Prefetch(
@@ -216,6 +236,8 @@ def review_queue(plan):
         )
         .order_by("quarter", "indicator__order", "indicator__code")
     )
+    for report in reports:
+        report.indicator.plan = plan  # one plan object: its approval chain is loaded once
     trails = review_trails(reports)
     entries = _ledger_entries([r for r in reports if r.indicator.keeps_ledger])
     return [
@@ -246,3 +268,11 @@ def _ledger_entries(reports):
         if (entry.indicator_id, entry.quarter) in wanted:
             found.setdefault((entry.indicator_id, entry.quarter), []).append(entry)
     return found
+
+
+def waiting_count(user, plan):
+    """How many of `plan`'s reports wait for `user` at their approval step (one query,
+    two with a chain to load): the count a reviewer lands on."""
+    from ..rules import awaiting_filter
+
+    return QuarterlyReport.objects.filter(awaiting_filter(user, plan), indicator__plan=plan).count()

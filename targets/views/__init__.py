@@ -7,10 +7,12 @@
 - history.py: the change history of an indicator
 - exports.py: every download of a plan (one view for every exporter), the print view
 - years.py: the list of plans, a plan's setup, next year's plan from this one
+- approval.py: a plan's approval chain (on its setup page)
 - plan_import.py: a plan from a spreadsheet; revisions.py: revising a target
 - report_import.py: a quarter's reports from a spreadsheet
 """
 
+from .approval import approval_chain
 from .contributions import contribute
 from .exports import export, print_summary
 from .history import indicator_history
@@ -28,6 +30,7 @@ from .revisions import revise_target
 from .years import plan_list, plan_setup, start_next_year
 
 __all__ = [
+    "approval_chain",
     "close_quarter",
     "contribute",
     "export",

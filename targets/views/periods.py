@@ -53,7 +53,13 @@ def _render_quarters(request, plan, form, status=200, reopening=None):
         }
         for q in QUARTERS
     ]
-    history = plan.periods.model.history.filter(plan=plan).select_related("history_user")
+    # Periods created before closing created them closed at once began with an open
+    # row ("+", not closed) that never was a reopening: not shown.
+    history = (
+        plan.periods.model.history.filter(plan=plan)
+        .exclude(history_type="+", is_closed=False)
+        .select_related("history_user")
+    )
     context = {
         "plan": plan,
         "rows": rows,

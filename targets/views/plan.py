@@ -4,9 +4,14 @@ Each takes `?quarter=N` (default: the latest reported quarter) and runs a fixed
 number of queries whatever the plan's size (tests/test_dashboard.py pins them).
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
@@ -17,6 +22,7 @@ from .. import charts, clock
 from ..filters import IndicatorFilter, PillarIndicatorFilter
 from ..models import freshness
 from ..models.plan import QUARTERS, current_plan
+from ..models.review import waiting_count
 from ..models.years import continuation, find_in_graph, indicator_graph
 from ..rules import may_contribute
 from ..tables import StandingTable
@@ -54,11 +60,30 @@ def home(request):
         if plans:
             return redirect("targets:plans")
         return no_plan(request)
+    _say_what_waits(request, plan)
     if plan.indicators.editable_by(request.user).exists() and not request.user.has_perm(
         "targets.read_all_reports"
     ):
         return redirect("targets:my_reports")
     return redirect(plan)
+
+
+def _say_what_waits(request, plan):
+    """A reviewer (or anyone acting at a step of the approval chain) lands with the
+    number of reports waiting for them, and the way to the queue."""
+    if not request.user.has_perm("targets.review_queue"):
+        return
+    count = waiting_count(request.user, plan)
+    if count:
+        text = ngettext(
+            "%(n)s report waits for your review.",
+            "%(n)s reports wait for your review.",
+            count,
+        ) % {"n": count}
+        link = format_html(
+            '{} <a href="{}">{}</a>', text, reverse("targets:review_queue"), _("Review them")
+        )
+        messages.info(request, link)
 
 
 def _dashboard_context(request, quarter, overview, filterset, per_page, **table_options):

@@ -47,10 +47,11 @@ def _report_page(request, year, code, quarter):
     quarter_or_404(quarter)
     user = request.user
     can_edit = user.has_perm("targets.edit_report", indicator)
-    can_review = user.has_perm("targets.review_report")
+    report = indicator.reports.select_related("entered_by").filter(quarter=quarter).first()
+    # Who acts on the report where it waits (its step of the plan's approval chain).
+    can_review = report is not None and user.has_perm("targets.approve_report", report)
     if not (can_edit or can_review or user.has_perm("targets.read_drafts", indicator)):
         raise PermissionDenied(_("Only the lead units report on this indicator."))
-    report = indicator.reports.select_related("entered_by").filter(quarter=quarter).first()
     report = report or QuarterlyReport(indicator=indicator, quarter=quarter)
     return plan, indicator, report, can_edit, can_review
 
@@ -228,10 +229,10 @@ def _conflict_context(request, current, form_kwargs):
 @require_POST
 def review_report(request, year, code, quarter):
     plan, indicator, report, _can_edit, can_review = _report_page(request, year, code, quarter)
-    if not can_review:
-        raise PermissionDenied(_("Only reviewers approve or return reports."))
     if report.pk is None:
         raise Http404(_("There is no report to review."))
+    if not can_review:
+        raise PermissionDenied(_("Only reviewers approve or return reports."))
     form = ReviewForm(request.POST)
     if plan.refusal_to_report():
         message = plan.refusal_to_report()
@@ -263,7 +264,7 @@ def review_report(request, year, code, quarter):
     messages.success(
         request,
         _("Q%(q)s report for %(code)s: %(state)s.")
-        % {"q": quarter, "code": code, "state": report.get_state_display()},
+        % {"q": quarter, "code": code, "state": report.step_label or report.get_state_display()},
     )
     return redirect("targets:review_queue")
 
@@ -387,12 +388,12 @@ def _picked_section(request, sections):
 @login_required
 @require_safe
 def review_queue(request):
-    if not request.user.has_perm("targets.review_report"):
+    if not request.user.has_perm("targets.review_queue"):
         raise PermissionDenied(_("Only reviewers approve or return reports."))
     plan = _reporting_plan(request)
     if plan is None:
         return no_plan(request)
-    items = review_queue_items(plan)
+    items = review_queue_items(plan, waiting_for=request.user)
     return render(
         request,
         "targets/review_queue.html",

@@ -12,7 +12,7 @@ from .. import clock
 from ..models.plan import PlanStateError
 from ..models.rollover import refresh_last_year, roll_over
 from ..models.years import plan_years
-from ..setup_forms import PlanStateForm
+from ..setup_forms import PlanStateForm, chain_formset
 from .common import get_plan, visible_plans, year_links
 
 
@@ -38,7 +38,7 @@ def plan_list(request):
     )
 
 
-def _render_setup(request, plan, form, status=200, refusal=""):
+def _render_setup(request, plan, form, status=200, refusal="", chain=None):
     history = plan.history.select_related("history_user").order_by("-history_date")
     return render(
         request,
@@ -54,6 +54,8 @@ def _render_setup(request, plan, form, status=200, refusal=""):
             "history": history,
             "years": year_links(plan, "plan_setup"),
             "refusal": refusal,
+            # The approval chain's steps (views/approval.py saves them).
+            "chain": chain if chain is not None else chain_formset(plan),
         },
         status=status,
     )

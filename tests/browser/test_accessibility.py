@@ -75,6 +75,7 @@ PAGES = {
         ("my reports, a section picked", "/reports/?section=demo-platform"),
         # Its line across years (2024, the 2025 draft) and the demo's target revision.
         ("indicator across years", "/plans/2024/indicators/P1-02/"),
+        ("plan setup, its approval chain", "/plans/2024/setup/"),
     ],
 }
 

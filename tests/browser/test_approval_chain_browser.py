@@ -1,0 +1,132 @@
+"""A two-step approval chain end to end in Chromium: staff submits, the section head
+approves step 1, the planning office approves step 2; and a return at step 2 whose
+reason reaches the section. Screenshots of the queue and the report at each step,
+at 1440 and 375 px, in Chinese and English."""
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from accounts.models import User
+from targets.demo import DEMO_PASSWORD
+from targets.models import ApprovalStep, QuarterlyReport
+
+from .conftest import log_in, screenshot_path
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = {"zh-CN": "zh-CN,zh;q=0.9", "en-US": "en-US,en;q=0.9"}
+
+
+@pytest.fixture
+def chain(site, demo):
+    heads = Group.objects.create(name="科室负责人")
+    staff = User.objects.get(username="staff")
+    head = User.objects.create_user(
+        "head", role=User.Role.STAFF, section=staff.section, password=DEMO_PASSWORD
+    )
+    head.groups.add(heads)
+    ApprovalStep.objects.create(
+        plan=demo,
+        order=0,
+        name_zh="科室负责人审核",
+        name_en="Section head review",
+        group=heads,
+        own_section_only=True,
+    )
+    ApprovalStep.objects.create(
+        plan=demo,
+        order=1,
+        name_zh="规划办审核",
+        name_en="Planning office review",
+        role="reviewer",
+    )
+    return demo
+
+
+def _report(code):
+    return QuarterlyReport.objects.get(indicator__code=code, quarter=3)
+
+
+def _card(page, code):
+    return page.locator("article.queue-item", has=page.locator(f"h2:has-text('{code}')"))
+
+
+def _as(browser, site, username, width=1440, language="zh-CN"):
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        locale=language,
+        extra_http_headers={"Accept-Language": LANGUAGES[language]},
+    )
+    page = context.new_page()
+    log_in(page, site.url, username)
+    return page
+
+
+def _shots(browser, site, username, path, name):
+    """The page at both widths in both languages, the whole length."""
+    for language in LANGUAGES:
+        for width in (1440, 375):
+            page = _as(browser, site, username, width, language)
+            page.goto(site.url + path)
+            page.screenshot(
+                path=screenshot_path(f"chain-{name}-{language}-{width}.png"), full_page=True
+            )
+            page.context.close()
+
+
+def test_two_steps_from_staff_to_approved(browser, site, chain):
+    _shots(browser, site, "admin", "/plans/2024/setup/", "setup")
+    staff = _as(browser, site, "staff")
+    staff.goto(f"{site.url}/plans/2024/indicators/P3-06/report/3/")
+    staff.fill("input[name=value]", "3")
+    staff.click("button[name=action][value=submit]")
+    staff.wait_for_load_state()
+    assert (_report("P3-06").state, _report("P3-06").step) == ("submitted", 0)
+
+    # The planning office does not see it yet: it waits for the section head.
+    reviewer = _as(browser, site, "reviewer")
+    reviewer.goto(f"{site.url}/reviews/")
+    expect(_card(reviewer, "P3-06")).to_have_count(0)
+
+    head = _as(browser, site, "head")
+    head.goto(f"{site.url}/reviews/")
+    card = _card(head, "P3-06")
+    expect(card.locator(".approval-step")).to_have_text("第 1 步，共 2 步：科室负责人审核")
+    _shots(browser, site, "head", "/reviews/", "queue-step1")
+    card.locator("button[name=action][value=approve]").click()
+    head.wait_for_load_state()
+    expect(_card(head, "P3-06")).to_have_count(0)  # passed on
+    assert (_report("P3-06").state, _report("P3-06").step) == ("submitted", 1)
+
+    _shots(browser, site, "staff", "/plans/2024/indicators/P3-06/report/3/", "report-step2")
+    reviewer.goto(f"{site.url}/reviews/")
+    card = _card(reviewer, "P3-06")
+    expect(card.locator(".approval-step")).to_have_text("第 2 步，共 2 步：规划办审核")
+    _shots(browser, site, "reviewer", "/reviews/", "queue-step2")
+    card.locator("button[name=action][value=approve]").click()
+    reviewer.wait_for_load_state()
+    assert _report("P3-06").state == "approved"
+    staff.goto(f"{site.url}/plans/2024/indicators/P3-06/report/3/")
+    expect(staff.locator(".state-approved")).to_have_count(1)
+
+
+def test_a_return_at_step_two_reaches_the_section(browser, site, chain):
+    head = _as(browser, site, "head")
+    head.goto(f"{site.url}/reviews/")
+    _card(head, "P6-04").locator("button[name=action][value=approve]").click()
+    head.wait_for_load_state()
+
+    reviewer = _as(browser, site, "reviewer")
+    reviewer.goto(f"{site.url}/reviews/")
+    card = _card(reviewer, "P6-04")
+    card.locator("textarea[name=comment]").fill("(示例)请补充活动签到表")
+    card.locator("button[name=action][value=return]").click()
+    reviewer.wait_for_load_state()
+    report = _report("P6-04")
+    assert (report.state, report.step) == ("returned", 0)
+
+    staff = _as(browser, site, "staff")
+    staff.goto(f"{site.url}/plans/2024/indicators/P6-04/report/3/")
+    expect(staff.locator("main")).to_contain_text("(示例)请补充活动签到表")
+    expect(staff.locator(".state-returned")).to_have_count(1)
