@@ -190,7 +190,10 @@ def _landing_message(client):
 
 def test_a_reviewer_lands_on_the_count_of_reports_waiting_at_their_step(personas, chain):
     waiting = QuarterlyReport.objects.filter(indicator__plan__year=2024, state="submitted")
-    heads_own = waiting.filter(indicator__lead_section=User.objects.get(username="head").section)
+    head = User.objects.get(username="head")
+    heads_own = waiting.filter(
+        indicator__units__section=head.section, indicator__units__role="lead"
+    )
     # Every submitted report waits at step 1: the head of their section, not the office.
     assert f"{heads_own.count()} reports wait for your review." in _landing_message(chain["head"])
     assert 'href="/reviews/"' in _landing_message(chain["head"])
