@@ -501,3 +501,15 @@ def test_pillar_overview_alone_takes_three_queries(demo, django_assert_num_queri
 def test_any_page_size_in_the_url_is_safe(leader_client, url, per_page):
     response = leader_client.get(url + f"?quarter=3&per_page={per_page}&page=2")
     assert response.status_code == 200
+
+
+def test_a_target_without_a_pace_says_so_on_its_pillar_card(leader_client):
+    # P5-02 and P5-04 are levels without a baseline (no pace): their cards said
+    # "100.0% done, expected" with nothing after; they say why there is no pace now.
+    for language, done in (("en", "done · "), ("zh-hans", "完成 100.0% · ")):
+        response = leader_client.get(
+            "/plans/2024/pillars/P5/?quarter=3", HTTP_ACCEPT_LANGUAGE=language
+        )
+        html = response.content.decode()
+        assert not re.search(r"done, +expected|时序进度 *</p>", html)
+        assert done in html
