@@ -270,7 +270,7 @@ class Standing:
 
     @property
     def target_text(self):
-        """ "> 100 people: now 100; 1 people short (not met)" and the like."""
+        """ "> 100 people: now 100; 1 person short (not met)" and the like."""
         return wording.target_text(self)
 
     @property
@@ -370,7 +370,7 @@ def compute_standing(indicator, reports, quarter, tolerance=None, in_force=None)
     if kind == "milestone":
         return _milestone(indicator, counted, quarter, standing)
     if kind == "qualitative":
-        return standing
+        return _owed(indicator, standing)
 
     values = {q: r.value for q, r in sorted(counted.items()) if r.value is not None}
     standing.quarter_values = values
@@ -382,7 +382,7 @@ def compute_standing(indicator, reports, quarter, tolerance=None, in_force=None)
     if kind == "monitor":
         if standing.actual is not None and indicator.last_year_value is not None:
             standing.change = standing.actual - indicator.last_year_value
-        return standing
+        return _owed(indicator, standing)
 
     if kind == "growth":
         # The target is a growth in per cent: computed from the figure and the base,
@@ -442,6 +442,15 @@ def compute_standing(indicator, reports, quarter, tolerance=None, in_force=None)
         standing.completion = standing.actual / target
     standing.status = _status_direct(indicator, standing, reported, tolerance)
     return standing
+
+
+def _owed(indicator, s):
+    """An indicator with no measured status (qualitative, monitored) still owes its
+    report for a quarter it reports in: without a counted one it is 未报送, as the
+    pages count it, so its row, its filter and the counts say the same."""
+    if s.quarter in indicator.due_quarters() and not (s.report and s.report.counts):
+        s.status = Status.NOT_REPORTED
+    return s
 
 
 def _final_progress(indicator, s):
