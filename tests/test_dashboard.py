@@ -155,7 +155,7 @@ def test_table_lists_every_indicator_on_one_page(leader_client):
         ("lead_section=demo-talent", {f"P5-0{n}" for n in range(1, 6)}),
         ("kind=level", {"P5-02", "P5-04"}),
         ("status=behind", {"P1-02", "P5-03"}),
-        ("status=not_reported", {"P3-06", "P5-05"}),
+        ("status=not_reported", {"P3-06", "P4-01", "P5-05"}),
         ("pillar=P5&status=at_risk", {"P5-01", "P5-04"}),
     ],
 )

@@ -17,7 +17,7 @@ from .plan import Plan, PlanElement
 from .recorded import RecordedSaveMixin
 from .standing import TargetInForce, compute_standing, target_in_force
 from .units import UnitsMixin
-from .wording import figure_text, target_display
+from .wording import figure_text, target_display, unit_for
 
 # Units that count whole things: a figure in one of them is never a fraction
 # (3.5 次 is a typo). `Indicator.whole_number` is always on for them.
@@ -676,7 +676,9 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, UnitsMixin, models.Model)
     @property
     def target_with_unit(self):
         """The target with its unit: "≥ 10 家", "> 100 people"."""
-        return f"{self.target_display} {self.unit_display}".strip() if self.has_target else ""
+        if not self.has_target:
+            return ""
+        return f"{self.target_display} {unit_for(self.unit_display, self.target)}".strip()
 
     @property
     def last_year_note(self):
@@ -698,7 +700,13 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, UnitsMixin, models.Model)
 
     def with_unit(self, value):
         """A figure with its unit, as every page writes it: "7 家", "7 institutions"."""
-        return f"{figure_text(value)} {self.unit_display}".strip()
+        return f"{figure_text(value)} {unit_for(self.unit_display, value)}".strip()
+
+    @property
+    def figure_may_be_negative(self):
+        """A growth reported as a rate may be a fall (-2.5 %); every other figure counts
+        or measures something and is never below zero."""
+        return self.kind == self.Kind.GROWTH and self.growth_from == self.GrowthFrom.RATE
 
     @property
     def has_target(self):

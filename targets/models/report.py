@@ -161,8 +161,9 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
                 condition=Q(quarter__gte=1, quarter__lte=4), name="report_quarter_1_to_4"
             ),
             models.CheckConstraint(
-                condition=Q(value__isnull=True) | Q(value__gte=0, value__lte=MAX_FIGURE),
-                name="report_value_within_0_and_1e9",
+                # Below zero only a growth rate (the forms say which indicator may).
+                condition=Q(value__isnull=True) | Q(value__gte=-MAX_FIGURE, value__lte=MAX_FIGURE),
+                name="report_value_within_1e9",
             ),
             # A milestone is done exactly when it has the date it was done.
             models.CheckConstraint(

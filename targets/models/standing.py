@@ -292,7 +292,7 @@ class Standing:
 
     @property
     def target_text(self) -> str:
-        """ "> 100 people: now 100; 1 people short (not met)" and the like."""
+        """ "> 100 people: now 100; 1 person short (not met)" and the like."""
         return wording.target_text(self)
 
     @property
@@ -393,7 +393,7 @@ def compute_standing(
     if kind == "milestone":
         return _milestone(indicator, counted, quarter, standing)
     if kind == "qualitative":
-        return standing
+        return _owed(indicator, standing)
 
     values = {q: r.value for q, r in sorted(counted.items()) if r.value is not None}
     standing.quarter_values = values
@@ -405,7 +405,7 @@ def compute_standing(
     if kind == "monitor":
         if standing.actual is not None and indicator.last_year_value is not None:
             standing.change = standing.actual - indicator.last_year_value
-        return standing
+        return _owed(indicator, standing)
 
     if kind == "growth":
         # The target is a growth in per cent: computed from the figure and the base,
@@ -495,6 +495,15 @@ def _known[T](value: T | None) -> T:
     if value is None:
         raise TypeError("the status rule reached a figure that is not set")
     return value
+
+
+def _owed(indicator: Indicator, s: Standing) -> Standing:
+    """An indicator with no measured status (qualitative, monitored) still owes its
+    report for a quarter it reports in: without a counted one it is 未报送, as the
+    pages count it, so its row, its filter and the counts say the same."""
+    if s.quarter in indicator.due_quarters() and not (s.report and s.report.counts):
+        s.status = Status.NOT_REPORTED
+    return s
 
 
 def _final_progress(indicator: Indicator, s: Standing) -> None:

@@ -30,6 +30,28 @@ def figure_text(value: Decimal | int | str | None) -> str:
     return format(Decimal(value).quantize(ONE_CENT).normalize(), "f")
 
 
+# English units are stored in the plural ("projects", "people"); one takes the singular.
+IRREGULAR_SINGULARS = {"people": "person"}
+
+
+def unit_for(unit: str, value: Decimal | int | None) -> str:
+    """`unit` as it goes with `value`: "1 project", "1 person", "7 projects". A unit of
+    more than one word ("patents per 10,000 people") or in Chinese is left as it is."""
+    if value is None or abs(Decimal(value)) != 1 or not unit or not unit.isascii():
+        return unit
+    if " " in unit or "/" in unit:
+        return unit
+    if unit in IRREGULAR_SINGULARS:
+        return IRREGULAR_SINGULARS[unit]
+    if unit.endswith("ies"):
+        return unit[:-3] + "y"
+    if unit.endswith(("sses", "xes", "ches", "shes")):
+        return unit[:-2]
+    if unit.endswith("s") and not unit.endswith("ss"):
+        return unit[:-1]
+    return unit
+
+
 def points_text(fraction: Decimal) -> str:
     """The size of a gap between two fractions in percentage points: -0.05 -> "5.0"."""
     return f"{abs(fraction) * 100:.1f}"
@@ -74,7 +96,8 @@ def target_with_unit(indicator: IndicatorLike, target: Decimal | None) -> str:
         return ""
     if indicator.kind == "growth":
         return _("growth %(target)s%%") % {"target": target_display(indicator.comparison, target)}
-    return f"{target_display(indicator.comparison, target)} {indicator.unit_display}".strip()
+    unit = unit_for(indicator.unit_display, target)
+    return f"{target_display(indicator.comparison, target)} {unit}".strip()
 
 
 def target_label(standing: StandingLike) -> str:
