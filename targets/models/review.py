@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
+from ..rules import awaiting_filter
 from .approval import step_label
 from .history import People, choice_labels_of, field_label
 from .report import QuarterlyReport
@@ -206,8 +207,6 @@ def review_queue(plan, *, waiting_for=None):
     standings) and their history (for the trails); two more when some keep a ledger
     (台账): the items of those quarters (with their places) and their files.
     """
-    from ..rules import awaiting_filter
-
     waiting = Q() if waiting_for is None else awaiting_filter(waiting_for, plan)
     reports = list(
         QuarterlyReport.objects.filter(
@@ -273,6 +272,4 @@ def _ledger_entries(reports):
 def waiting_count(user, plan):
     """How many of `plan`'s reports wait for `user` at their approval step (one query,
     two with a chain to load): the count a reviewer lands on."""
-    from ..rules import awaiting_filter
-
     return QuarterlyReport.objects.filter(awaiting_filter(user, plan), indicator__plan=plan).count()
