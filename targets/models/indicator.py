@@ -132,6 +132,7 @@ class IndicatorQuerySet(models.QuerySet):
     def allowed_to(self, user, *permissions):
         """One queryset per permission (on an indicator, targets/rules.py): those of
         these indicators `user` has it on. Two light queries for all of them."""
+
         def allowed(permission, indicator):
             if permission == "targets.contribute":  # a section's, never a superuser's
                 return may_contribute(user, indicator)
