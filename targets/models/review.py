@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
+from ..ledgers import ledger_app
 from ..rules import awaiting_filter
 from .approval import step_label
 from .history import People, choice_labels_of, field_label
@@ -254,15 +255,16 @@ def review_queue(plan, *, waiting_for=None):
 
 def _ledger_entries(reports):
     """{(indicator id, quarter): [entries]} of `reports`; no query without any."""
-    from ledger.models import LedgerEntry
-
     if not reports:
         return {}
     wanted = {(r.indicator_id, r.quarter) for r in reports}
     found = {}
-    rows = LedgerEntry.objects.filter(
-        indicator_id__in={i for i, _q in wanted}, quarter__in={q for _i, q in wanted}
-    ).with_files()
+    rows = (
+        ledger_app()
+        .entries()
+        .filter(indicator_id__in={i for i, _q in wanted}, quarter__in={q for _i, q in wanted})
+        .with_files()
+    )
     for entry in rows.order_by("date", "pk"):
         if (entry.indicator_id, entry.quarter) in wanted:
             found.setdefault((entry.indicator_id, entry.quarter), []).append(entry)
