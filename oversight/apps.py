@@ -8,7 +8,7 @@ class OversightConfig(AppConfig):
 
     def ready(self):
         # The briefing counts the follow-ups through an addendum it does not import.
-        from targets.briefing.content import ADDENDA
+        from targets.briefing.blocks import ADDENDA
 
         from .briefing import follow_ups_addendum
 
