@@ -5,6 +5,7 @@ ledger, so targets imports nothing of it."""
 from .charts import by_division as chart
 from .demo import edit_for as demo_edit
 from .demo import prepare as prepare_demo
+from .exporters import item_names
 from .forms import entry_formset as formset
 from .history import ledger_changes as changes
 from .models import Division, EvidenceFile, IndicatorLedger, LedgerEntry, entries_of
@@ -19,6 +20,7 @@ __all__ = [
     "entries_of",
     "for_page",
     "formset",
+    "item_names",
     "prepare_demo",
 ]
 

@@ -3,8 +3,8 @@
 The ledger (ledger/) depends on the plan and its reports: its items belong to an
 indicator's quarter and are saved with the report. So targets never imports it. A
 page, the report sheet, the review queue, the archive and the demo ask the `Ledger`
-the ledger app gives here in its `AppConfig.ready()` (ledger/interface.py), as the
-exports ask it for item names (`targets.exports.base.item_names`).
+the ledger app gives here in its `AppConfig.ready()` (ledger/interface.py), and so
+do the exports (the item names of the meeting summary).
 
 A leaf module: it imports no model, so the models may ask it too.
 """
@@ -34,6 +34,10 @@ class Ledger(Protocol):
 
     def changes(self, indicator) -> list:
         """The ledger's changes of `indicator`, item by item, for its history page."""
+
+    def item_names(self, indicators, quarter: int) -> dict[int, str]:
+        """{indicator id: the names of the items behind its counted figures up to
+        `quarter`} (the meeting summary's last column)."""
 
     def archived(self, indicators) -> list:
         """[(queryset, fields or None)] of the ledger of `indicators` for an archive,
