@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from simple_history.signals import post_create_historical_record
 
 from accounts.models import User
-from oversight.sections import sections_of
+from oversight.models import FollowUp
+from targets.models import QuarterlyReport
 
 from .models import Notice
+from .tasks import deliver
 
 PERSONAL = (Notice.Channel.APP, Notice.Channel.EMAIL)
 
@@ -25,9 +27,6 @@ def connect():
 
 
 def _on_history(sender, instance, history_instance, **kwargs):
-    from oversight.models import FollowUp
-    from targets.models import QuarterlyReport
-
     if isinstance(instance, QuarterlyReport):
         _report_changed(instance, history_instance)
     elif isinstance(instance, FollowUp):
@@ -38,8 +37,6 @@ def _report_changed(report, row):
     before = row.prev_record
     if before is not None and before.state == report.state:
         return  # a correction, not a step
-    from targets.models import QuarterlyReport
-
     State = QuarterlyReport.State
     indicator = report.indicator
     link = reverse(
@@ -104,7 +101,7 @@ def reviewers():
 
 def section_staff(indicator):
     return User.objects.filter(
-        Q(section_id__in=sections_of(indicator)), is_active=True, role=User.Role.STAFF
+        Q(section_id__in=indicator.lead_section_ids), is_active=True, role=User.Role.STAFF
     )
 
 
@@ -119,8 +116,6 @@ def emit(event, subject, body, link, people):
     In the app a notice is delivered by being written; e-mail goes to those with an
     address when settings.KPI_NOTICE_CHANNELS has it; each robot configured gets one
     notice for the group."""
-    from .tasks import deliver
-
     channels = [c for c in PERSONAL if c in settings.KPI_NOTICE_CHANNELS]
     notices = []
     for person in people:

@@ -158,26 +158,6 @@ def exporter_for(name: str) -> type[Exporter]:
         raise Http404(name) from None
 
 
-# What an export of targets asks the ledger, which depends on targets and never the
-# reverse: the ledger gives its function when its `exports` module is loaded.
-_item_names: list[Callable[[Any, int], dict[int, str]]] = []
-
-
-def provide_item_names(
-    function: Callable[[Any, int], dict[int, str]],
-) -> Callable[[Any, int], dict[int, str]]:
-    """Decorator of the ledger's `item_names(indicators, quarter)`: {indicator id: the
-    names of the items behind its counted figures up to `quarter`}."""
-    _item_names[:] = [function]
-    return function
-
-
-def item_names(indicators: Iterable[Indicator], quarter: int) -> dict[int, str]:
-    if not _item_names:
-        raise LookupError("no ledger app gives the item names")
-    return _item_names[0](indicators, quarter)
-
-
 def _in_language(language: str | None, chunks: Iterable[bytes]) -> Iterator[bytes]:
     """Rows are produced after the view has returned: in the request's language."""
     with translation.override(language):

@@ -13,6 +13,9 @@ from simple_history.models import HistoricalRecords
 
 from ..rules import reports_readable_filter
 from ..states import COUNTED_STATES, MilestoneState, ReportState
+from .approval import chain_of, step_label
+from .period import ReportingPeriod
+from .plan import Plan
 from .recorded import RecordedSaveMixin
 
 # A figure above this is a typo, not a result (also refused by the database).
@@ -225,9 +228,6 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
 
     def _refuse_if_locked(self):
         """The last line of defence: no route (form, admin, shell) changes a locked report."""
-        from .period import ReportingPeriod
-        from .plan import Plan
-
         # Through the indicator's id, in one query: the plan's state and whether the
         # quarter is closed (no need to load the indicator on every save).
         state, closed = (
@@ -298,8 +298,6 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
     def approve(self, *, by, expected_version=None, comment=""):
         if self.state != self.State.SUBMITTED:
             raise ReportLocked("Only a submitted report can be approved.")
-        from .approval import chain_of
-
         chain = chain_of(self.indicator.plan)
         reason = comment or "approved"
         if self.step + 1 < len(chain):
@@ -319,8 +317,6 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
     @property
     def step_label(self):
         """'Step 2 of 3: 规划办审核' while submitted in a chain of several steps, else ''."""
-        from .approval import step_label
-
         if self.state != self.State.SUBMITTED:
             return ""
         return step_label(self.indicator.plan, self.step)
@@ -338,8 +334,6 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
         )
 
     def _write_checked(self, by, reason, expected_version, ledger=None):
-        from .plan import Plan
-
         try:
             with transaction.atomic():
                 # Serialise with closing a quarter (Plan.close_quarter takes the same

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
+from ..ledgers import ledger_app
+from ..rules import awaiting_filter
 from .approval import step_label
 from .history import People, choice_labels_of, field_label
 from .report import QuarterlyReport
@@ -206,8 +208,6 @@ def review_queue(plan, *, waiting_for=None):
     standings) and their history (for the trails); two more when some keep a ledger
     (台账): the items of those quarters (with their places) and their files.
     """
-    from ..rules import awaiting_filter
-
     waiting = Q() if waiting_for is None else awaiting_filter(waiting_for, plan)
     reports = list(
         QuarterlyReport.objects.filter(
@@ -255,15 +255,16 @@ def review_queue(plan, *, waiting_for=None):
 
 def _ledger_entries(reports):
     """{(indicator id, quarter): [entries]} of `reports`; no query without any."""
-    from ledger.models import LedgerEntry
-
     if not reports:
         return {}
     wanted = {(r.indicator_id, r.quarter) for r in reports}
     found = {}
-    rows = LedgerEntry.objects.filter(
-        indicator_id__in={i for i, _q in wanted}, quarter__in={q for _i, q in wanted}
-    ).with_files()
+    rows = (
+        ledger_app()
+        .entries()
+        .filter(indicator_id__in={i for i, _q in wanted}, quarter__in={q for _i, q in wanted})
+        .with_files()
+    )
     for entry in rows.order_by("date", "pk"):
         if (entry.indicator_id, entry.quarter) in wanted:
             found.setdefault((entry.indicator_id, entry.quarter), []).append(entry)
@@ -273,6 +274,4 @@ def _ledger_entries(reports):
 def waiting_count(user, plan):
     """How many of `plan`'s reports wait for `user` at their approval step (one query,
     two with a chain to load): the count a reviewer lands on."""
-    from ..rules import awaiting_filter
-
     return QuarterlyReport.objects.filter(awaiting_filter(user, plan), indicator__plan=plan).count()

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..states import MilestoneState
 from . import wording
 
 if TYPE_CHECKING:
@@ -174,11 +175,9 @@ class Standing:
 
     @property
     def milestone_state_label(self) -> StrOrPromise:
-        from .report import QuarterlyReport
-
         if not self.milestone_state:
-            return QuarterlyReport.MilestoneState.NOT_STARTED.label
-        return QuarterlyReport.MilestoneState(self.milestone_state).label
+            return MilestoneState.NOT_STARTED.label
+        return MilestoneState(self.milestone_state).label
 
     @property
     def completion_percent(self) -> Decimal | None:

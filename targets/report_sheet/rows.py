@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..forms import ReportForm
+from ..ledgers import ledger_app
 from ..models import QuarterlyReport
 from ..models.report import (
     COMMENT_MAX_LENGTH,
@@ -104,9 +105,7 @@ class Preview:
     def divisions(self):
         """The counties and districts, for the ledger rows' names (one query, once)."""
         if not hasattr(self, "_divisions"):
-            from ledger.models import Division
-
-            self._divisions = list(Division.objects.all())
+            self._divisions = list(ledger_app().divisions())
         return self._divisions
 
     @property
