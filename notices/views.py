@@ -71,7 +71,8 @@ def unread_count(request):
 def preferences(request):
     """Which events reach the reader on which channel; the weekly digest instead."""
     _allowed(request)
-    form = PreferencesForm(request.user, request.POST or None)
+    # An empty POST is a real answer: every box unticked.
+    form = PreferencesForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your choices are saved."))
