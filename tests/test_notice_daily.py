@@ -114,9 +114,13 @@ def test_a_worse_status_reaches_those_who_follow_it_or_its_pillar(fresh, users):
     assert not Follow.objects.filter(user=users["leader"]).exists()
 
 
-def test_preferences_turn_an_event_off_per_channel(fresh, users, personas):
+def test_preferences_turn_an_event_off_per_channel(
+    fresh, users, personas, django_assert_num_queries
+):
     staff = personas["staff"]
-    page = staff.get("/notices/choices/", HTTP_ACCEPT_LANGUAGE="en")
+    # 1 session, 2 user, 3 their choices
+    with django_assert_num_queries(3):
+        page = staff.get("/notices/choices/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     form = page.context["form"]
     assert all(form[n].value() for n in form.fields if not n.startswith("weekly_digest"))
