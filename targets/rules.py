@@ -43,7 +43,10 @@ its section scope is `indicators_led_by`.
 | oversight.assign_follow_up | the planning office (reviewers), leaders, admins |
 | oversight.answer_follow_up (obj: follow-up) | staff of its owner section; admins |
 | oversight.decide_follow_up | the planning office (reviewers), admins: close or send back |
-| notices.view_notices | every signed-in user: their own notices in the app |
+| notices.view_notices | every signed-in user: their own notices in the app, and which |
+|   | events reach them on which channel (their preferences) |
+| notices.follow | leaders, admins: follow an indicator or a pillar (its status getting |
+|   | worse than last quarter reaches them) |
 """
 
 from collections.abc import Iterable
@@ -311,3 +314,4 @@ rules.add_perm("oversight.assign_follow_up", is_admin | is_reviewer | is_leader)
 rules.add_perm("oversight.answer_follow_up", is_admin | (is_section_staff & owns_follow_up))
 rules.add_perm("oversight.decide_follow_up", is_admin | is_reviewer)
 rules.add_perm("notices.view_notices", is_signed_in)
+rules.add_perm("notices.follow", is_leader | is_admin)
