@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from accounts.models import User
 from oversight.models import FollowUp
@@ -324,7 +324,7 @@ class Digest:
     def message(self, worse):
         def lines():
             plan, quarter = self.state.plan, self.state.quarter
-            out = [_("What changed")]
+            out = [pgettext("weekly digest heading", "What changed")]
             for now, before in worse:
                 out.append(
                     "- "
