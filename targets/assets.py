@@ -43,20 +43,25 @@ ANNOTATION_PLUGIN = Script(
 CHART_SCRIPTS = (CHARTJS, ANNOTATION_PLUGIN)
 
 
-def chart_script_tags():
+def chart_script_tags(annotation=True):
     """The <script> tags a chart page needs, as dicts for `includes/chart_scripts.html`.
+
+    The annotation plugin draws the target line of the progress charts only: pages
+    without one (the plan's status by pillar, the print view) pass `annotation=False`
+    and spare its 12 KB.
 
     Vendored: the static files. CDN: the pinned CDN files with their integrity
     hashes, followed by `js/chartjs-fallback.js`, which loads the vendored copies
     if the CDN did not deliver (`fallback` carries their URLs).
     """
-    vendored = [static(script.static) for script in CHART_SCRIPTS]
+    needed = CHART_SCRIPTS if annotation else CHART_SCRIPTS[:1]
+    vendored = [static(script.static) for script in needed]
     if settings.CHARTJS_SOURCE != "cdn":
         return {"scripts": [{"src": src} for src in vendored], "fallback": None}
     return {
         "scripts": [
             {"src": script.cdn_url(settings.CHARTJS_CDN_BASE_URL), "integrity": script.integrity}
-            for script in CHART_SCRIPTS
+            for script in needed
         ],
-        "fallback": {"chart": vendored[0], "annotation": vendored[1]},
+        "fallback": {"chart": vendored[0], "annotation": vendored[1] if annotation else ""},
     }
