@@ -21,8 +21,14 @@ module.exports = {
     ...packages.map((dir) => `${dir}/**/*.{html,py}`),
   ],
   // Classes that appear only at run time: the phone menu's open and moving states
-  // (static/js/menu.js).
-  safelist: ["show", "collapsing"],
+  // (static/js/menu.js). The custom properties app.css reads from Bootstrap.
+  safelist: {
+    standard: ["show", "collapsing"],
+    variables: ["--bs-border-color", "--bs-link-color", "--bs-secondary-color"],
+  },
+  // Input types come from Django's widgets (a radio in the report import's form),
+  // never as words in a file: keep every [type=…] rule of a kept class.
+  dynamicAttributes: ["type"],
   // Unused @keyframes go (spinners, striped progress bars); the custom properties
   // all stay, as Bootstrap's rules read them through var().
   keyframes: true,

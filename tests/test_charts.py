@@ -93,6 +93,7 @@ def test_vendored_by_default(settings):
             },
         ],
         "fallback": None,
+        "lazy": False,
     }
 
 
@@ -136,6 +137,7 @@ def test_annotation_plugin_only_where_a_target_line_is_drawn(leader_client, sett
     assert chart_script_tags(annotation=False) == {
         "scripts": [{"src": "/static/vendor/chart.js-4.6.1/chart.umd.min.js"}],
         "fallback": None,
+        "lazy": False,
     }
     plugin = ANNOTATION_PLUGIN.static
     assert plugin not in leader_client.get("/plans/2024/").content.decode()
