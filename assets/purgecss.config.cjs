@@ -23,7 +23,9 @@ module.exports = {
   // Classes that appear only at run time: the phone menu's open and moving states
   // (static/js/menu.js). The custom properties app.css reads from Bootstrap.
   safelist: {
-    standard: ["show", "collapsing"],
+    // django-bootstrap5 builds the size class of `{% bootstrap_field … size="sm" %}`
+    // (templates/*/filter forms) from parts: the whole word is in no file.
+    standard: ["show", "collapsing", "form-control-sm", "form-select-sm"],
     variables: ["--bs-border-color", "--bs-link-color", "--bs-secondary-color"],
   },
   // Input types come from Django's widgets (a radio in the report import's form),

@@ -92,6 +92,7 @@ TEMPLATE_TAGS = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
 CLASS_ATTRIBUTE = re.compile(r"\bclass=\"([^\"]*)\"", re.S)
 # Classes named in Python: widget and table attrs ({"class": "…"}) and format_html.
 PYTHON_CLASSES = re.compile(r"[\"']class[\"']: [\"']([^\"']*)[\"']|class=\"([^\"]*)\"")
+BOOTSTRAP_SIZE = re.compile(r"\{% bootstrap_field [^%]*\bsize=\"(\w+)\"")
 TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)")
 ELEMENT = re.compile(r"(?:^|[\s>+~(])([a-z][a-z0-9]*)\b")
 # What Django's form widgets add to a page beyond our templates' own elements.
@@ -114,8 +115,12 @@ def selectors(path):
 def classes_in_use():
     used = set()
     for template in (ROOT / "templates").rglob("*.html"):
-        for value in CLASS_ATTRIBUTE.findall(TEMPLATE_TAGS.sub(" ", template.read_text())):
+        text = template.read_text()
+        for value in CLASS_ATTRIBUTE.findall(TEMPLATE_TAGS.sub(" ", text)):
             used.update(value.split())
+        # django-bootstrap5 makes `{% bootstrap_field … size="sm" %}` a form-control-sm.
+        for size in BOOTSTRAP_SIZE.findall(text):
+            used.update({f"form-control-{size}", f"form-select-{size}"})
     for app in ("accounts", "kpitracker", "ledger", "notices", "oversight", "targets"):
         for module in (ROOT / app).rglob("*.py"):
             for pair in PYTHON_CLASSES.findall(module.read_text()):
