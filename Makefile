@@ -10,11 +10,12 @@ DEV_ENV := DJANGO_DEBUG=1 KPI_TODAY=$(DEMO_TODAY)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format messages bench bench-exports bench-briefing bench-two-servers clean help
+.PHONY: run setup test lint format messages assets bench bench-exports bench-briefing bench-two-servers clean help
 
 help:
 	@echo "make run    - install, migrate, load the 2024 plan + demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install test tools, lint, and run the whole suite (DATABASE_URL selects the database)"
+	@echo "make assets - trim Bootstrap's CSS to the selectors the site uses (needs npm; the result is committed)"
 	@echo "make lint (ruff, import-linter, mypy) / make format / make messages / make bench / make bench-exports / make bench-briefing / make bench-two-servers"
 
 $(VENV)/bin/python:
@@ -64,6 +65,20 @@ test: lint
 messages: $(VENV)/.installed-test
 	$(DEV_ENV) $(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
 	$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv
+
+# Bootstrap's published CSS (assets/) trimmed by PurgeCSS to the selectors our templates,
+# JavaScript and Python (and django-bootstrap5's and django-tables2's) can use; the
+# result is committed under static/vendor/, so `make run` and `make test` need no npm.
+# Run after adding a Bootstrap class: tests/test_page_weight.py fails until then.
+# npx keeps PurgeCSS in npm's cache, never in a node_modules here.
+PURGECSS := purgecss@8.0.0
+BOOTSTRAP_USED := static/vendor/bootstrap-5.3.8/bootstrap.used.min.css
+assets: $(VENV)/.installed-run
+	KPI_PYTHON_PACKAGES="$$($(PY) -c 'import importlib.util as u; print(":".join(u.find_spec(n).submodule_search_locations[0] for n in ("django_bootstrap5", "django_tables2")))')" \
+	  npx --yes $(PURGECSS) --config assets/purgecss.config.cjs --output $(BOOTSTRAP_USED)
+	@# The published map does not describe the trimmed file: drop its reference.
+	sed -i '/sourceMappingURL=/d' $(BOOTSTRAP_USED)
+	@wc -c assets/bootstrap-5.3.8/bootstrap.min.css $(BOOTSTRAP_USED)
 
 # Benchmarks, run by hand (numbers in the README and the closing notes), not by `make test`.
 bench: $(VENV)/.installed-test

@@ -43,20 +43,29 @@ ANNOTATION_PLUGIN = Script(
 CHART_SCRIPTS = (CHARTJS, ANNOTATION_PLUGIN)
 
 
-def chart_script_tags():
+def chart_script_tags(annotation=True, lazy=False):
     """The <script> tags a chart page needs, as dicts for `includes/chart_scripts.html`.
+
+    The annotation plugin draws the target line of the progress charts only: pages
+    without one (the plan's status by pillar, the print view) pass `annotation=False`
+    and spare its 12 KB. `lazy`: the page's charts lie below its first screen (the
+    plan page's, about three screens down), so the library tags wait inert in a
+    <template> and js/charts.js adds them when a chart nears the screen (or the page
+    is printed): Chart.js (62 KB compressed) is no part of the first screen's bytes.
 
     Vendored: the static files. CDN: the pinned CDN files with their integrity
     hashes, followed by `js/chartjs-fallback.js`, which loads the vendored copies
     if the CDN did not deliver (`fallback` carries their URLs).
     """
-    vendored = [static(script.static) for script in CHART_SCRIPTS]
+    needed = CHART_SCRIPTS if annotation else CHART_SCRIPTS[:1]
+    vendored = [static(script.static) for script in needed]
     if settings.CHARTJS_SOURCE != "cdn":
-        return {"scripts": [{"src": src} for src in vendored], "fallback": None}
+        return {"scripts": [{"src": src} for src in vendored], "fallback": None, "lazy": lazy}
     return {
+        "lazy": lazy,
         "scripts": [
             {"src": script.cdn_url(settings.CHARTJS_CDN_BASE_URL), "integrity": script.integrity}
-            for script in CHART_SCRIPTS
+            for script in needed
         ],
-        "fallback": {"chart": vendored[0], "annotation": vendored[1]},
+        "fallback": {"chart": vendored[0], "annotation": vendored[1] if annotation else ""},
     }

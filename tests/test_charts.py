@@ -93,6 +93,7 @@ def test_vendored_by_default(settings):
             },
         ],
         "fallback": None,
+        "lazy": False,
     }
 
 
@@ -128,6 +129,23 @@ def test_page_with_cdn_has_integrity_crossorigin_and_the_fallback(leader_client,
     assert 'src="/static/js/chartjs-fallback.js" defer data-chart="/static/vendor/' in content
     # The page's own chart code comes last, after the library it needs.
     assert content.index("chartjs-fallback.js") < content.index("/static/js/charts.js")
+
+
+def test_annotation_plugin_only_where_a_target_line_is_drawn(leader_client, settings):
+    """The plan page's chart (status by pillar) has no target line: Chart.js alone,
+    from either source; the pillar page's progress charts need the plugin."""
+    assert chart_script_tags(annotation=False) == {
+        "scripts": [{"src": "/static/vendor/chart.js-4.6.1/chart.umd.min.js"}],
+        "fallback": None,
+        "lazy": False,
+    }
+    plugin = ANNOTATION_PLUGIN.static
+    assert plugin not in leader_client.get("/plans/2024/").content.decode()
+    assert plugin in leader_client.get("/plans/2024/pillars/P5/").content.decode()
+    settings.CHARTJS_SOURCE = "cdn"
+    content = leader_client.get("/plans/2024/").content.decode()
+    assert ANNOTATION_PLUGIN.package not in content
+    assert 'data-annotation=""' in content  # the fallback loads Chart.js alone
 
 
 def test_page_with_vendored_copy_has_no_cdn(leader_client):

@@ -9,11 +9,14 @@
   "use strict";
   const script = document.currentScript;
   const root = document.documentElement;
+  // data-annotation is empty on pages that draw no target line (no plugin needed).
+  const annotation = script.dataset.annotation;
   const missing = [];
   if (!window.Chart) {
-    missing.push(script.dataset.chart, script.dataset.annotation);
-  } else if (!window.Chart.registry.plugins.get("annotation")) {
-    missing.push(script.dataset.annotation);
+    missing.push(script.dataset.chart);
+  }
+  if (annotation && !(window.Chart && window.Chart.registry.plugins.get("annotation"))) {
+    missing.push(annotation);
   }
   if (missing.length === 0) {
     return;

@@ -275,9 +275,51 @@
     // Printing scales the drawings to the paper in CSS (app.css, @media print).
   }
 
-  if (root.dataset.chartjsLoading) {
-    document.addEventListener("kpi:chartjs-ready", drawAll, { once: true });
-  } else {
-    drawAll();
+  function start() {
+    if (root.dataset.chartjsLoading) {
+      document.addEventListener("kpi:chartjs-ready", drawAll, { once: true });
+    } else {
+      drawAll();
+    }
   }
+
+  // A page whose charts lie below its first screen (the plan page) keeps the library
+  // tags inert in <template id="chart-libraries"> (targets/assets.py): they are added,
+  // in their order, once a chart comes within a screen of view or the page is
+  // printed, so a reader who never scrolls there never downloads Chart.js.
+  const libraries = document.getElementById("chart-libraries");
+  if (!libraries) {
+    start();
+    return;
+  }
+  let loading = false;
+  function load() {
+    if (loading) {
+      return;
+    }
+    loading = true;
+    const tags = [...libraries.content.querySelectorAll("script")].map((inert) => {
+      const tag = document.createElement("script");
+      for (const { name, value } of inert.attributes) {
+        tag.setAttribute(name, value);
+      }
+      tag.async = false; // run in document order: the plugin and fallback need Chart
+      return tag;
+    });
+    const last = tags[tags.length - 1];
+    last.addEventListener("load", start);
+    last.addEventListener("error", start); // drawAll then leaves the tables alone
+    document.head.append(...tags);
+  }
+  const near = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) {
+        near.disconnect();
+        load();
+      }
+    },
+    { rootMargin: "100% 0px" },
+  );
+  document.querySelectorAll("canvas[data-chart]").forEach((canvas) => near.observe(canvas));
+  window.addEventListener("beforeprint", load);
 })();

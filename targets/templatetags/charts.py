@@ -9,10 +9,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/chart_scripts.html")
-def chart_scripts():
-    """Chart.js, its annotation plugin and the page's chart code, from the source
-    `CHARTJS_SOURCE` names (read at render time; see targets/assets.py)."""
-    return chart_script_tags()
+def chart_scripts(annotation=True, lazy=False):
+    """Chart.js, its annotation plugin (unless `annotation=False`: no target lines on
+    the page) and the page's chart code, from the source `CHARTJS_SOURCE` names (read
+    at render time), loaded when a chart nears the screen if `lazy` (see
+    targets/assets.py)."""
+    return chart_script_tags(annotation, lazy)
 
 
 @register.simple_tag
