@@ -40,6 +40,12 @@ _SEVERITY = {
 }
 
 
+def severity(status):
+    """Sort key of a status for "worst first": behind, at risk, not reported, on track,
+    met, none."""
+    return _SEVERITY.get(status, len(_SEVERITY))
+
+
 @dataclass(frozen=True)
 class TargetInForce:
     """The target an indicator is measured against as of one day.
@@ -166,8 +172,8 @@ class Standing:
 
     @property
     def severity(self):
-        """Sort key for "worst first": behind, at risk, not reported, on track, met, none."""
-        return _SEVERITY.get(self.status, len(_SEVERITY))
+        """Sort key for "worst first": see `severity`."""
+        return severity(self.status)
 
     @property
     def pace_gap(self):
