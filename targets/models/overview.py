@@ -6,6 +6,7 @@ builds one pillar's alone.
 """
 
 import heapq
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -193,6 +194,11 @@ class PillarOverview:
         return [s.indicator for s in self.standings if s.indicator.target_to_confirm]
 
     @cached_property
+    def has_tasks(self):
+        """Whether any of its indicators belongs to a numbered task (the table's column)."""
+        return any(s.indicator.task_id for s in self.standings)
+
+    @cached_property
     def attention(self):
         """(sort key, standing) of those needing attention, sorted; see
         `PlanOverview.attention`."""
@@ -252,6 +258,11 @@ class PlanOverview:
         prefetched with the standings)."""
         return any(p.has_cooperating for p in self.pillars)
 
+    @cached_property
+    def has_tasks(self):
+        """Whether any indicator belongs to a numbered task (see `PillarOverview`)."""
+        return any(p.has_tasks for p in self.pillars)
+
     @property
     def elapsed_share(self):
         """Share of the year gone by the end of the as-of quarter (时间进度)."""
@@ -271,6 +282,16 @@ class PlanOverview:
         milestones = [s for p in self.pillars for s in p.progress_parts[1]]
         return Progress.of_parts(measured, milestones)
 
+    def _attention_merged(self):
+        """The pillars' attention lists merged (see `attention`), lazily."""
+        return heapq.merge(
+            *(
+                [((*key[:3], n, key[3]), s) for key, s in p.attention]
+                for n, p in enumerate(self.pillars)
+            ),
+            key=lambda item: item[0],
+        )
+
     @cached_property
     def attention(self):
         """需关注: indicators behind, at risk (milestones past due are behind) and not
@@ -278,23 +299,21 @@ class PlanOverview:
         in plan order. No query: merged from the pillars' lists, each sorted once
         (pillars follow each other in plan order, so (pillar, place in it) is the
         place in the plan)."""
-        merged = heapq.merge(
-            *(
-                [((*key[:3], n, key[3]), s) for key, s in p.attention]
-                for n, p in enumerate(self.pillars)
-            ),
-            key=lambda item: item[0],
-        )
-        return [s for _key, s in merged]
+        return [s for _key, s in self._attention_merged()]
 
-    @property
+    @cached_property
     def attention_first(self):
-        return self.attention[:FIRST_SCREEN_ITEMS]
+        """The first `FIRST_SCREEN_ITEMS` of `attention`, without sorting the rest."""
+        if "attention" in self.__dict__:
+            return self.attention[:FIRST_SCREEN_ITEMS]
+        merged = self._attention_merged()
+        return [s for _key, s in itertools.islice(merged, FIRST_SCREEN_ITEMS)]
 
     @property
     def attention_more(self):
         """How many more need attention than the first screen lists, by status."""
-        rest = Counter(s.status for s in self.attention[FIRST_SCREEN_ITEMS:])
+        rest = Counter(s.status for p in self.pillars for _key, s in p.attention)
+        rest.subtract(s.status for s in self.attention_first)
         return [(status, rest[status.value]) for status in ATTENTION_STATUSES if rest[status.value]]
 
     @property
@@ -386,10 +405,11 @@ class PlanOverview:
         then the whole overview is computed again. Only the pillars touched get new
         aggregates; the others are reused as they are, with theirs. No query."""
         new = {s.indicator.pk: s for s in standings}
+        touched = {self._pillar_of[pk] for pk in changed if pk in self._pillar_of}
         pillars, found = [], set()
-        for pillar in self.pillars:
+        for n, pillar in enumerate(self.pillars):
             kept = pillar.standings
-            if not any(s.indicator.pk in changed for s in kept):
+            if n not in touched:
                 pillars.append(pillar)
                 continue
             replaced = []
@@ -414,13 +434,20 @@ class PlanOverview:
             )
         if found != set(new):
             return None  # an indicator new to the plan, or moved into it
-        return PlanOverview(
+        overview = PlanOverview(
             plan=self.plan,
             quarter=self.quarter,
             goals=self.goals,
             focuses=self.focuses,
             pillars=pillars,
         )
+        overview.__dict__["_pillar_of"] = self._pillar_of  # the same shape
+        return overview
+
+    @cached_property
+    def _pillar_of(self):
+        """Indicator key -> the place of its pillar in `pillars`."""
+        return {s.indicator.pk: n for n, p in enumerate(self.pillars) for s in p.standings}
 
     def standings_of(self, indicators):
         """The standings of `indicators`, a filtered queryset of this plan's, in plan order.
