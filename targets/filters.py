@@ -1,12 +1,14 @@
 """The indicator filters shared by the dashboard tables and the exports.
 
 Pillar, lead and cooperating units and kind are columns; status is computed by the status rule,
-so filtering by it evaluates the standings of what the other filters left (two
-more queries, however many indicators).
+so filtering by it reads the standings a page already has (its overview), or else
+evaluates those of what the other filters left (four more queries, however many
+indicators).
 """
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from accounts.models import Section
 
@@ -47,15 +49,29 @@ class IndicatorFilter(django_filters.FilterSet):
         model = Indicator
         fields = ["pillar", "lead_section", "cooperating_section", "kind", "status"]
 
-    def __init__(self, data=None, queryset=None, *, plan, quarter, cooperating=True, **kwargs):
+    def __init__(
+        self, data=None, queryset=None, *, plan, quarter, cooperating=True, overview=None, **kwargs
+    ):
         """`cooperating`: False where the plan names no cooperating unit (a page knows
-        from its standings), so its form keeps the filters it had (the 2024 plan)."""
+        from its standings), so its form keeps the filters it had (the 2024 plan).
+        `overview`: the plan's standings as of `quarter` where the page has them
+        (`PlanOverview`), which the status filter then reads instead of computing
+        every indicator's standing again."""
         self.plan = plan
         self.quarter = quarter
+        self.overview = overview
         super().__init__(data, queryset, **kwargs)
         self.filters["pillar"].queryset = plan.elements.filter(level=PlanElement.Level.PILLAR)
         if not cooperating:
             del self.filters["cooperating_section"]
+
+    def filters_nothing(self):
+        """Whether the request asks for no filter (a valid form, every field empty):
+        then `qs` is the queryset as given, and a page can list what it already has
+        without asking the database which keys are left."""
+        return self.form.is_valid() and all(
+            value in EMPTY_VALUES for value in self.form.cleaned_data.values()
+        )
 
     def applied(self):
         """The filters in force, as (label, value) pairs in the active language, for
@@ -98,7 +114,11 @@ class IndicatorFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=units.values("indicator_id"))
 
     def filter_status(self, queryset, name, value):
-        codes = [s.indicator.pk for s in queryset.standings(self.quarter) if s.status == value]
+        if self.overview is not None:
+            standings = self.overview.standings  # the whole plan's; the filter intersects
+        else:
+            standings = queryset.standings(self.quarter)
+        codes = [s.indicator.pk for s in standings if s.status == value]
         return queryset.filter(pk__in=codes)
 
 

@@ -387,15 +387,16 @@ def test_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_qu
     # targets/views/fragments.py), 4 plans (the page's, and the others for the year
     # switcher),
     # 5 plan elements, 6 indicators (+ plan, pillar, task), 7 their lead and
-    # cooperating units, 8 their reports, 9 their target revisions, 10 keys of the
-    # filtered indicators, 11 pillar choices of the filter form, 12 section choices of
-    # the filter form. The headline tiles, the attention list and the changes since
-    # the quarter before add none: they read the standings (and the units, reports
-    # and revisions prefetched with them) of queries 6–9. Outside the kept body
-    # (oversight/templatetags/oversight.py): 13 the overdue follow-ups' count, 14 the
-    # plan's instructions.
+    # cooperating units, 8 their reports, 9 their target revisions, 10 pillar choices
+    # of the filter form, 11 section choices of the filter form. No filter asked, so
+    # the table lists the standings as they are, without asking which keys the
+    # filters leave (IndicatorFilter.filters_nothing). The headline tiles, the
+    # attention list and the changes since the quarter before add none: they read the
+    # standings (and the units, reports and revisions prefetched with them) of
+    # queries 6–9. Outside the kept body (oversight/templatetags/oversight.py): 12 the
+    # overdue follow-ups' count, 13 the plan's instructions.
     small, large = _both_sizes(
-        leader_client, demo, PLAN + "?quarter=3", 14, django_assert_num_queries
+        leader_client, demo, PLAN + "?quarter=3", 13, django_assert_num_queries
     )
     assert len(large.context["overview"].standings) == 31 * len(small.context["overview"].standings)
 
@@ -403,8 +404,8 @@ def test_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_qu
 def test_plan_page_queries_do_not_grow_at_a_hundred_times(
     leader_client, demo, django_assert_num_queries
 ):
-    # The 14 above with 2,929 indicators and their 8,700 reports.
-    _both_sizes(leader_client, demo, PLAN + "?quarter=3", 14, django_assert_num_queries, 100)
+    # The 13 above with 2,929 indicators and their 8,700 reports.
+    _both_sizes(leader_client, demo, PLAN + "?quarter=3", 13, django_assert_num_queries, 100)
 
 
 def test_a_kept_plan_page_costs_three_queries(leader_client, demo, django_assert_num_queries):
@@ -435,19 +436,19 @@ def test_a_kept_pillar_page_costs_six_queries(leader_client, demo, django_assert
 
 
 def test_plan_page_default_quarter_costs_no_query(leader_client, demo, django_assert_num_queries):
-    # The 14 above: the default quarter is the latest ended one, known from the date alone.
-    _both_sizes(leader_client, demo, PLAN, 14, django_assert_num_queries)
+    # The 13 above: the default quarter is the latest ended one, known from the date alone.
+    _both_sizes(leader_client, demo, PLAN, 13, django_assert_num_queries)
 
 
 def test_filtered_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
-    # The 14 above, plus: 15 the chosen pillar (the filter validates it), and the
-    # status filter's own pass over 16 the indicators, 17 their lead and cooperating
-    # units, 18 their reports and 19 their target revisions.
+    # The 13 above, plus: 14 the keys of the filtered indicators, 15 the chosen pillar
+    # (the filter validates it). The status filter reads the page's standings
+    # (IndicatorFilter's `overview`): no pass of its own over the indicators.
     _both_sizes(
         leader_client,
         demo,
         PLAN + "?quarter=3&pillar=P5&status=behind&sort=-completion&page=1",
-        19,
+        15,
         django_assert_num_queries,
     )
 
@@ -456,10 +457,11 @@ def test_pillar_page_queries_do_not_grow(leader_client, demo, django_assert_num_
     # 1 session, 2 user, 3 the data's version, 4 plans, 5 the pillar (and its code in
     # the other years); the plan's standings, which the plan page shares (targets/views/
     # fragments.py): 6 plan elements, 7 indicators (+ plan, pillar, task), 8 their lead
-    # and cooperating units, 9 their reports, 10 their target revisions; 11 keys of the
-    # filtered indicators, 12 section choices of the form; outside the kept body: 13
-    # whether the leader follows the pillar (notices), 14 the pillar's instructions
-    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 14, django_assert_num_queries)
+    # and cooperating units, 9 their reports, 10 their target revisions; 11 section
+    # choices of the form (no filter asked: no keys of filtered indicators); outside the
+    # kept body: 12 whether the leader follows the pillar (notices), 13 the pillar's
+    # instructions
+    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 13, django_assert_num_queries)
 
 
 def test_indicator_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):

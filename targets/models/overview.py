@@ -5,6 +5,8 @@ the plan page, the dashboards and the exports read from it. `PlanElement.overvie
 builds one pillar's alone.
 """
 
+import heapq
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,7 +14,7 @@ from functools import cached_property
 
 from django.utils.translation import ngettext
 
-from .standing import ONE, ZERO, Status
+from .standing import ONE, ZERO, Status, severity
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,11 @@ class Progress:
 
     @classmethod
     def of(cls, standings):
-        measured = [
-            s
-            for s in standings
-            if s.indicator.has_target and s.indicator.higher_is_better and s.expected is not None
-        ]
-        milestones = [s for s in standings if s.indicator.is_milestone]
+        return cls.of_parts(*_progress_parts(standings))
+
+    @classmethod
+    def of_parts(cls, measured, milestones):
+        """From `_progress_parts` (a group's, or several groups' joined in order)."""
         completion = expected = None
         if measured:
             # Decimal throughout: with nothing reported yet the sum is Decimal 0, not int
@@ -88,6 +89,16 @@ class Progress:
     @property
     def behind_pace(self):
         return self.gap is not None and self.gap < 0
+
+
+def _progress_parts(standings):
+    """The standings `Progress` averages (see its docstring) and the milestones."""
+    measured = [
+        s
+        for s in standings
+        if s.indicator.has_target and s.indicator.higher_is_better and s.expected is not None
+    ]
+    return measured, [s for s in standings if s.indicator.is_milestone]
 
 
 # Statuses that put an indicator on the attention list, worst first.
@@ -130,17 +141,36 @@ def _worst(standings):
 
 @dataclass
 class PillarOverview:
+    """A pillar's standings and their aggregates, each computed once and kept with it:
+    after a change, `PlanOverview.with_standings` reuses the pillars it did not touch
+    as they are, so only the changed indicators' pillar is counted again, and the
+    plan's figures are summed from its pillars'."""
+
     pillar: object
     standings: list = field(default_factory=list)
+    # What `with_standings` knew of the status changes before (indicator key ->
+    # StatusChange or None), valid for every indicator but those in `recompute`.
+    carried: dict | None = field(default=None, repr=False)
+    recompute: frozenset = field(default=frozenset(), repr=False)
 
-    @property
+    @cached_property
     def screen_counts(self):
         """The status counts the pages show: see `_screen_counts`."""
-        return _screen_counts(self.standings)
+        return _screen_counts(self.status_counts, len(self.outstanding))
 
-    @property
+    @cached_property
     def status_counts(self):
         return _count_statuses(self.standings)
+
+    @cached_property
+    def due(self):
+        """The standings that report for the quarter (`_due`)."""
+        return _due(self.standings)
+
+    @cached_property
+    def outstanding(self):
+        """未报送: see `_outstanding`."""
+        return _outstanding(self.due)
 
     @cached_property
     def worst(self):
@@ -148,8 +178,61 @@ class PillarOverview:
         return _worst(self.standings)
 
     @cached_property
+    def progress_parts(self):
+        return _progress_parts(self.standings)
+
+    @cached_property
     def progress(self):
-        return Progress.of(self.standings)
+        return Progress.of_parts(*self.progress_parts)
+
+    @cached_property
+    def has_cooperating(self):
+        return any(s.indicator.cooperating for s in self.standings)
+
+    @cached_property
+    def to_confirm(self):
+        return [s.indicator for s in self.standings if s.indicator.target_to_confirm]
+
+    @cached_property
+    def has_tasks(self):
+        """Whether any of its indicators belongs to a numbered task (the table's column)."""
+        return any(s.indicator.task_id for s in self.standings)
+
+    @cached_property
+    def attention(self):
+        """(sort key, standing) of those needing attention, sorted; see
+        `PlanOverview.attention`."""
+        listed = [
+            ((s.severity, s.pace_gap is None, s.pace_gap or 0, n), s)
+            for n, s in enumerate(self.standings)
+            if s.status in ATTENTION_STATUSES
+        ]
+        listed.sort(key=lambda item: item[0])
+        return listed
+
+    def changes(self, quarter):
+        """Its indicators whose status changed since the quarter before `quarter`, in
+        plan order (see `PlanOverview.changes`); kept once computed. An indicator not
+        changed since the last computation keeps what was known of it."""
+        if "_changes" in self.__dict__:
+            return self.__dict__["_changes"]
+        changes = []
+        if quarter > 1:
+            carried = self.carried
+            for standing in self.standings:
+                key = standing.indicator.pk
+                if carried is not None and key not in self.recompute:
+                    change = carried.get(key)
+                else:
+                    before = standing.indicator.standing(quarter - 1)
+                    change = None
+                    if before.status != standing.status:
+                        change = StatusChange(standing=standing, before=before)
+                if change is not None:
+                    changes.append(change)
+        self.__dict__["_changes"] = changes
+        self.carried = None
+        return changes
 
     def standings_of(self, indicators):
         """The standings of `indicators`, a filtered queryset of this pillar's; see
@@ -164,59 +247,73 @@ class PlanOverview:
     goals: list
     focuses: list
     pillars: list  # of PillarOverview, in plan order
-    # Standings as of the quarter before, by indicator key, computed when first asked
-    # (`changes`) and carried over by `with_standings` for the indicators not changed.
-    before: dict = field(default_factory=dict)
 
     @property
     def standings(self):
         return [s for p in self.pillars for s in p.standings]
 
-    @property
+    @cached_property
     def has_cooperating(self):
         """Whether any indicator names a cooperating unit (no query: the units are
         prefetched with the standings)."""
-        return any(s.indicator.cooperating for s in self.standings)
+        return any(p.has_cooperating for p in self.pillars)
+
+    @cached_property
+    def has_tasks(self):
+        """Whether any indicator belongs to a numbered task (see `PillarOverview`)."""
+        return any(p.has_tasks for p in self.pillars)
 
     @property
     def elapsed_share(self):
         """Share of the year gone by the end of the as-of quarter (时间进度)."""
         return self.quarter / 4
 
-    @property
+    @cached_property
     def status_counts(self):
-        return _count_statuses(self.standings)
+        """Summed from the pillars' (each counted once, `PillarOverview`)."""
+        return _sum_counts(p.status_counts for p in self.pillars)
 
     @cached_property
     def progress(self):
-        """The whole plan's completion against expected (see `Progress`)."""
-        return Progress.of(self.standings)
+        """The whole plan's completion against expected (see `Progress`), from the
+        pillars' parts joined in plan order: the same sums, in the same order, as
+        over the plan's standings."""
+        measured = [s for p in self.pillars for s in p.progress_parts[0]]
+        milestones = [s for p in self.pillars for s in p.progress_parts[1]]
+        return Progress.of_parts(measured, milestones)
+
+    def _attention_merged(self):
+        """The pillars' attention lists merged (see `attention`), lazily."""
+        return heapq.merge(
+            *(
+                [((*key[:3], n, key[3]), s) for key, s in p.attention]
+                for n, p in enumerate(self.pillars)
+            ),
+            key=lambda item: item[0],
+        )
 
     @cached_property
     def attention(self):
         """需关注: indicators behind, at risk (milestones past due are behind) and not
         reported, worst first; within a status, furthest behind the pace first, then
-        in plan order. No query: read from the standings already computed."""
-        order = {s.indicator.pk: n for n, s in enumerate(self.standings)}
-        listed = [s for s in self.standings if s.status in ATTENTION_STATUSES]
-        return sorted(
-            listed,
-            key=lambda s: (
-                s.severity,
-                s.pace_gap is None,
-                s.pace_gap or 0,
-                order[s.indicator.pk],
-            ),
-        )
+        in plan order. No query: merged from the pillars' lists, each sorted once
+        (pillars follow each other in plan order, so (pillar, place in it) is the
+        place in the plan)."""
+        return [s for _key, s in self._attention_merged()]
 
-    @property
+    @cached_property
     def attention_first(self):
-        return self.attention[:FIRST_SCREEN_ITEMS]
+        """The first `FIRST_SCREEN_ITEMS` of `attention`, without sorting the rest."""
+        if "attention" in self.__dict__:
+            return self.attention[:FIRST_SCREEN_ITEMS]
+        merged = self._attention_merged()
+        return [s for _key, s in itertools.islice(merged, FIRST_SCREEN_ITEMS)]
 
     @property
     def attention_more(self):
         """How many more need attention than the first screen lists, by status."""
-        rest = Counter(s.status for s in self.attention[FIRST_SCREEN_ITEMS:])
+        rest = Counter(s.status for p in self.pillars for _key, s in p.attention)
+        rest.subtract(s.status for s in self.attention_first)
         return [(status, rest[status.value]) for status in ATTENTION_STATUSES if rest[status.value]]
 
     @property
@@ -231,39 +328,29 @@ class PlanOverview:
     def changes(self):
         """Indicators whose status changed since the quarter before, as `StatusChange`s
         in plan order; empty as of Q1. No query: the previous quarter's standing is
-        computed from the reports already prefetched."""
-        if self.quarter == 1:
-            return []
-        changes = []
-        for standing in self.standings:
-            before = self.before.get(standing.indicator.pk)
-            if before is None:
-                before = self.before[standing.indicator.pk] = standing.indicator.standing(
-                    self.quarter - 1
-                )
-            if before.status != standing.status:
-                changes.append(StatusChange(standing=standing, before=before))
-        return changes
+        computed from the reports already prefetched, once per indicator (the pillars
+        keep theirs, and carry them over a change, `with_standings`)."""
+        return [change for p in self.pillars for change in p.changes(self.quarter)]
 
     @cached_property
     def outstanding(self):
-        """未报送: see `_outstanding`."""
-        return _outstanding(self.standings)
+        """未报送: see `_outstanding` (the pillars', in plan order)."""
+        return [s for p in self.pillars for s in p.outstanding]
 
-    @property
+    @cached_property
     def due_to_report(self):
         """How many indicators report for the quarter (`_due`)."""
-        return len(_due(self.standings))
+        return sum(len(p.due) for p in self.pillars)
 
-    @property
+    @cached_property
     def screen_counts(self):
         """The status counts the pages show: see `_screen_counts`."""
-        return _screen_counts(self.standings)
+        return _screen_counts(self.status_counts, len(self.outstanding))
 
     @cached_property
     def milestones(self):
         """Milestones: done, due by the quarter (and not done), and in all."""
-        milestones = [s for s in self.standings if s.indicator.is_milestone]
+        milestones = [s for p in self.pillars for s in p.progress_parts[1]]
         return Milestones(
             done=sum(1 for s in milestones if s.status == Status.MET),
             overdue=sum(1 for s in milestones if s.status == Status.BEHIND),
@@ -273,12 +360,17 @@ class PlanOverview:
 
     @cached_property
     def worst(self):
-        return _worst(self.standings)
+        """The worst of the pillars' worst (`Worst`), with its count summed."""
+        worsts = [p.worst for p in self.pillars if p.worst is not None]
+        if not worsts:
+            return None
+        status = min(worsts, key=lambda w: severity(w.status)).status
+        return Worst(status=status, count=sum(w.count for w in worsts if w.status == status))
 
     @property
     def to_confirm(self):
         """Indicators whose target (copied from last year's plan) is still to be confirmed."""
-        return [s.indicator for s in self.standings if s.indicator.target_to_confirm]
+        return [i for p in self.pillars for i in p.to_confirm]
 
     def pillar(self, pillar):
         """The overview of one of the plan's pillars (the same standings; no query)."""
@@ -311,12 +403,13 @@ class PlanOverview:
         `standings` (their new ones, those still in the plan), or None when the plan's
         shape changed (an indicator added, removed, moved to another pillar or place):
         then the whole overview is computed again. Only the pillars touched get new
-        aggregates; the others are reused as they are. No query."""
+        aggregates; the others are reused as they are, with theirs. No query."""
         new = {s.indicator.pk: s for s in standings}
+        touched = {self._pillar_of[pk] for pk in changed if pk in self._pillar_of}
         pillars, found = [], set()
-        for pillar in self.pillars:
+        for n, pillar in enumerate(self.pillars):
             kept = pillar.standings
-            if not any(s.indicator.pk in changed for s in kept):
+            if n not in touched:
                 pillars.append(pillar)
                 continue
             replaced = []
@@ -327,17 +420,34 @@ class PlanOverview:
                         return None
                     found.add(old.indicator.pk)
                 replaced.append(standing)
-            pillars.append(PillarOverview(pillar=pillar.pillar, standings=replaced))
+            carried = None
+            if "_changes" in pillar.__dict__:
+                known = {c.standing.indicator.pk: c for c in pillar.__dict__["_changes"]}
+                carried = {s.indicator.pk: known.get(s.indicator.pk) for s in kept}
+            pillars.append(
+                PillarOverview(
+                    pillar=pillar.pillar,
+                    standings=replaced,
+                    carried=carried,
+                    recompute=frozenset(changed),
+                )
+            )
         if found != set(new):
             return None  # an indicator new to the plan, or moved into it
-        return PlanOverview(
+        overview = PlanOverview(
             plan=self.plan,
             quarter=self.quarter,
             goals=self.goals,
             focuses=self.focuses,
             pillars=pillars,
-            before={pk: s for pk, s in self.before.items() if pk not in changed},
         )
+        overview.__dict__["_pillar_of"] = self._pillar_of  # the same shape
+        return overview
+
+    @cached_property
+    def _pillar_of(self):
+        """Indicator key -> the place of its pillar in `pillars`."""
+        return {s.indicator.pk: n for n, p in enumerate(self.pillars) for s in p.standings}
 
     def standings_of(self, indicators):
         """The standings of `indicators`, a filtered queryset of this plan's, in plan order.
@@ -375,27 +485,35 @@ def _due(standings):
     ]
 
 
-def _outstanding(standings):
+def _outstanding(due):
     """未报送, the one meaning the pages give it: an indicator that reports for the
-    quarter (`_due`) without a counted (submitted or approved) report for it, whether it
-    has a status or not (a qualitative indicator owes its report as much)."""
-    return [s for s in _due(standings) if not (s.report and s.report.counts)]
+    quarter (`due`, from `_due`) without a counted (submitted or approved) report for
+    it, whether it has a status or not (a qualitative indicator owes its report as
+    much)."""
+    return [s for s in due if not (s.report and s.report.counts)]
 
 
-def _screen_counts(standings):
+def _screen_counts(status_counts, outstanding):
     """The status counts beside the "reports outstanding" figure: 未报送 counted as
-    `_outstanding` (qualitative indicators without their report included), so the page
-    gives one figure for it; the other statuses as `_count_statuses`."""
-    outstanding = len(_outstanding(standings))
+    `_outstanding` (qualitative indicators without their report included; `outstanding`
+    is their number), so the page gives one figure for it; the other statuses as
+    `_count_statuses` (`status_counts`)."""
     return [
-        (status, outstanding if status == Status.NOT_REPORTED else n)
-        for status, n in _count_statuses(standings)
+        (status, outstanding if status == Status.NOT_REPORTED else n) for status, n in status_counts
     ]
 
 
 def _count_statuses(standings):
     counts = Counter(s.status for s in standings if s.status)
     return [(status, counts.get(status.value, 0)) for status in Status]
+
+
+def _sum_counts(counts):
+    """Status counts (`_count_statuses`) of several groups added up."""
+    total = Counter()
+    for group in counts:
+        total.update(dict(group))
+    return [(status, total.get(status, 0)) for status in Status]
 
 
 def _standings_of(standings, indicators):

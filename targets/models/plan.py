@@ -341,7 +341,7 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
         elements = list(self.elements.all())
         by_level = {level: [e for e in elements if e.level == level] for level in PlanElement.Level}
         pillars = {e.pk: PillarOverview(pillar=e) for e in by_level[PlanElement.Level.PILLAR]}
-        for standing in self.indicators.all().standings(quarter):
+        for standing in self.indicators.all().standings(quarter, elements=elements):
             pillars[standing.indicator.pillar_id].standings.append(standing)
         return PlanOverview(
             plan=self,

@@ -63,6 +63,12 @@ class _Revision(Protocol):
     def target(self) -> Decimal: ...
 
 
+def severity(status: str | None) -> int:
+    """Sort key of a status for "worst first": behind, at risk, not reported, on track,
+    met, none."""
+    return _SEVERITY.get(status, len(_SEVERITY))
+
+
 @dataclass(frozen=True)
 class TargetInForce:
     """The target an indicator is measured against as of one day.
@@ -189,8 +195,8 @@ class Standing:
 
     @property
     def severity(self) -> int:
-        """Sort key for "worst first": behind, at risk, not reported, on track, met, none."""
-        return _SEVERITY.get(self.status, len(_SEVERITY))
+        """Sort key for "worst first": see `severity`."""
+        return severity(self.status)
 
     @property
     def pace_gap(self) -> Decimal | None:

@@ -88,8 +88,13 @@ def _dashboard_context(request, quarter, overview, filterset, per_page, **table_
     """What the plan and pillar pages share: the overview and its filtered, sorted,
     paginated indicator table, with links that keep the quarter and the filters."""
     query = kept_query(request, quarter)
-    standings = overview.standings_of(filterset.qs)
-    if not any(s.indicator.task_id for s in standings):
+    if filterset.filters_nothing():
+        standings = list(overview.standings)  # the table sorts its own list
+        has_tasks = overview.has_tasks  # kept with the overview
+    else:
+        standings = overview.standings_of(filterset.qs)
+        has_tasks = any(s.indicator.task_id for s in standings)
+    if not has_tasks:
         # A plan without tasks (the 2024 plan) shows no task column.
         table_options["exclude"] = (*table_options.get("exclude", ()), "task")
     table = StandingTable(standings, query=query, **table_options)
@@ -119,6 +124,7 @@ def plan_detail(request, year):
             plan=plan,
             quarter=quarter,
             cooperating=overview.has_cooperating,
+            overview=overview,
         )
         return {
             **_dashboard_context(request, quarter, overview, indicators, PLAN_TABLE_ROWS),
@@ -159,6 +165,7 @@ def pillar_detail(request, year, code):
             plan=plan,
             quarter=quarter,
             cooperating=whole.has_cooperating,
+            overview=whole,
         )
         context = _dashboard_context(
             request, quarter, overview, indicators, PILLAR_TABLE_ROWS, exclude=("pillar",)
