@@ -69,6 +69,12 @@ urlpatterns = [
         name="report_import_confirm",
     ),
     path("plans/<int:year>/pillars/<code:code>/", views.pillar_detail, name="pillar"),
+    # Approving several reports at once from the review queue (POST).
+    path(
+        "plans/<int:year>/reviews/approve/",
+        views.approve_together_view,
+        name="approve_together",
+    ),
     path("plans/<int:year>/missing/", views.missing, name="missing_reports"),
     path("plans/<int:year>/quarters/", views.quarters, name="quarters"),
     path(
