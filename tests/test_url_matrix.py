@@ -140,6 +140,11 @@ PROJECT = {
     "plans/<int:year>/quarters/": Row(
         "/plans/2024/quarters/", only(200, 403, {"admin"}), every(405)
     ),
+    # Approving several reports from the review queue: an empty POST is sent back to
+    # the queue saying what to tick (302).
+    "plans/<int:year>/reviews/approve/": Row(
+        "/plans/2024/reviews/approve/", every(405), only(302, 403, {"reviewer", "admin"})
+    ),
     "plans/<int:year>/quarters/<int:quarter>/close/": Row(
         "/plans/2024/quarters/3/close/", every(405), only(302, 403, {"admin"})
     ),
