@@ -77,10 +77,11 @@ def approve_together_view(request, year):
     if not plan.is_active:
         raise Http404(plan.refusal_to_report())
     back = reverse("targets:review_queue")
-    # Only the queue's own parameters come back (no other URL can be made of them).
+    # Only the queue's own parameters come back, the empty ones left out (no other URL
+    # can be made of them).
     query = QueryDict(request.POST.get("query", ""), mutable=True)
     for name in list(query):
-        if name not in {"year", "page", *ReviewQueueFilter.base_filters}:
+        if name not in {"year", "page", *ReviewQueueFilter.base_filters} or not query[name]:
             del query[name]
     if query:
         back = f"{back}?{query.urlencode()}"
