@@ -160,7 +160,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
             ("code", _("Code")),
         ],
         method="in_python",
-        empty_label=_("Quarter, then the plan's order"),
+        empty_label=_("Plan order"),
     )
 
     class Meta:
