@@ -137,6 +137,25 @@ def test_the_figure_change_is_said_once(personas, users):
     assert "figure changed" in row
 
 
+def test_the_menu_counts_the_reports_waiting_for_this_reviewer(
+    personas, chain, django_assert_num_queries
+):
+    reviewer = personas["reviewer"]
+    page = reviewer.get("/plans/2024/").content.decode()
+    assert 'data-waiting-url="/reviews/waiting.json"' in page
+    assert "review_count.js" in page
+    assert "data-waiting-url" not in personas["staff"].get("/reports/").content.decode()
+    # In a chain, every submitted report waits for the section heads first: none for
+    # the planning office yet; one passed on, one for them.
+    # 1 session, 2 user, 3 plans, 4 the approval chain, 5 the user's groups, 6 the count
+    with django_assert_num_queries(6):
+        assert reviewer.get("/reviews/waiting.json").json() == {"waiting": 0}
+    assert chain.post(APPROVE, _ticked("P6-04")).status_code == 302
+    assert reviewer.get("/reviews/waiting.json").json() == {"waiting": 1}
+    assert reviewer.get("/reviews/").context["page"].paginator.count == 1
+    assert personas["staff"].get("/reviews/waiting.json").status_code == 403
+
+
 # -- Ledger items marked ------------------------------------------------------------------
 
 

@@ -10,17 +10,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from ..filters import ReviewQueueFilter
 from ..forms import ApproveTogetherForm, ReviewForm
-from ..models.review import approve_together, queue_items, ranked, waiting_reports
-from .common import get_plan, no_plan
+from ..models.review import (
+    approve_together,
+    queue_items,
+    ranked,
+    waiting_count,
+    waiting_reports,
+)
+from .common import current_plan_or_none, get_plan, no_plan
 from .reporting import _other_active, _reporting_plan
 
 # Rows per page: each is one line (its details fold), so a deadline day's queue of
@@ -127,3 +134,15 @@ def _label(report):
     if isinstance(report, int):
         return f"#{report}"
     return f"{report.indicator.code} Q{report.quarter}"
+
+
+@login_required
+@require_safe
+@never_cache
+def waiting_json(request):
+    """How many reports of the current plan wait for this reviewer at their step: the
+    menu's count beside "Review", asked by static/js/review_count.js once a page has
+    loaded, so that no page (nor a dashboard's kept body) pays a query for it."""
+    _may_see_queue(request)
+    plan = current_plan_or_none(request)
+    return JsonResponse({"waiting": waiting_count(request.user, plan) if plan else 0})

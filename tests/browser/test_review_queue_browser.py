@@ -24,6 +24,10 @@ def test_reviewer_filters_opens_evidence_and_approves_two_at_once(site, page, pr
     page.goto(base + "/reviews/")
     rows = page.locator(".queue-row")
     expect(rows.first).to_be_visible()
+    # The menu says how many wait for this reviewer (static/js/review_count.js).
+    waiting = QuarterlyReport.objects.filter(indicator__plan__year=2024, state="submitted")
+    expect(page.locator(".review-link .review-count")).to_be_visible()
+    expect(page.locator(".review-count-number")).to_have_text(str(waiting.count()))
 
     # Filter: the platform section's reports (P3, P6), the choice kept in the URL.
     page.get_by_label("牵头单位").select_option(value="demo-platform")
