@@ -239,6 +239,18 @@ def test_several_reports_are_approved_at_once_each_through_approve(personas):
     assert "1 report skipped: P3-04 Q3: An item in its ledger has no evidence file" in said
 
 
+def test_a_superuser_approves_a_report_lacking_evidence_on_its_own_too(users):
+    admin = users["admin"]
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    client = Client()
+    client.force_login(admin)
+    response = client.post(APPROVE, _ticked("P3-04", "P5-01"), follow=True, **EN)
+    assert _report("P3-04").state == "submitted"
+    assert _report("P5-01").state == "approved"
+    assert "P3-04 Q3: An item in its ledger has no evidence file" in " ".join(_messages(response))
+
+
 def test_a_report_changed_since_the_queue_was_drawn_is_skipped(personas):
     reviewer = personas["reviewer"]
     stale = _report("P6-04").version - 1 if _report("P6-04").version > 1 else 99

@@ -430,6 +430,8 @@ def _stale():
 
 def _why_not_together(plan, user, report, version):
     """Why `report` is not approved with others now, in words, or ""."""
+    from ..rules import may_approve_in_bulk
+
     if report.state != QuarterlyReport.State.SUBMITTED:
         return gettext("It no longer waits for review: someone approved or returned it.")
     if not user.has_perm("targets.approve_report", report):
@@ -440,7 +442,7 @@ def _why_not_together(plan, user, report, version):
         return gettext("Q%(q)s is closed: its reports can no longer change.") % {
             "q": report.quarter
         }
-    if not user.has_perm("targets.approve_in_bulk", report):
+    if not may_approve_in_bulk(user, report):
         return gettext(
             "An item in its ledger has no evidence file: approve it on its own page, "
             "with a comment."
