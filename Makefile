@@ -15,7 +15,7 @@ PORT ?= 8000
 help:
 	@echo "make run    - install, migrate, load the 2024 plan + demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install test tools, lint, and run the whole suite (DATABASE_URL selects the database)"
-	@echo "make lint / make format / make messages / make bench / make bench-exports / make bench-briefing / make bench-two-servers"
+	@echo "make lint (ruff, import-linter, mypy) / make format / make messages / make bench / make bench-exports / make bench-briefing / make bench-two-servers"
 
 $(VENV)/bin/python:
 	@py=$$(scripts/find-python) && echo "Using $$py" && $$py -m venv $(VENV)
@@ -45,6 +45,7 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy  # the typed core: the modules listed in pyproject.toml [tool.mypy]
 
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
@@ -79,4 +80,4 @@ bench-two-servers: $(VENV)/.installed-test
 	$(PY) bench/two_servers.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -79,8 +79,6 @@ class AwaitingAssignmentMiddleware:
             and getattr(user, "awaits_assignment", False)
             and not request.path.startswith(self.OPEN)
         ):
-            from django.shortcuts import redirect
-
             return redirect("accounts_waiting")
         return self.get_response(request)
 

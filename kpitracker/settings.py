@@ -648,3 +648,15 @@ KPI_ROBOTS = {
 # A failed delivery is tried again after this many seconds, doubling, at most the max.
 KPI_NOTICE_RETRY_SECONDS = env_int("KPI_NOTICE_RETRY_SECONDS", 30)
 KPI_NOTICE_RETRY_MAX_SECONDS = env_int("KPI_NOTICE_RETRY_MAX_SECONDS", 3600)
+# A notice claimed by a worker longer than this is taken as its worker having died
+# (`manage.py requeue_notices`): longer than any send can take.
+KPI_NOTICE_CLAIM_SECONDS = env_int("KPI_NOTICE_CLAIM_SECONDS", 300)
+# The daily check (`manage.py notices_daily`): a quarter's reports are announced this
+# many days before they are due; the weekly digest goes out on this weekday (0 Monday)
+# or the first run after it in the week.
+KPI_REPORT_REMIND_DAYS = env_int("KPI_REPORT_REMIND_DAYS", 3)
+KPI_DIGEST_WEEKDAY = env_int("KPI_DIGEST_WEEKDAY", 0)
+if not 0 <= KPI_DIGEST_WEEKDAY <= 6 or KPI_REPORT_REMIND_DAYS < 0:
+    raise ImproperlyConfigured(
+        "KPI_DIGEST_WEEKDAY must be 0 (Monday) to 6; KPI_REPORT_REMIND_DAYS 0 or more."
+    )

@@ -10,6 +10,6 @@ application = get_wsgi_application()
 
 # Load the briefing's writers now, while the server starts, rather than in the first
 # briefing request (WeasyPrint and matplotlib take one to two seconds to import).
-from targets.briefing import preload  # noqa: E402
+from targets.briefing import charts, content, pdf  # noqa: E402, F401
 
-preload()
+charts.configure()

@@ -1,14 +1,14 @@
 """ledger.csv and ledger.xlsx: the ledger of the plan, or of one `?pillar=` or
 `?indicator=` (exporters on targets' base, which writes them with the same formula
 neutralising), and the item names the meeting summary can carry (`item_names`,
-which targets asks for through `targets.exports.base.item_names`)."""
+which targets asks for through `targets.ledgers.Ledger.item_names`)."""
 
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from targets.exports.base import Exporter, provide_item_names, register
+from targets.exports.base import Exporter, register
 from targets.exports.table import NUMBER, Column, Row
 from targets.models import QuarterlyReport
 from targets.models.history import CHUNK_SIZE
@@ -114,7 +114,6 @@ class LedgerXlsx(Ledger):
     name = "ledger.xlsx"
 
 
-@provide_item_names
 def item_names(indicators, quarter):
     """{indicator id: "Q1：甲、乙；Q3：丙"}: the items behind each counted figure up to
     `quarter` — exactly those the figures count, so the names match the numbers.

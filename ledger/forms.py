@@ -272,9 +272,12 @@ EntryFormSet = forms.modelformset_factory(
 )
 
 
-def entry_formset(data, files, *, indicator, plan, quarter, today):
-    """The quarter's entries as a formset (bound to `data`/`files` when given)."""
+def entry_formset(data, files, *, indicator, plan, quarter, today, queryset=None):
+    """The quarter's entries as a formset (bound to `data`/`files` when given); the
+    report sheet gives its own `queryset` of them, evaluated once."""
     kwargs = {"indicator": indicator, "plan": plan, "quarter": quarter, "today": today}
+    if queryset is not None:
+        kwargs["queryset"] = queryset
     if data is None:
         return EntryFormSet(**kwargs)
     return EntryFormSet(data, files, **kwargs)

@@ -9,7 +9,7 @@
 
 A worker killed between 1 and 3 leaves the notice claimed: `requeue_stale` (the
 `requeue_notices` command, run every few minutes) queues it again once its claim is
-older than CLAIM_SECONDS. What was sent just before the kill is then sent again: an
+older than `claim_seconds()`. What was sent just before the kill is then sent again: an
 e-mail with the same Message-ID (mail systems drop it), a robot's message with the same
 `#key` (the robots have no way to drop it).
 """
@@ -27,8 +27,11 @@ from .models import Notice
 
 logger = logging.getLogger(__name__)
 
-# Longer than any send can take (a robot's timeout is 10 s, SMTP's MAIL_TIMEOUT 20 s).
-CLAIM_SECONDS = 300
+
+def claim_seconds():
+    """Longer than any send can take (a robot's timeout is 10 s, SMTP's 20 s):
+    settings.KPI_NOTICE_CLAIM_SECONDS, 300 by default."""
+    return settings.KPI_NOTICE_CLAIM_SECONDS
 
 
 def retry_delay(attempts):
@@ -79,7 +82,7 @@ def requeue_stale(now=None):
     """Queue again the notices whose sender died mid-send; returns how many."""
     now = now or timezone.now()
     stale = Notice.objects.filter(
-        Q(claimed_at__lt=now - datetime.timedelta(seconds=CLAIM_SECONDS)),
+        Q(claimed_at__lt=now - datetime.timedelta(seconds=claim_seconds())),
         state=Notice.State.PENDING,
     )
     ids = list(stale.values_list("pk", flat=True))

@@ -1,32 +1,42 @@
-"""A person's notices in the app: the list behind the bell, marking them read, and
-the bell's count (read by static/js/notices.js, so that no page pays a query for it)."""
+"""A person's notices in the app: the list behind the bell, marking them read, the
+bell's count (read by static/js/notices.js, so that no page pays a query for it), the
+person's choices of what reaches them, and a leader following an indicator or pillar."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .models import Notice
+from targets.models import Indicator, Plan, PlanElement
+
+from .forms import PreferencesForm
+from .models import Follow, Notice
 
 PER_PAGE = 25
 
 
-def _inbox(request):
-    if not request.user.has_perm("notices.view_notices"):
+def _allowed(request, permission="notices.view_notices"):
+    if not request.user.has_perm(permission):
         raise PermissionDenied(_("You may not do this."))
+
+
+def _inbox(request):
+    _allowed(request)
     return Notice.objects.filter(recipient=request.user, channel=Notice.Channel.APP)
 
 
 @login_required
 @require_safe
 def notice_list(request):
-    """Unread first, newest first: two queries (count, page)."""
+    """Unread first, newest first: two queries (count, page). Each notice in the
+    reader's language (`Notice.shown`)."""
     # Unread (no read_at) first: NULLs sort first ascending on SQLite, last on
     # PostgreSQL, so say so.
     notices = _inbox(request).order_by(F("read_at").asc(nulls_first=True), "-created_at", "-pk")
@@ -54,3 +64,42 @@ def mark_read(request):
 @never_cache
 def unread_count(request):
     return JsonResponse({"unread": _inbox(request).filter(read_at__isnull=True).count()})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def preferences(request):
+    """Which events reach the reader on which channel; the weekly digest instead."""
+    _allowed(request)
+    # An empty POST is a real answer: every box unticked.
+    form = PreferencesForm(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your choices are saved."))
+        return redirect("notices:preferences")
+    return render(request, "notices/preferences.html", {"form": form})
+
+
+@login_required
+@require_POST
+def follow(request, year, kind, code):
+    """Follow (`following=yes`) or stop following (`no`) an indicator or a pillar of
+    the plan of `year`; back to its page."""
+    _allowed(request, "notices.follow")
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), year=year)
+    if kind == "indicators":
+        target = {"indicator": get_object_or_404(Indicator, plan=plan, code=code)}
+    else:
+        pillar = get_object_or_404(
+            PlanElement, plan=plan, level=PlanElement.Level.PILLAR, code=code
+        )
+        target = {"pillar": pillar}
+    following = request.POST.get("following")
+    if following not in ("yes", "no"):
+        return HttpResponseBadRequest(_("Say whether to follow or not."))
+    Follow.objects.set(request.user, following == "yes", **target)
+    if following == "yes":
+        messages.success(request, _("You follow %(code)s now.") % {"code": code})
+    else:
+        messages.success(request, _("You no longer follow %(code)s.") % {"code": code})
+    return redirect(next(iter(target.values())).get_absolute_url())

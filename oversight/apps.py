@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from targets.briefing.blocks import ADDENDA
+
 
 class OversightConfig(AppConfig):
     name = "oversight"
@@ -8,8 +10,6 @@ class OversightConfig(AppConfig):
 
     def ready(self):
         # The briefing counts the follow-ups through an addendum it does not import.
-        from targets.briefing.content import ADDENDA
-
         from .briefing import follow_ups_addendum
 
         if follow_ups_addendum not in ADDENDA:

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from targets.briefing.content import Heading, Item, Paragraph
+from targets.briefing.blocks import Heading, Item, Paragraph
 
 from .models import FollowUp, Instruction
 

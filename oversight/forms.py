@@ -12,7 +12,6 @@ from targets import clock
 from targets.models import PlanElement
 
 from .models import TEXT_MAX_LENGTH, FollowUp, Instruction
-from .sections import sections_of
 
 
 class InstructionForm(forms.ModelForm):
@@ -60,9 +59,9 @@ class FollowUpForm(forms.ModelForm):
         initial = kwargs.setdefault("initial", {})
         if indicator is not None:
             initial.setdefault("indicators", [indicator.pk])
-            owners = sections_of(indicator)
-            if owners:
-                initial.setdefault("owner_section", owners[0])
+            owner = indicator.first_lead  # the follow-up's default owner
+            if owner is not None:
+                initial.setdefault("owner_section", owner.pk)
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["indicators"].queryset = plan.indicators.order_by("code")

@@ -28,6 +28,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ledger.filetypes import MAX_NAME_LENGTH, TYPES
+from targets.models import Indicator
 from targets.models.plan import QUARTERS
 from targets.models.recorded import RecordedSaveMixin
 
@@ -126,8 +127,6 @@ class FollowUpQuerySet(models.QuerySet):
 
 
 def _indicators():
-    from targets.models import Indicator
-
     return Indicator.objects.only("pk", "code", "plan_id").order_by("code")
 
 

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 
 from accounts.models import Section, User
 
+from .ledgers import ledger_app
 from .models import (
     BaselineResult,
     Contribution,
@@ -106,15 +107,10 @@ def plans_with_their_past(plan):
 def _querysets(plans):
     """Everything of `plans`, parents before children.
 
-    The ledger (台账) too: the places, the items and their evidence files' records,
-    with their history. The files' bytes live in the file storage (MEDIA_ROOT or the
-    bucket) and are backed up with it (docs/deploy.md).
+    The ledger (台账) too, as the ledger app lists it (`Ledger.archived`): the
+    places, the items and their evidence files' records, with their history.
     """
-    from ledger.models import Division, EvidenceFile, LedgerEntry
-
     indicators = Indicator.objects.filter(plan__in=plans)
-    entries = LedgerEntry.objects.filter(indicator__in=indicators)
-    entry_history = LedgerEntry.history.filter(indicator_id__in=indicators.values("pk"))
     return [
         (Section.objects.all(), None),
         (User.objects.all(), USER_FIELDS),
@@ -131,12 +127,7 @@ def _querysets(plans):
         (QuarterlyReport.objects.filter(indicator__in=indicators), None),
         (QuarterlyReport.history.filter(indicator_id__in=indicators.values("pk")), None),
         (Contribution.objects.filter(indicator__in=indicators), None),
-        (Division.objects.all(), None),
-        (Division.history.all(), None),
-        (entries, None),
-        (entry_history, None),
-        (EvidenceFile.objects.filter(entry__in=entries), None),
-        (EvidenceFile.history.filter(entry_id__in=entry_history.values("id")), None),
+        *ledger_app().archived(indicators),
     ]
 
 

@@ -4,11 +4,14 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
-from .briefing.fonts import MissingCJKFont, find_cjk_font
-
 
 @register()
 def cjk_font_check(app_configs, **kwargs):
+    # Lazy on purpose (one of the three, scripts/import_graph.py): the check is
+    # registered in every process (targets' ready()), but matplotlib's font manager
+    # is loaded only where checks run, not in every worker and db_worker.
+    from .briefing.fonts import MissingCJKFont, find_cjk_font
+
     try:
         find_cjk_font(settings.KPI_CHART_FONTS)
     except MissingCJKFont as missing:

@@ -23,6 +23,7 @@ from django.db import transaction
 
 from accounts.models import Section, User
 
+from .ledgers import ledger_app
 from .models import Indicator, IndicatorUnit, Plan, QuarterlyReport
 from .models.rollover import roll_over
 from .models.units import set_units
@@ -136,13 +137,11 @@ def setup_demo(stdout=None):
     Returns a dict of what was created.
     """
     ensure_demo_allowed()
-    from ledger import demo as ledger_demo
-
     plan = Plan.objects.get(year=DEMO_YEAR)
     sections = _sections(plan)
     users = _accounts(sections)
-    ledger_demo.prepare(plan)  # Jilin City's divisions; P3-04, P3-07 count from ledgers
-    created_reports = _reports(plan, users, ledger_demo.edit_for)
+    ledger_app().prepare_demo(plan)  # Jilin City's divisions; P3-04, P3-07 count from ledgers
+    created_reports = _reports(plan, users, ledger_app().demo_edit)
     _revision(plan, users["admin"])
     _next_year(plan, users["admin"])
     return {"accounts": users["_created"], "reports": created_reports}

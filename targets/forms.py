@@ -76,6 +76,17 @@ class FigureField(forms.DecimalField):
             code="unit",
         )
 
+    def run_validators(self, value):
+        if self.indicator is None or not self.indicator.figure_may_be_negative:
+            return super().run_validators(value)
+        # A growth reported as a rate may be a fall (-2.5 %): every check but the floor.
+        kept = self.validators
+        self.validators = [v for v in kept if not isinstance(v, MinValueValidator)]
+        try:
+            super().run_validators(value)
+        finally:
+            self.validators = kept
+
     def validate(self, value):
         if value is not None and not value.is_finite():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
@@ -173,6 +184,8 @@ class ReportForm(forms.ModelForm):
             )
             if indicator.whole_number:
                 field.help_text = _("A whole number, such as 5.")
+            elif indicator.figure_may_be_negative:
+                field.help_text = _("The growth in per cent; a fall is negative, such as -2.5.")
             elif indicator.decimal_places == 1:
                 field.help_text = _("At most one decimal, such as 243.6.")
         elif indicator.is_milestone:

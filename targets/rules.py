@@ -46,63 +46,75 @@ its section scope is `indicators_led_by`.
 | oversight.assign_follow_up | the planning office (reviewers), leaders, admins |
 | oversight.answer_follow_up (obj: follow-up) | staff of its owner section; admins |
 | oversight.decide_follow_up | the planning office (reviewers), admins: close or send back |
-| notices.view_notices | every signed-in user: their own notices in the app |
+| notices.view_notices | every signed-in user: their own notices in the app, and which |
+|   | events reach them on which channel (their preferences) |
+| notices.follow | leaders, admins: follow an indicator or a pillar (its status getting |
+|   | worse than last quarter reaches them) |
 """
+
+from collections.abc import Iterable
+from typing import Any
 
 import rules
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Manager, Q
 
 from accounts.models import User
 
 from .states import COUNTED_STATES
 
+# The permission table asks objects and imports no model of the plan (.importlinter):
+# an indicator, a report, a ledger entry, a plan, a section, a follow-up are read by
+# their attributes, and the type check reads them as Any. A user is an accounts User
+# (an anonymous one is stopped by `is_signed_in`, or by `is_active` being False).
+Obj = Any
+
 
 @rules.predicate
-def is_admin(user):
+def is_admin(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.role == User.Role.ADMIN)
 
 
 @rules.predicate
-def is_reviewer(user):
+def is_reviewer(user: User) -> bool:
     return user.is_active and user.role == User.Role.REVIEWER
 
 
 @rules.predicate
-def is_leader(user):
+def is_leader(user: User) -> bool:
     return user.is_active and user.role == User.Role.LEADER
 
 
 @rules.predicate
-def is_section_staff(user):
+def is_section_staff(user: User) -> bool:
     return user.is_active and user.role == User.Role.STAFF and user.section_id is not None
 
 
 @rules.predicate
-def leads_indicator(user, indicator):
+def leads_indicator(user: User, indicator: Obj) -> bool:
     """The user's section is one of the indicator's lead units (牵头单位)."""
     return indicator is not None and user.section_id in indicator.lead_section_ids
 
 
 @rules.predicate
-def cooperates_on_indicator(user, indicator):
+def cooperates_on_indicator(user: User, indicator: Obj) -> bool:
     """The user's section is one of the indicator's cooperating units (配合单位)."""
     return indicator is not None and user.section_id in indicator.cooperating_section_ids
 
 
 @rules.predicate
-def report_is_published(user, report):
+def report_is_published(user: User, report: Obj) -> bool:
     """Submitted or approved: the report is out of its section's hands."""
     return report is not None and report.state in COUNTED_STATES
 
 
 @rules.predicate
-def reads_drafts_of_its_indicator(user, report):
+def reads_drafts_of_its_indicator(user: User, report: Obj) -> bool:
     return report is not None and user.has_perm("targets.read_drafts", report.indicator)
 
 
 @rules.predicate
-def entry_is_published(user, entry):
+def entry_is_published(user: User, entry: Obj) -> bool:
     """The report of the entry's quarter is submitted or approved (one query; the
     entry's indicator is read first, by `reads_drafts_of_entry_indicator`)."""
     return (
@@ -112,17 +124,17 @@ def entry_is_published(user, entry):
 
 
 @rules.predicate
-def reads_drafts_of_entry_indicator(user, entry):
+def reads_drafts_of_entry_indicator(user: User, entry: Obj) -> bool:
     return entry is not None and user.has_perm("targets.read_drafts", entry.indicator)
 
 
 @rules.predicate
-def in_section(user, section):
+def in_section(user: User, section: Obj) -> bool:
     return section is not None and user.section_id == section.pk
 
 
 @rules.predicate
-def plan_is_not_draft(user, plan):
+def plan_is_not_draft(user: User, plan: Obj) -> bool:
     """Without a plan (may this user read plans at all?) the answer is yes."""
     return plan is None or plan.state != "draft"
 
@@ -161,12 +173,12 @@ rules.add_perm("targets.edit_report", is_admin | (is_section_staff & leads_indic
 rules.add_perm("targets.contribute", is_section_staff & cooperates_on_indicator)
 
 
-def may_contribute(user, indicator):
+def may_contribute(user: User, indicator: Obj) -> bool:
     """`targets.contribute` as the rule says, for superusers too."""
-    return rules.has_perm("targets.contribute", user, indicator)
+    return bool(rules.has_perm("targets.contribute", user, indicator))
 
 
-def reports_readable_filter(user, published=None):
+def reports_readable_filter(user: User, published: Q | None = None) -> Q | None:
     """`targets.read_report` over many reports at once, for querysets of reports, of
     their historical rows or of what belongs to a report (ledger entries): None when
     `user` may read them all, else the Q of those they may (the published ones, and
@@ -187,13 +199,13 @@ def reports_readable_filter(user, published=None):
     return Q(published)
 
 
-def _units():
+def _units() -> Manager[Any]:
     """The lead and cooperating units' rows, looked up rather than imported: the
     permission table imports no model (.importlinter)."""
     return apps.get_model("targets", "IndicatorUnit").objects
 
 
-def indicators_led_by(section_ids, prefix=""):
+def indicators_led_by(section_ids: Iterable[int | None], prefix: str = "") -> Q:
     """The Q of the indicators led by one of `section_ids` (`prefix`: the path to the
     indicator from the queryset at hand, e.g. "indicator__"): the read API's section
     scope, written here beside the section rules above so that they change together.
@@ -202,14 +214,14 @@ def indicators_led_by(section_ids, prefix=""):
     return Q(**{f"{prefix}pk__in": leads.values("indicator_id")})
 
 
-def _carried_by_section(user, field="indicator_id"):
+def _carried_by_section(user: User, field: str = "indicator_id") -> Q:
     """Q: the row's indicator is led or cooperated on by `user`'s section (a subquery,
     so a published row is never repeated by a join over several units)."""
     units = _units().filter(section_id=user.section_id)
     return Q(**{f"{field}__in": units.values("indicator_id")})
 
 
-def drafts_readable_filter(user, field="indicator_id"):
+def drafts_readable_filter(user: User, field: str = "indicator_id") -> Q | None:
     """`targets.read_drafts` over the indicators of many rows at once: None when `user`
     may read them all, else the Q of the rows they may."""
     if not is_signed_in(user):
@@ -222,7 +234,7 @@ def drafts_readable_filter(user, field="indicator_id"):
 
 
 @rules.predicate
-def acts_in_a_chain(user):
+def acts_in_a_chain(user: User) -> bool:
     """`user` acts at some step of some plan's approval chain (one query, once per
     request: the menu asks it on every page)."""
     if not user.pk:
@@ -234,11 +246,11 @@ def acts_in_a_chain(user):
         cached = steps.objects.filter(
             Q(group__user=user) | (~Q(role="") & Q(role=user.role))
         ).exists()
-        user._acts_in_a_chain = cached
+        user._acts_in_a_chain = cached  # type: ignore[attr-defined]  # a per-request cache
     return cached
 
 
-def _acting_step(report):
+def _acting_step(report: Obj) -> Obj:
     """The step that acts on `report` now: the one it waits at, or the last for an
     approved report (which only the last step returns); None for a plan of one step."""
     chain = report.indicator.plan.approval_chain()
@@ -248,20 +260,20 @@ def _acting_step(report):
 
 
 @rules.predicate
-def acts_at_report_step(user, report):
+def acts_at_report_step(user: User, report: Obj) -> bool:
     if report is None:
         return False
     step = _acting_step(report)
     if step is None:
-        return is_reviewer(user)
+        return bool(is_reviewer(user))
     if not step.admits(user, user.group_ids()):
         return False
     if not step.own_section_only:
         return True
-    return user.section_id is not None and leads_indicator(user, report.indicator)
+    return user.section_id is not None and bool(leads_indicator(user, report.indicator))
 
 
-def awaiting_filter(user, plan):
+def awaiting_filter(user: User, plan: Obj) -> Q:
     """The Q of `plan`'s submitted reports that wait for `user` at their step: the
     review queue's rows, `approve_report` over many reports at once (no query beyond
     the chain and the user's groups; tests/test_approval_chain.py checks they agree)."""
@@ -287,7 +299,7 @@ rules.add_perm("targets.approve_report", is_signed_in & (is_admin | acts_at_repo
 
 
 @rules.predicate
-def approval_needs_no_comment(user, report):
+def approval_needs_no_comment(user: User, report: Obj) -> bool:
     """Nothing in the report asks for the reviewer's word (one query for a ledger)."""
     return report is not None and not report.items_without_evidence()
 
@@ -299,10 +311,10 @@ rules.add_perm(
 )
 
 
-def may_approve_in_bulk(user, report):
+def may_approve_in_bulk(user: User, report: Obj) -> bool:
     """`targets.approve_in_bulk` as the rule says, for superusers too (Django's
     `has_perm` grants a superuser everything, a report lacking evidence included)."""
-    return rules.has_perm("targets.approve_in_bulk", user, report)
+    return bool(rules.has_perm("targets.approve_in_bulk", user, report))
 
 
 # A spreadsheet of a quarter's reports (targets/report_sheet/): the template of one's
@@ -314,7 +326,7 @@ rules.add_perm("targets.close_quarter", is_admin)
 
 
 @rules.predicate
-def owns_follow_up(user, follow_up):
+def owns_follow_up(user: User, follow_up: Obj) -> bool:
     return follow_up is not None and user.section_id == follow_up.owner_section_id
 
 
@@ -326,3 +338,4 @@ rules.add_perm("oversight.assign_follow_up", is_admin | is_reviewer | is_leader)
 rules.add_perm("oversight.answer_follow_up", is_admin | (is_section_staff & owns_follow_up))
 rules.add_perm("oversight.decide_follow_up", is_admin | is_reviewer)
 rules.add_perm("notices.view_notices", is_signed_in)
+rules.add_perm("notices.follow", is_leader | is_admin)

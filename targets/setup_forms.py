@@ -1,4 +1,6 @@
-"""Forms of setting up plans: a target revision, a plan's state, a spreadsheet upload.
+"""Forms of setting up plans: a target revision, a plan's state, its approval chain.
+
+The plan sheet's upload is targets/plan_sheet/forms.py, beside its reader.
 
 What a revision must satisfy is the model's (`TargetRevision.clean` and its
 constraints, run by the ModelForm's validation); these forms only say it next to
@@ -12,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from .forms import FigureField
 from .models import ApprovalStep, TargetRevision
 from .models.report import COMMENT_MAX_LENGTH
-from .plan_sheet.reader import MAX_BYTES
 
 
 class RevisionForm(forms.ModelForm):
@@ -87,29 +88,6 @@ class PlanStateForm(forms.Form):
                 gettext("Type %(year)s to delete this draft.") % {"year": self.plan.year},
             )
         return cleaned
-
-
-class PlanUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Workbook (XLSX)"),
-        help_text=_("The template, filled in. At most 2 MB."),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB: a plan fits in far less."),
-                params={"mb": MAX_BYTES // (1024 * 1024)},
-            )
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an XLSX workbook (.xlsx), such as the template."))
-        return upload
 
 
 class ApprovalStepForm(forms.ModelForm):

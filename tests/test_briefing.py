@@ -120,13 +120,17 @@ def _percent(fraction):
     return (fraction * 100).quantize(Decimal("0.1"))
 
 
+UNRATED = ("qualitative", "monitor")
+
+
 def _dashboard(standings, status_counts, progress):
     """The same numbers as the dashboard has them: the overview's and the standings'."""
+    unrated = [s for s in standings if not s.status]
     numbers = {
         "total": len(standings),
         **{status.value: n for status, n in status_counts},
-        "qualitative": sum(1 for s in standings if s.indicator.kind == "qualitative"),
-        "monitor": sum(1 for s in standings if s.indicator.kind == "monitor"),
+        # Unrated: without a status (one that owes its report is 未报送).
+        **{kind: sum(1 for s in unrated if s.indicator.kind == kind) for kind in UNRATED},
         "measured": progress.measured if progress.completion is not None else 0,
         "completion": _percent(progress.completion) if progress.completion is not None else 0,
         "expected": _percent(progress.expected) if progress.completion is not None else 0,

@@ -155,7 +155,7 @@ def test_table_lists_every_indicator_on_one_page(leader_client):
         ("lead_section=demo-talent", {f"P5-0{n}" for n in range(1, 6)}),
         ("kind=level", {"P5-02", "P5-04"}),
         ("status=behind", {"P1-02", "P5-03"}),
-        ("status=not_reported", {"P3-06", "P5-05"}),
+        ("status=not_reported", {"P3-06", "P4-01", "P5-05"}),
         ("pillar=P5&status=at_risk", {"P5-01", "P5-04"}),
     ],
 )
@@ -375,10 +375,11 @@ def _both_sizes(client, demo, url, queries, django_assert_num_queries, times=30)
 
 
 def _main(response):
-    """The page's <main>: the body the dashboards keep (the navigation bar around it
-    carries a new CSRF token each time)."""
+    """The page's <main>: the body the dashboards keep, without CSRF tokens (the
+    navigation bar and a leader's follow button carry a new one each time)."""
     html = response.content.decode()
-    return html[html.index("<main") : html.index("</main>")]
+    main = html[html.index("<main") : html.index("</main>")]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main)
 
 
 def test_plan_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
@@ -423,11 +424,12 @@ def test_a_kept_plan_page_costs_three_queries(leader_client, demo, django_assert
     assert _main(again) == _main(grown) != _main(first)
 
 
-def test_a_kept_pillar_page_costs_four_queries(leader_client, demo, django_assert_num_queries):
+def test_a_kept_pillar_page_costs_six_queries(leader_client, demo, django_assert_num_queries):
     # 1 session, 2 user, 3 the data's version, 4 the pillar (and its code in the other
-    # years), 5 the pillar's instructions (outside the kept body).
+    # years), outside the kept body: 5 whether the leader follows the pillar (notices),
+    # 6 the pillar's instructions.
     first = leader_client.get(PILLAR + "?quarter=3")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         again = leader_client.get(PILLAR + "?quarter=3")
     assert "overview" in first.context and again.status_code == 200
 
@@ -455,9 +457,9 @@ def test_pillar_page_queries_do_not_grow(leader_client, demo, django_assert_num_
     # the other years); the plan's standings, which the plan page shares (targets/views/
     # fragments.py): 6 plan elements, 7 indicators (+ plan, pillar, task), 8 their lead
     # and cooperating units, 9 their reports, 10 their target revisions; 11 keys of the
-    # filtered indicators, 12 section choices of the form; 13 the pillar's instructions
-    # (outside the kept body)
-    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 13, django_assert_num_queries)
+    # filtered indicators, 12 section choices of the form; outside the kept body: 13
+    # whether the leader follows the pillar (notices), 14 the pillar's instructions
+    _both_sizes(leader_client, demo, PILLAR + "?quarter=3", 14, django_assert_num_queries)
 
 
 def test_indicator_page_queries_do_not_grow(leader_client, demo, django_assert_num_queries):
@@ -468,22 +470,24 @@ def test_indicator_page_queries_do_not_grow(leader_client, demo, django_assert_n
     # its lead and cooperating units; P3-04 counts its figures from its ledger (台账, the
     # ledger app): 10 its items (+ their places), 11 their evidence files
     # (tests/test_ledger_pages.py: an indicator without a ledger has no such queries);
-    # outside the kept body: 12 its instructions, 13 its follow-ups (oversight)
-    _both_sizes(leader_client, demo, INDICATOR + "?quarter=3", 13, django_assert_num_queries)
+    # outside the kept body: 12 whether the leader follows it (notices), 13 its
+    # instructions, 14 its follow-ups (oversight)
+    _both_sizes(leader_client, demo, INDICATOR + "?quarter=3", 14, django_assert_num_queries)
 
 
-def test_a_kept_indicator_page_costs_five_queries(leader_client, demo, django_assert_num_queries):
+def test_a_kept_indicator_page_costs_six_queries(leader_client, demo, django_assert_num_queries):
     # 1 session, 2 user, 3 the data's generation: the plans and the page drawn by the
-    # first request are served again, whatever the plan's size; 4 its instructions and
-    # 5 its follow-ups, drawn outside the kept body so that they show at once.
+    # first request are served again, whatever the plan's size; 4 whether the leader
+    # follows it, 5 its instructions and 6 its follow-ups, drawn outside the kept body
+    # so that they show at once.
     url = INDICATOR + "?quarter=3"
     first = leader_client.get(url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         again = leader_client.get(url)
     assert _main(again) == _main(first)
     grow_plan(demo, 30)
     leader_client.get(url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         again = leader_client.get(url)
     assert again.status_code == 200
 

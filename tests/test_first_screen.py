@@ -25,7 +25,8 @@ def test_attention_lists_the_worst_first(overview):
     # Behind: P1-02 10/16 = 62.5 % (−12.5 points), P5-03 32/50 = 64 % (−11.0);
     # at risk: P3-04 7/10 = 70 % (−5.0), then P5-01 and P6-04 11/15 (−1.7 each, plan
     # order), P5-04 (a level of 100 against "> 100" without a baseline: no pace, so
-    # last of them); not reported in Q3: P3-06 (a draft; 3/6 before, −25), P5-05 (16/30, −21.7).
+    # last of them); not reported in Q3: P3-06 (a draft; 3/6 before, −25), P5-05 (16/30, −21.7),
+    # then P4-01 (qualitative: its report is owed as much, and it has no pace to fall behind).
     assert codes(overview.attention) == [
         "P1-02",
         "P5-03",
@@ -35,6 +36,7 @@ def test_attention_lists_the_worst_first(overview):
         "P5-04",
         "P3-06",
         "P5-05",
+        "P4-01",
     ]
 
 
@@ -52,6 +54,7 @@ def test_changes_since_the_quarter_before(overview):
         "P5-02": ("at_risk", "met"),
         "P5-03": ("at_risk", "behind"),  # 22/50 = 44 % by Q2
         "P5-05": ("on_track", "not_reported"),  # 16/30 by Q2, no Q3 figure
+        "P4-01": (None, "not_reported"),  # qualitative: reported in Q2, none in Q3
     }
 
 
@@ -74,7 +77,7 @@ def test_a_pillar_is_marked_by_its_worst_status(overview):
         "P1": ("behind", 1),
         "P2": ("on_track", 1),
         "P3": ("at_risk", 1),  # at risk is worse than P3-06's not reported
-        "P4": ("on_track", 1),
+        "P4": ("not_reported", 1),  # P4-01 owes its Q3 report
         "P5": ("behind", 1),
         "P6": ("at_risk", 1),
     }
@@ -88,7 +91,7 @@ def test_the_first_screen_shows_tiles_attention_and_changes(leader_client):
     assert "牵头单位：平台建设科(示例)" in attention
     assert "存在问题：</span>(示例)个别项目进度偏慢。" in attention
     changes = re.search(r'<section class="changes".*?</section>', content, re.S).group()
-    assert changes.count("<li>") == 8
+    assert changes.count("<li>") == 9
     assert "第3季度未报送" in content and "截止 2024-10-10" in content
     assert "时间进度" in content and "任务进度" in content
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from notices.channels import sign
 from notices.models import Notice
-from notices.tasks import CLAIM_SECONDS, requeue_stale
+from notices.tasks import claim_seconds, requeue_stale
 from targets.models import QuarterlyReport
 
 from .oversight_helpers import follow_up
@@ -172,7 +172,8 @@ def test_each_event_reaches_each_channel_once(receivers, users, demo):
     robots.up()
     Notice.objects.all().delete()
     _events(users)
-    events = [e.value for e in Notice.Event]
+    # The workflow's events (the daily check's: tests/test_notice_daily.py).
+    events = [e.value for e in list(Notice.Event)[:5]]
     by_event = {e: Notice.objects.filter(event=e) for e in events}
     # In the app: written as sent, to the right people.
     assert {
@@ -292,7 +293,7 @@ def test_a_notice_left_claimed_by_a_dead_worker_is_sent_again_once(receivers, us
     Notice.objects.all().delete()
     follow_up(users)  # assigned: one notice per robot, e-mail and app for staff
     stuck = Notice.objects.get(channel="feishu")
-    long_ago = timezone.now() - datetime.timedelta(seconds=CLAIM_SECONDS + 1)
+    long_ago = timezone.now() - datetime.timedelta(seconds=claim_seconds() + 1)
     Notice.objects.filter(pk=stuck.pk).update(claimed_at=long_ago)
     _work()
     assert sorted(s for s, _t in Robots.received) == ["dingtalk", "wecom"]

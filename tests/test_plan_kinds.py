@@ -376,3 +376,26 @@ def test_a_ratio_takes_the_decimals_of_its_precision(typed, places, error):
             with pytest.raises(Exception) as refusal:
                 field.clean(typed)
             assert error in " ".join(refusal.value.messages)
+
+
+@pytest.mark.parametrize(
+    ("growth_from", "typed", "error"),
+    [
+        ("rate", "-2.5", None),
+        ("rate", "－2.5", None),  # a full-width minus, as Chinese input types it
+        ("rate", "-2.55", "at most 1 decimal place"),
+        ("", "-2.5", "cannot be negative"),  # a figure the growth is computed from
+    ],
+)
+def test_a_growth_reported_as_a_rate_may_be_a_fall(growth_from, typed, error):
+    growth = Indicator(
+        kind="growth", unit="%", whole_number=False, decimal_places=1, growth_from=growth_from
+    )
+    field = FigureField(indicator=growth)
+    with translation.override("en"):
+        if error is None:
+            assert field.clean(typed) == Decimal("-2.5")
+        else:
+            with pytest.raises(Exception) as refusal:
+                field.clean(typed)
+            assert error in " ".join(refusal.value.messages)

@@ -129,7 +129,10 @@ def test_severity_sorts_the_worst_first():
     for s, status in zip(severities, order, strict=True):
         s.status = status
     assert [s.severity for s in severities] == sorted(s.severity for s in severities)
-    no_status = standing(indicator(kind="qualitative", target=None), (), 1)
+    # A qualitative indicator with its report in has no status: it sorts last.
+    reported = [QuarterlyReport(quarter=1, progress="进展", state="approved")]
+    no_status = compute_standing(indicator(kind="qualitative", target=None), reported, 1)
+    assert no_status.status is None
     assert no_status.severity > max(s.severity for s in severities)
 
 

@@ -8,6 +8,7 @@ page to compare 2024 before and after.
 
 from decimal import Decimal
 
+import pytest
 from django.core import serializers
 from django.utils import translation
 
@@ -131,3 +132,26 @@ def test_last_year_figures_computed_again_keep_those_entered_by_hand(personas, d
     assert figures["P6-04"] == (Decimal(15), 4)  # 3 + 4 + 4 + 4: the year's figure
     assert figures["P3-05"] == (Decimal(830), None)  # entered by hand: kept
     assert refresh_last_year(draft, by=users["admin"]) == 0  # nothing left to change
+
+
+@pytest.mark.parametrize(
+    ("typed_base", "expected_base"), [(None, Decimal(15)), (Decimal(9), Decimal(9))]
+)
+def test_a_growth_from_the_figures_grows_from_the_refreshed_figure(
+    demo, users, typed_base, expected_base
+):
+    draft = Plan.objects.get(year=2025)
+    growth = draft.indicators.get(code="P6-04")
+    # As the carry-over makes a growth computed from the figures: its base is last
+    # year's figure (here the figure as of Q3, before the year's last report).
+    growth.kind, growth.measure, growth.comparison = "growth", "flow", ">="
+    growth.growth_from = ""
+    growth.growth_base = typed_base if typed_base is not None else growth.last_year_value
+    growth.save_by(users["admin"], "示例 / example")
+    QuarterlyReport(
+        indicator=demo.indicators.get(code="P6-04"), quarter=4, value=Decimal(4), state="approved"
+    ).save_by(users["staff"], "四季度")
+    refresh_last_year(draft, by=users["admin"])
+    growth.refresh_from_db()
+    assert growth.last_year_value == Decimal(15)
+    assert growth.growth_base == expected_base  # a base typed by hand is kept

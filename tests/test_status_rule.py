@@ -310,6 +310,38 @@ def test_qualitative_has_no_status():
     assert result.report.progress == "进展"
 
 
+# An indicator without a measured status still owes its report: without a counted one
+# for the quarter it is 未报送, as the pages count it (a draft or a returned one does not
+# count); a figure published later in the year is not owed yet.
+# (kind, frequency, report states by quarter, as-of quarter, status)
+OWED_CASES = [
+    ("qualitative", "", {}, 1, NOT_REPORTED),
+    ("qualitative", "", {1: "approved"}, 2, NOT_REPORTED),
+    ("qualitative", "", {1: "approved", 2: "draft"}, 2, NOT_REPORTED),
+    ("qualitative", "", {2: "returned"}, 2, NOT_REPORTED),
+    ("qualitative", "", {2: "submitted"}, 2, None),
+    ("qualitative", "", {2: "approved"}, 2, None),
+    ("qualitative", "annual", {}, 3, None),
+    ("qualitative", "annual", {}, 4, NOT_REPORTED),
+    ("monitor", "", {}, 3, NOT_REPORTED),
+    ("monitor", "", {3: "approved"}, 3, None),
+    ("monitor", "half", {}, 1, None),
+]
+
+
+@pytest.mark.parametrize(("kind", "frequency", "states", "quarter", "status"), OWED_CASES)
+def test_an_indicator_without_a_status_still_owes_its_report(
+    kind, frequency, states, quarter, status
+):
+    ind = indicator(kind=kind, target=None)
+    ind.frequency = frequency
+    reps = [
+        QuarterlyReport(quarter=q, value=Decimal(1), progress="进展", state=state)
+        for q, state in states.items()
+    ]
+    assert standing(ind, reps, quarter).status == status
+
+
 @pytest.mark.parametrize(
     ("measure", "figures", "actual", "change"),
     [("flow", (12, 25, 30), "67", "-41"), ("stock", (180, 205, 231), "231", "7")],

@@ -257,6 +257,16 @@ PROJECT = {
     "notices/": Row("/notices/", every(200), every(405)),
     "notices/read/": Row("/notices/read/", every(405), every(302)),
     "notices/unread.json": Row("/notices/unread.json", every(200), every(405)),
+    # Each person's choices of what reaches them: an empty POST is every box unticked.
+    "notices/choices/": Row("/notices/choices/", every(200), every(302)),
+    # Leaders (and admins) follow an indicator or a pillar; a POST that does not say
+    # whether to follow or not is refused (400).
+    "notices/follow/<int:year>/indicators/<str:code>/": Row(
+        "/notices/follow/2024/indicators/P6-04/", every(405), only(400, 403, {"leader", "admin"})
+    ),
+    "notices/follow/<int:year>/pillars/<str:code>/": Row(
+        "/notices/follow/2024/pillars/P6/", every(405), only(400, 403, {"leader", "admin"})
+    ),
     "follow-ups/<int:pk>/files/<int:file_pk>/": Row(
         "/follow-ups/{follow_up}/files/{file}/", every(200), every(405)
     ),

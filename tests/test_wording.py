@@ -65,8 +65,8 @@ CASES = [
         {},
         (3, 3, 3),
         3,
-        "1 institutions short; 15.0 points ahead of the expected pace",
-        "≥ 10 institutions: 9 institutions so far; 1 institutions short (not met)",
+        "1 institution short; 15.0 points ahead of the expected pace",
+        "≥ 10 institutions: 9 institutions so far; 1 institution short (not met)",
     ),
     (
         "count exactly on its pace",
@@ -81,7 +81,7 @@ CASES = [
         {},
         (3, 4, 4),
         3,
-        "met, 1 institutions above the target",
+        "met, 1 institution above the target",
         "≥ 10 institutions: 11 institutions so far (met)",
     ),
     (
@@ -98,15 +98,15 @@ CASES = [
         (80, 95, 100),
         3,
         # A level without a baseline claims no pace and says so (issue 21).
-        "1 people short; no baseline, so no pace: judged against the target alone",
-        "> 100 people: now 100 people; 1 people short (not met)",
+        "1 person short; no baseline, so no pace: judged against the target alone",
+        "> 100 people: now 100 people; 1 person short (not met)",
     ),
     (
         "more than 100 at 101: met",
         {"kind": "level", "comparison": ">", "target": "100", "unit": "人", "unit_en": "people"},
         (101,),
         1,
-        "met, 1 people above the target",
+        "met, 1 person above the target",
         "> 100 people: now 101 people (met)",
     ),
     (
@@ -289,3 +289,35 @@ def test_english_pages_use_the_english_unit_and_chinese_pages_the_chinese():
     ind.unit_en = ""  # no English unit given: the Chinese one, rather than none
     with translation.override("en"):
         assert ind.with_unit(Decimal(7)) == "7 家"
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "shown"),
+    [
+        ("people", 1, "1 person"),
+        ("people", 2, "2 people"),
+        ("projects", 1, "1 project"),
+        ("enterprises", 1, "1 enterprise"),
+        ("incubators", Decimal("1.00"), "1 incubator"),
+        ("institutions", Decimal("1.5"), "1.5 institutions"),
+        ("events", -1, "-1 event"),
+        ("facilities", 1, "1 facility"),
+        ("businesses", 1, "1 business"),
+        ("patents per 10,000 people", 1, "1 patents per 10,000 people"),
+        ("家", 1, "1 家"),
+    ],
+)
+def test_one_takes_the_singular_in_english(unit, value, shown):
+    ind = indicator()
+    ind.unit_en = unit
+    with translation.override("en"):
+        assert ind.with_unit(Decimal(value)) == shown
+
+
+def test_a_target_of_one_reads_in_the_singular():
+    ind = indicator()
+    ind.target = Decimal(1)
+    with translation.override("en"):
+        assert ind.target_with_unit == "≥ 1 institution"
+    with translation.override("zh-hans"):
+        assert ind.target_with_unit == "≥ 1 家"

@@ -74,11 +74,13 @@
         }
         meta.data.forEach((bar, j) => {
           const value = dataset.data[j];
-          const { width } = bar.getProps(["width"], true);
+          const { x: end, base, y, width } = bar.getProps(["x", "base", "y", "width"], true);
           if (!value || Math.abs(width) < 18) {
             return;
           }
-          const { x, y } = bar.tooltipPosition();
+          // In the middle of its segment: a bar's own position is its end, and a label
+          // there would be cut off by the chart's right edge on the longest bar.
+          const x = (end + base) / 2;
           const text = String(value);
           const w = ctx.measureText(text).width + 8;
           ctx.fillStyle = dataset.plainColour;

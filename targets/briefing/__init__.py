@@ -11,15 +11,8 @@ It only reads the plan, so it is a package of `targets`, not an app:
   from templates/targets/briefing/).
 
 The views (targets/views/briefing.py) pick the plan, the quarter and the filters as
-the exports do.
+the exports do. The modules import their libraries at the top; the exporter
+(targets/exports/briefing.py) loads content.py and pdf.py when a briefing is made,
+and the web server as it starts (kpitracker/wsgi.py). blocks.py is what other apps
+import (oversight's section): it loads neither.
 """
-
-
-def preload():
-    """Import the document and chart libraries, and find the chart font, ahead of
-    the first request (kpitracker/wsgi.py calls it as the server starts)."""
-    import weasyprint  # noqa: F401
-
-    from . import charts, docx, pdf  # noqa: F401
-
-    charts.configure()

@@ -21,6 +21,13 @@ figures.
 import io
 from functools import cache
 
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from PIL import Image
+
 from .. import palette
 from ..models import Status
 from ..templatetags.kpi import percent, points
@@ -48,8 +55,6 @@ def configure():
 
     Set once per process on matplotlib's defaults: only these charts use matplotlib.
     """
-    import matplotlib
-
     matplotlib.use("Agg")
     matplotlib.rcParams.update(
         {
@@ -70,9 +75,6 @@ def _figure(rows, *, top_mm=9, bottom_mm=8):
     are cut to `LABEL_MM` (`_short`), so the left margin is known, and every chart
     of the briefing lines up on it.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     configure()
     height_mm = top_mm + bottom_mm + ROW_MM * rows
     figure = Figure(figsize=(WIDTH_MM * MM, height_mm * MM), dpi=DPI)
@@ -90,8 +92,6 @@ def png(figure):
     """The figure as an opaque RGB PNG: without an alpha channel, WeasyPrint embeds
     the image without splitting out and re-encoding a transparency mask (a third
     of the PDF's time for a large briefing)."""
-    from PIL import Image
-
     canvas = figure.canvas
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
@@ -163,9 +163,6 @@ def progress_by_pillar(pillars, book):
         )
     axes.set_xlim(0, 150)
     axes.set_xticks(range(0, 101, 25), [f"{x}%" for x in range(0, 101, 25)])
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
     axes.legend(
         handles=[
             Patch(facecolor=BAR, edgecolor=BAR_EDGE, label=words["completion"]),
@@ -186,8 +183,6 @@ def status_by_pillar(pillars, book):
     Each segment carries its status word and count where they fit, else the count;
     the legend gives every word.
     """
-    from matplotlib.patches import Patch
-
     words = book.chart_words
     figure = _figure(len(pillars), bottom_mm=12)
     axes, positions = _axes(figure, [_short(label) for label, _c in pillars])
@@ -241,9 +236,6 @@ def lagging_groups(standings):
 def lagging(standings, book):
     """Year to date against the expected pace, one bar per indicator (a group of
     `lagging_groups`), in its status colour with its status word and figures."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
     words = book.chart_words
     labels = [_short(f"{s.indicator.code} {s.indicator.name}") for s in standings]
     figure = _figure(len(standings))

@@ -29,6 +29,7 @@ from ..models import Status
 from ..models.worklist import work_item
 from ..templatetags.kpi import percent
 from . import charts
+from .blocks import ADDENDA, Heading, Item, Paragraph, Row, Table
 from .text import phrasebook
 
 LAGGING = (Status.BEHIND, Status.AT_RISK)
@@ -38,37 +39,9 @@ LAGGING = (Status.BEHIND, Status.AT_RISK)
 # briefing says so instead of printing tens of pages (and takes half the time).
 APPENDIX_MAX_ROWS = 200
 UNRATED_KINDS = ("qualitative", "monitor")
-# Sections other apps add after "reports outstanding", each a function
-# (plan, overview, today) -> [blocks], numbered after the briefing's own: the
-# follow-ups (oversight/briefing.py) register here, so the briefing imports no app
-# that depends on it.
-ADDENDA = []
 
 
-# -- Blocks ---------------------------------------------------------------------
-
-
-@dataclass
-class Heading:
-    level: int  # 1: 一、 (黑体); 2: （一） (楷体)
-    text: str
-    kind: str = "heading"
-
-
-@dataclass
-class Paragraph:
-    text: str
-    kind: str = "paragraph"
-
-
-@dataclass
-class Item:
-    """An item of a list: "1.【滞后】P1-02 名称" in bold, then the rest."""
-
-    lead: str
-    text: str
-    status: str
-    kind: str = "item"
+# -- The chart block (the others: blocks.py) -------------------------------------
 
 
 @dataclass
@@ -86,25 +59,6 @@ class Figure:
     @property
     def data_uri(self):
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
-
-
-@dataclass
-class Row:
-    cells: list
-    status: str = ""  # colours the status column, as in the workbook
-    total: bool = False
-
-
-@dataclass
-class Table:
-    caption: str
-    headers: list
-    rows: list
-    widths: list  # relative column widths (they sum to 100)
-    numeric: frozenset = frozenset()  # columns aligned right
-    status_column: int | None = None
-    page_break_before: bool = False
-    kind: str = "table"
 
 
 # -- The briefing -----------------------------------------------------------------

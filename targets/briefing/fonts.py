@@ -10,6 +10,7 @@ instead of letting a briefing go out with boxes in its charts.
 from functools import cache
 
 from django.conf import settings
+from matplotlib import font_manager, ft2font
 
 # Characters every briefing chart writes (status words, units, "完成率").
 CJK_SAMPLE = "达成正常预警滞后未报送完成率时序进度项家次人"
@@ -25,8 +26,6 @@ def find_cjk_font(families):
     Raises `MissingCJKFont` naming what was tried. A family name matplotlib does
     not know is skipped (it would otherwise fall back to DejaVu Sans: boxes).
     """
-    from matplotlib import font_manager, ft2font
-
     for family in families:
         try:
             path = font_manager.findfont(

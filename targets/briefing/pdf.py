@@ -12,6 +12,8 @@ typed can make the server fetch a URL while it renders.
 """
 
 from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 from .. import palette
 
@@ -19,9 +21,6 @@ TEMPLATE = "targets/briefing/briefing.html"
 
 
 def pdf_bytes(briefing):
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
     html = render_to_string(
         TEMPLATE,
         {

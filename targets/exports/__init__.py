@@ -2,7 +2,7 @@
 served by one view (targets/views/exports.py) at plans/<year>/export/<name>.
 
 - base.py: the `Exporter` base (scope, permission, file name, CSV or XLSX), the
-  registry, and what an export asks the ledger (`item_names`).
+  registry (the item names an export asks of the ledger: targets/ledgers.py).
 - table.py: the shape of an export — columns and typed rows.
 - cells.py: the cell rules every writer shares — formula neutralising, plain numbers.
 - csvfile.py: UTF-8 with BOM, CRLF, streamed in chunks (the one CSV writer).

@@ -12,20 +12,22 @@ or `datetime`, `None` for "no figure" — and the writers decide how each type i
 written. Nothing in an exporter formats or escapes.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import translation
 
 from .. import clock
-from ..models import QuarterlyReport
+from ..models import Indicator, Plan, QuarterlyReport
 from ..models.report import readable_by
 from .csvfile import CONTENT_TYPE as CSV_CONTENT_TYPE
 from .csvfile import csv_chunks
-from .table import Row, Table
+from .table import Column, Row, Table
 from .xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from .xlsx import workbook_bytes
 
@@ -39,26 +41,29 @@ class Scope:
     as of a quarter (the kept one, views/fragments.py).
     """
 
-    plan: Any
-    user: Any
+    plan: Plan
+    user: Any  # a User
     params: Any  # the request's GET QueryDict
     quarter: int | None = None
     overview: Callable[[int], Any] | None = None
 
     @property
-    def indicators(self):
+    def indicators(self) -> QuerySet[Indicator]:
         return self.plan.indicators.all()
 
     @property
-    def reports(self):
+    def reports(self) -> QuerySet[QuarterlyReport]:
         """Every report the user may read (drafts of other sections are not theirs)."""
-        return QuarterlyReport.objects.filter(indicator__in=self.indicators).readable_by(self.user)
+        reports = QuarterlyReport.objects.filter(indicator__in=self.indicators)
+        readable: QuerySet[QuarterlyReport] = reports.readable_by(self.user)
+        return readable
 
     @property
-    def history(self):
+    def history(self) -> QuerySet[Any]:
         """Every historical row of those reports the user may read, by the same rule."""
         records = QuarterlyReport.history.filter(indicator__in=self.indicators)
-        return readable_by(records, self.user)
+        readable: QuerySet[Any] = readable_by(records, self.user)
+        return readable
 
 
 class Exporter:
@@ -73,7 +78,7 @@ class Exporter:
     permission: ClassVar[str] = "targets.view_plan"
     as_of_quarter: ClassVar[bool] = False  # reads ?quarter= (and the dashboard's filters)
     streamed: ClassVar[bool] = True  # a CSV streams, unless it is small (then it is sized)
-    columns: tuple = ()
+    columns: tuple[Column, ...] = ()
 
     def __init__(self, scope: Scope):
         self.scope = scope
@@ -110,6 +115,7 @@ class Exporter:
 
     def response(self) -> HttpResponse | StreamingHttpResponse:
         """The file: a CSV streamed (or whole when small), any other whole (`content`)."""
+        response: HttpResponse | StreamingHttpResponse
         if self.extension == "csv" and self.streamed:
             chunks = _in_language(translation.get_language(), csv_chunks(self.table()))
             response = StreamingHttpResponse(chunks, content_type=CSV_CONTENT_TYPE)
@@ -124,7 +130,8 @@ class Exporter:
 
     def content(self) -> bytes:
         """The bytes of a file other than CSV: by default the table as one sheet."""
-        return workbook_bytes(self.table())
+        content: bytes = workbook_bytes(self.table())
+        return content
 
 
 _EXPORTERS: dict[str, type[Exporter]] = {}
@@ -151,31 +158,13 @@ def exporter_for(name: str) -> type[Exporter]:
         raise Http404(name) from None
 
 
-# What an export of targets asks the ledger, which depends on targets and never the
-# reverse: the ledger gives its function when its `exports` module is loaded.
-_item_names: list[Callable[[Any, int], dict[int, str]]] = []
-
-
-def provide_item_names(function):
-    """Decorator of the ledger's `item_names(indicators, quarter)`: {indicator id: the
-    names of the items behind its counted figures up to `quarter`}."""
-    _item_names[:] = [function]
-    return function
-
-
-def item_names(indicators, quarter: int) -> dict[int, str]:
-    if not _item_names:
-        raise LookupError("no ledger app gives the item names")
-    return _item_names[0](indicators, quarter)
-
-
-def _in_language(language, chunks):
+def _in_language(language: str | None, chunks: Iterable[bytes]) -> Iterator[bytes]:
     """Rows are produced after the view has returned: in the request's language."""
     with translation.override(language):
         yield from chunks
 
 
-def attach(response, filename):
+def attach[R: HttpResponseBase](response: R, filename: str) -> R:
     response["Content-Disposition"] = content_disposition(filename)
     return response
 

@@ -9,12 +9,24 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .. import clock
-from ..briefing.content import build_briefing
 from ..briefing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 from ..briefing.docx import docx_bytes
-from ..briefing.pdf import pdf_bytes
 from .base import register
 from .summary import Filtered
+
+
+def drawing():
+    """The briefing's content and PDF writer, and with them matplotlib and WeasyPrint.
+
+    Lazy on purpose (one of the three, scripts/import_graph.py): every process loads
+    the exporters (targets' ready()), but only a process that makes a briefing needs
+    that stack (some 50 MB more resident and seconds to import, measured after
+    django.setup()); the web server loads it as it starts (kpitracker/wsgi.py),
+    db_worker and manage.py do not.
+    """
+    from ..briefing import content, pdf
+
+    return content, pdf
 
 
 class Briefing(Filtered):
@@ -34,7 +46,8 @@ class Briefing(Filtered):
 
     def briefing(self):
         """The briefing in the request's language."""
-        return build_briefing(
+        content, _pdf = drawing()
+        return content.build_briefing(
             self.plan, self.overview(), today=clock.today(), filters=self.filterset.applied()
         )
 
@@ -54,4 +67,4 @@ class BriefingPdf(Briefing):
     content_type = "application/pdf"
 
     def content(self):
-        return pdf_bytes(self.briefing())
+        return drawing()[1].pdf_bytes(self.briefing())

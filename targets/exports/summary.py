@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..filters import IndicatorFilter
+from ..ledgers import ledger_app
 from ..models import QuarterlyReport
 from ..models.report import choice_labels
-from .base import Exporter, item_names, register
+from .base import Exporter, register
 from .table import NUMBER, PERCENT, Column, Row, Table
 
 # Equality (为 X) as the full-width sign: a cell starting with "=" is a formula to a
@@ -85,7 +86,7 @@ def summary_table(plan, quarter, standings, items=None):
 
     `standings` come from `IndicatorQuerySet.standings(quarter)`, filtered as the
     dashboard filters them (see views/exports.py). `items`: {indicator id: the
-    names of the items behind its figure} (ledger.exports.item_names), to add them
+    names of the items behind its figure} (`Ledger.item_names`, targets/ledgers.py), to add them
     as a last column; None leaves it out.
     """
     standings = list(standings)
@@ -199,10 +200,10 @@ class Filtered(Exporter):
     def items(self):
         """With `?items=1`: {indicator id: the names of the ledger items behind its
         counted figures up to the quarter} (one query); otherwise None, and no such
-        column. The names come from the ledger (`base.item_names`)."""
+        column. The names come from the ledger (`Ledger.item_names`)."""
         if self.scope.params.get("items") != "1":
             return None
-        return item_names(self.filterset.qs, self.quarter)
+        return ledger_app().item_names(self.filterset.qs, self.quarter)
 
     def what(self):
         """The quarter and the filters: "Q3", "Q3-P3-at_risk"."""

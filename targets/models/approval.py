@@ -9,11 +9,15 @@ may act there is `targets.approve_report` in targets/rules.py.
 """
 
 from django.contrib.auth.models import Group
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BilingualNameMixin
+
+from ..states import ReportState
+from .plan import Plan
 
 
 class ApprovalStep(BilingualNameMixin, models.Model):
@@ -88,8 +92,6 @@ def group_ids_of(user):
 def step_label(plan, step):
     """'Step 2 of 3: 规划办审核' for a submitted report at `step`, or '' for a plan of
     one step."""
-    from django.utils.translation import gettext
-
     chain = chain_of(plan)
     if len(chain) < 2 or step >= len(chain):
         return ""
@@ -108,15 +110,12 @@ def replace_chain(plan, steps):
     """Make `steps` (unsaved ApprovalSteps, in order) the plan's chain; none is the
     one step of old. Refused while a submitted report waits past the first step,
     which the new chain might not have: such reports are approved or returned first."""
-    from django.db import transaction
-
-    from .plan import Plan
-    from .report import QuarterlyReport
-
     with transaction.atomic():
         Plan.objects.lock_for_writing(pk=plan.pk)
-        waiting = QuarterlyReport.objects.filter(
-            indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED, step__gt=0
+        # Through the plan's relations: reports sit above the chain and import it, so
+        # the chain does not import them (a row per waiting report, as counted before).
+        waiting = plan.indicators.filter(
+            reports__state=ReportState.SUBMITTED, reports__step__gt=0
         ).count()
         if waiting:
             raise ChainInUse(waiting)

@@ -36,7 +36,7 @@ commits (writers of one plan already queue on the plan's row, `lock_for_writing`
 import secrets
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models.signals import post_delete, post_save
 
 # (app label, model, how to find the indicator a change touches: the attribute of
@@ -94,8 +94,6 @@ def bump(indicator_id=None, *, using="default"):
     """Move the generation on, recording what changed (`indicator_id`, or None for
     anything). Call it inside the transaction that changes the data, after the
     change; signals do it for every save and delete of `DRAWN_FROM`."""
-    from django.db import connections
-
     table = _table(Generation)
     with connections[using].cursor() as cursor:
         # One statement whether or not the row exists yet (a database just flushed).

@@ -13,11 +13,14 @@ from simple_history.models import HistoricalRecords
 from accounts.models import BilingualNameMixin
 
 from ..calendar import quarter_end
+from ..rules import may_contribute
 from .plan import Plan, PlanElement
 from .recorded import RecordedSaveMixin
+from .report import QuarterlyReport
+from .revision import TargetRevision
 from .standing import TargetInForce, compute_standing, target_in_force
-from .units import UnitsMixin
-from .wording import figure_text, target_display
+from .units import IndicatorUnit, UnitsMixin
+from .wording import figure_text, target_display, unit_for
 
 # Units that count whole things: a figure in one of them is never a fraction
 # (3.5 次 is a typo). `Indicator.whole_number` is always on for them.
@@ -71,8 +74,6 @@ class IndicatorQuerySet(models.QuerySet):
     def with_revisions(self):
         """The target revisions too (one query), so each standing can pick the target
         in force at its quarter's end without a query per indicator."""
-        from .revision import TargetRevision
-
         return self.prefetch_related(
             Prefetch(
                 "revisions",
@@ -91,8 +92,6 @@ class IndicatorQuerySet(models.QuerySet):
         the indicators (joined with plan, pillar and task), their lead and
         cooperating units (`with_units`) and their reports.
         """
-        from .report import QuarterlyReport
-
         return (
             self.select_related("plan", "pillar", "task")
             .with_units()
@@ -107,8 +106,6 @@ class IndicatorQuerySet(models.QuerySet):
 
     def with_units(self):
         """Their lead and cooperating sections too, in one query whatever the number."""
-        from .units import IndicatorUnit
-
         return self.prefetch_related(
             Prefetch(
                 "units",
@@ -121,8 +118,6 @@ class IndicatorQuerySet(models.QuerySet):
 
     def led_by(self, section):
         """The indicators `section` leads (one of their lead units)."""
-        from .units import IndicatorUnit
-
         return self.filter(units__section=section, units__role=IndicatorUnit.Role.LEAD).distinct()
 
     def editable_by(self, user):
@@ -137,7 +132,6 @@ class IndicatorQuerySet(models.QuerySet):
     def allowed_to(self, user, *permissions):
         """One queryset per permission (on an indicator, targets/rules.py): those of
         these indicators `user` has it on. Two light queries for all of them."""
-        from ..rules import may_contribute
 
         def allowed(permission, indicator):
             if permission == "targets.contribute":  # a section's, never a superuser's
@@ -158,8 +152,6 @@ class IndicatorQuerySet(models.QuerySet):
     def by_first_lead(self):
         """Annotated with `first_lead_code`: the code of the first lead unit (None
         without any), for lists grouped by lead units."""
-        from .units import IndicatorUnit
-
         first = IndicatorUnit.objects.filter(
             indicator=models.OuterRef("pk"), role=IndicatorUnit.Role.LEAD
         ).order_by("order", "pk")
@@ -676,7 +668,9 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, UnitsMixin, models.Model)
     @property
     def target_with_unit(self):
         """The target with its unit: "≥ 10 家", "> 100 people"."""
-        return f"{self.target_display} {self.unit_display}".strip() if self.has_target else ""
+        if not self.has_target:
+            return ""
+        return f"{self.target_display} {unit_for(self.unit_display, self.target)}".strip()
 
     @property
     def last_year_note(self):
@@ -698,7 +692,13 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, UnitsMixin, models.Model)
 
     def with_unit(self, value):
         """A figure with its unit, as every page writes it: "7 家", "7 institutions"."""
-        return f"{figure_text(value)} {self.unit_display}".strip()
+        return f"{figure_text(value)} {unit_for(self.unit_display, value)}".strip()
+
+    @property
+    def figure_may_be_negative(self):
+        """A growth reported as a rate may be a fall (-2.5 %); every other figure counts
+        or measures something and is never below zero."""
+        return self.kind == self.Kind.GROWTH and self.growth_from == self.GrowthFrom.RATE
 
     @property
     def has_target(self):
@@ -872,8 +872,6 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, UnitsMixin, models.Model)
         its year after every closed quarter, a reason, a different target. Raises
         ValidationError with the messages by field.
         """
-        from .revision import TargetRevision
-
         revision = TargetRevision(
             indicator=self, target=target, effective_from=effective_from, reason=reason
         )

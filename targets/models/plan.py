@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import BilingualNameMixin
 
 from .. import calendar, clock
+from .overview import PillarOverview, PlanOverview
 from .recorded import RecordedSaveMixin
 
 QUARTERS = calendar.QUARTERS
@@ -319,14 +320,13 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
 
     @transaction.atomic
     def _set_quarter_closed(self, quarter, closed, *, by, reason):
-        from .period import ReportingPeriod
-
         # Waits for a report being saved right now (see QuarterlyReport._write_checked).
         Plan.objects.lock_for_writing(pk=self.pk)
         # Created with its state at once: one history row, never an "open" row
         # before the first close (which the log showed as a reopening).
-        period = ReportingPeriod.objects.filter(plan=self, quarter=quarter).first()
-        period = period or ReportingPeriod(plan=self, quarter=quarter)
+        # Through the related manager: a period is the plan's, the plan imports none.
+        period = self.periods.filter(quarter=quarter).first()
+        period = period or self.periods.model(plan=self, quarter=quarter)
         period.is_closed = closed
         period.changed_by = by
         period.reason = reason
@@ -338,8 +338,6 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
         Three queries whatever the plan's size: the plan's elements, its
         indicators (joined with pillar and lead section) and their reports.
         """
-        from .overview import PillarOverview, PlanOverview
-
         elements = list(self.elements.all())
         by_level = {level: [e for e in elements if e.level == level] for level in PlanElement.Level}
         pillars = {e.pk: PillarOverview(pillar=e) for e in by_level[PlanElement.Level.PILLAR]}
@@ -421,8 +419,6 @@ class PlanElement(BilingualNameMixin, models.Model):
         Two queries whatever its size: the indicators (joined with plan, pillar and
         lead section) and their reports.
         """
-        from .overview import PillarOverview
-
         return PillarOverview(pillar=self, standings=self.indicators.standings(quarter))
 
 

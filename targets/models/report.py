@@ -13,6 +13,9 @@ from simple_history.models import HistoricalRecords
 
 from ..rules import reports_readable_filter
 from ..states import COUNTED_STATES, MilestoneState, ReportState
+from .approval import chain_of, step_label
+from .period import ReportingPeriod
+from .plan import Plan
 from .recorded import RecordedSaveMixin
 
 # A figure above this is a typo, not a result (also refused by the database).
@@ -161,8 +164,9 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
                 condition=Q(quarter__gte=1, quarter__lte=4), name="report_quarter_1_to_4"
             ),
             models.CheckConstraint(
-                condition=Q(value__isnull=True) | Q(value__gte=0, value__lte=MAX_FIGURE),
-                name="report_value_within_0_and_1e9",
+                # Below zero only a growth rate (the forms say which indicator may).
+                condition=Q(value__isnull=True) | Q(value__gte=-MAX_FIGURE, value__lte=MAX_FIGURE),
+                name="report_value_within_1e9",
             ),
             # A milestone is done exactly when it has the date it was done.
             models.CheckConstraint(
@@ -224,9 +228,6 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
 
     def _refuse_if_locked(self):
         """The last line of defence: no route (form, admin, shell) changes a locked report."""
-        from .period import ReportingPeriod
-        from .plan import Plan
-
         # Through the indicator's id, in one query: the plan's state and whether the
         # quarter is closed (no need to load the indicator on every save).
         state, closed = (
@@ -297,8 +298,6 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
     def approve(self, *, by, expected_version=None, comment=""):
         if self.state != self.State.SUBMITTED:
             raise ReportLocked("Only a submitted report can be approved.")
-        from .approval import chain_of
-
         chain = chain_of(self.indicator.plan)
         reason = comment or "approved"
         if self.step + 1 < len(chain):
@@ -327,8 +326,6 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
     @property
     def step_label(self):
         """'Step 2 of 3: 规划办审核' while submitted in a chain of several steps, else ''."""
-        from .approval import step_label
-
         if self.state != self.State.SUBMITTED:
             return ""
         return step_label(self.indicator.plan, self.step)
@@ -346,8 +343,6 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
         )
 
     def _write_checked(self, by, reason, expected_version, ledger=None):
-        from .plan import Plan
-
         try:
             with transaction.atomic():
                 # Serialise with closing a quarter (Plan.close_quarter takes the same

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext
 
+from ..ledgers import ledger_app
+from ..rules import awaiting_filter, may_approve_in_bulk
 from .approval import step_label
 from .history import People, choice_labels_of, field_label
-from .report import QuarterlyReport
+from .report import DatabaseBusy, EditConflict, QuarterlyReport, ReportLocked
 from .revision import TargetRevision
 from .units import IndicatorUnit
 
@@ -248,8 +250,6 @@ def waiting_reports(plan, user):
     """The plan's submitted reports waiting for `user` at their approval step, as a
     QuerySet to filter (targets/filters.py); no query until read but the chain's and
     the user's groups (`awaiting_filter`)."""
-    from ..rules import awaiting_filter
-
     return QuarterlyReport.objects.filter(
         awaiting_filter(user, plan), indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED
     )
@@ -258,9 +258,7 @@ def waiting_reports(plan, user):
 def with_evidence(reports, *, missing):
     """`reports` whose indicator keeps a ledger and whose quarter's items all have an
     evidence file (`missing` False), or which have an item without one, or none."""
-    from ledger.models import evidence_q
-
-    return reports.filter(evidence_q(missing))
+    return reports.filter(ledger_app().evidence_q(missing))
 
 
 def _by_plan_order(row):
@@ -319,22 +317,18 @@ def queue_items(rows):
     """The `QueueItem`s of `rows` (a page of the queue): one query for their trails
     (the reports' history); four more when some keep a ledger: its items (with their
     places), their files, and the items' and files' history (the marks)."""
-    from ledger.models import LedgerMarks, ledger_marks
-
     reports = [row.report for row in rows]
     trails = review_trails(reports)
     keeping = [r for r in reports if r.indicator.keeps_ledger]
     entries = _ledger_entries(keeping)
     since = {(r.indicator_id, r.quarter): trails.get(r.pk, ReviewTrail()).since for r in keeping}
-    marks = ledger_marks(entries, since)
+    marks = ledger_app().marks(entries, since)
     return [
         QueueItem(
             report=row.report,
             standing=row.standing,
             trail=trails.get(row.report.pk, ReviewTrail()),
-            ledger=marks.get((row.report.indicator_id, row.report.quarter), LedgerMarks())
-            if row.report.indicator.keeps_ledger
-            else None,
+            ledger=marks.get((row.report.indicator_id, row.report.quarter)),
         )
         for row in rows
     ]
@@ -353,15 +347,16 @@ def review_queue(plan, *, waiting_for=None):
 
 def _ledger_entries(reports):
     """{(indicator id, quarter): [entries]} of `reports`; no query without any."""
-    from ledger.models import LedgerEntry
-
     if not reports:
         return {}
     wanted = {(r.indicator_id, r.quarter) for r in reports}
     found = {}
-    rows = LedgerEntry.objects.filter(
-        indicator_id__in={i for i, _q in wanted}, quarter__in={q for _i, q in wanted}
-    ).with_files()
+    rows = (
+        ledger_app()
+        .entries()
+        .filter(indicator_id__in={i for i, _q in wanted}, quarter__in={q for _i, q in wanted})
+        .with_files()
+    )
     for entry in rows.order_by("date", "pk"):
         if (entry.indicator_id, entry.quarter) in wanted:
             found.setdefault((entry.indicator_id, entry.quarter), []).append(entry)
@@ -371,8 +366,6 @@ def _ledger_entries(reports):
 def waiting_count(user, plan):
     """How many of `plan`'s reports wait for `user` at their approval step (one query,
     two with a chain to load): the count a reviewer lands on."""
-    from ..rules import awaiting_filter
-
     return QuarterlyReport.objects.filter(awaiting_filter(user, plan), indicator__plan=plan).count()
 
 
@@ -392,8 +385,6 @@ def approve_together(plan, user, picked):
     needs their comment (`targets.approve_in_bulk`), its quarter closed, or it
     changed since the queue was drawn. Each approval is its own transaction: one
     refused leaves the others approved."""
-    from .report import DatabaseBusy, EditConflict, ReportLocked
-
     reports = {
         report.pk: report
         for report in QuarterlyReport.objects.filter(
@@ -430,8 +421,6 @@ def _stale():
 
 def _why_not_together(plan, user, report, version):
     """Why `report` is not approved with others now, in words, or ""."""
-    from ..rules import may_approve_in_bulk
-
     if report.state != QuarterlyReport.State.SUBMITTED:
         return gettext("It no longer waits for review: someone approved or returned it.")
     if not user.has_perm("targets.approve_report", report):

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .plan import Plan
 from .report import COMMENT_MAX_LENGTH, MAX_FIGURE
 from .wording import figure_text, target_with_unit
 
@@ -122,8 +123,6 @@ class TargetRevision(models.Model):
         """Validate (the model's rules and constraints) and save, serialised with closing a
         quarter and the plan (the same lock), so no revision lands in a quarter closed
         meanwhile. Raises ValidationError with messages by field."""
-        from .plan import Plan
-
         with transaction.atomic():
             Plan.objects.lock_for_writing(indicator=self.indicator_id)
             self.indicator.plan.refresh_from_db(fields=["state"])  # closed meanwhile?

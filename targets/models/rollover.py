@@ -202,11 +202,23 @@ def refresh_last_year(plan, *, by):
             continue  # entered by hand
         value, quarter = figures.get(indicator.continues_id, (None, None))
         if (indicator.last_year_value, indicator.last_year_quarter) != (value, quarter):
+            fields = ["last_year_value", "last_year_quarter"]
+            if _grows_from_last_year(indicator) and value is not None:
+                indicator.growth_base = value  # as the carry-over set it; not one typed
+                fields.append("growth_base")
             indicator.last_year_value, indicator.last_year_quarter = value, quarter
             indicator.save_by(
-                by,
-                "重新计算上年数值 / last year's figure computed again",
-                update_fields=["last_year_value", "last_year_quarter"],
+                by, "重新计算上年数值 / last year's figure computed again", update_fields=fields
             )
             changed += 1
     return changed
+
+
+def _grows_from_last_year(indicator):
+    """A growth computed from the figures whose base is still the last-year figure the
+    carry-over gave it (an administrator may have typed another base: that one stays)."""
+    return (
+        indicator.kind == Indicator.Kind.GROWTH
+        and indicator.growth_from != Indicator.GrowthFrom.RATE
+        and indicator.growth_base == indicator.last_year_value
+    )

@@ -23,7 +23,9 @@ from django.utils.translation import pgettext
 
 from accounts.models import Section
 
+from ..rules import drafts_readable_filter
 from .freshness import bump
+from .report import QuarterlyReport, entry_refusal
 
 CONTRIBUTION_MAX_LENGTH = 2000
 
@@ -141,8 +143,6 @@ class ContributionQuerySet(models.QuerySet):
     def readable_by(self, user):
         """What `user` may read: the contributions of indicators whose drafts they may
         read (targets.read_drafts), one query."""
-        from ..rules import drafts_readable_filter
-
         readable = drafts_readable_filter(user)
         return self if readable is None else self.filter(readable)
 
@@ -204,8 +204,6 @@ class Contribution(models.Model):
     def refusal(cls, plan, quarter, today):
         """Why nothing can be added to `quarter` now, or "": as for a report, the plan
         must take reports, the quarter have begun and not be closed."""
-        from .report import QuarterlyReport, entry_refusal
-
         report = QuarterlyReport(quarter=quarter)
         return entry_refusal(
             plan,

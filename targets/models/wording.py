@@ -10,25 +10,54 @@ tests/test_wording.py pins them table by table.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 ONE_CENT = Decimal("0.01")
 
+# The leaf layer imports no model (.importlinter), so the objects it words are named
+# here, not imported: an Indicator, and a Standing (standing.py). The type check
+# reads them as Any; what it checks is this module's own figures and sentences.
+IndicatorLike = Any
+StandingLike = Any
 
-def figure_text(value):
+
+def figure_text(value: Decimal | int | str | None) -> str:
     """A decimal without trailing zeros: 10.00 -> "10", 2.50 -> "2.5"."""
     if value is None:
         return ""
     return format(Decimal(value).quantize(ONE_CENT).normalize(), "f")
 
 
-def points_text(fraction):
+# English units are stored in the plural ("projects", "people"); one takes the singular.
+IRREGULAR_SINGULARS = {"people": "person"}
+
+
+def unit_for(unit: str, value: Decimal | int | None) -> str:
+    """`unit` as it goes with `value`: "1 project", "1 person", "7 projects". A unit of
+    more than one word ("patents per 10,000 people") or in Chinese is left as it is."""
+    if value is None or abs(Decimal(value)) != 1 or not unit or not unit.isascii():
+        return unit
+    if " " in unit or "/" in unit:
+        return unit
+    if unit in IRREGULAR_SINGULARS:
+        return IRREGULAR_SINGULARS[unit]
+    if unit.endswith("ies"):
+        return unit[:-3] + "y"
+    if unit.endswith(("sses", "xes", "ches", "shes")):
+        return unit[:-2]
+    if unit.endswith("s") and not unit.endswith("ss"):
+        return unit[:-1]
+    return unit
+
+
+def points_text(fraction: Decimal) -> str:
     """The size of a gap between two fractions in percentage points: -0.05 -> "5.0"."""
     return f"{abs(fraction) * 100:.1f}"
 
 
-def actual_label(indicator):
+def actual_label(indicator: IndicatorLike) -> str:
     """What the figure of `indicator` is: a sum so far, or the latest (current) value."""
     if indicator.measure == indicator.Measure.STOCK:
         return _("Current value")
@@ -38,46 +67,47 @@ def actual_label(indicator):
 COMPARISON_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 
 
-def amount_text(indicator, value):
+def amount_text(indicator: IndicatorLike, value: Decimal) -> str:
     """A difference between a figure and a target, in the unit: "3 家"; for a figure
     in per cent (a rate in %, a growth) in percentage points: "0.77个百分点", never
     "0.77 %" (official writing, every language and medium)."""
     if indicator.measured_in_percent:
         return _("%(points)s percentage points") % {"points": figure_text(value)}
-    return indicator.with_unit(value)
+    return str(indicator.with_unit(value))
 
 
-def measured_text(indicator, value):
+def measured_text(indicator: IndicatorLike, value: Decimal | None) -> str:
     """A figure as compared with the target: "7 家"; a growth as "12.5%"."""
     if indicator.kind == "growth":
         return f"{figure_text(value)}%"
-    return indicator.with_unit(value)
+    return str(indicator.with_unit(value))
 
 
-def target_display(comparison, target):
+def target_display(comparison: str, target: Decimal | None) -> str:
     """The comparison and a target as leaders read them: "≥ 10", "> 100"; "" without."""
     if target is None or not comparison:
         return ""
     return f"{COMPARISON_SYMBOLS[comparison]} {figure_text(target)}"
 
 
-def target_with_unit(indicator, target):
+def target_with_unit(indicator: IndicatorLike, target: Decimal | None) -> str:
     """ "≥ 10 家", "> 100 people", "growth ≥ 15%"; "" for an indicator without a target."""
     if not indicator.has_target or target is None:
         return ""
     if indicator.kind == "growth":
         return _("growth %(target)s%%") % {"target": target_display(indicator.comparison, target)}
-    return f"{target_display(indicator.comparison, target)} {indicator.unit_display}".strip()
+    unit = unit_for(indicator.unit_display, target)
+    return f"{target_display(indicator.comparison, target)} {unit}".strip()
 
 
-def target_label(standing):
+def target_label(standing: StandingLike) -> str:
     """What the target of a standing is: the annual target, or the revised one."""
     if standing.revision is not None:
         return _("Revised target")
     return _("Annual target")
 
 
-def revision_note(standing):
+def revision_note(standing: StandingLike) -> str:
     """What a revised target replaced, from when and why, in one line:
     "原目标 ≥ 16 项，2024-07-01 起调整：reason"; "" when the original is in force."""
     revision = standing.revision
@@ -90,14 +120,14 @@ def revision_note(standing):
     }
 
 
-def revision_text(standing):
+def revision_text(standing: StandingLike) -> str:
     """The marker of a revised target, as every page, export and the briefing write it:
     "调整后目标（原目标 ≥ 16 项，2024-07-01 起调整：reason）"; "" for the original."""
     note = revision_note(standing)
     return _("Revised target (%(note)s)") % {"note": note} if note else ""
 
 
-def shortfall(standing):
+def shortfall(standing: StandingLike) -> Decimal | None:
     """How much is still missing to meet the target, or None (met, no target, no figure).
 
     For "more than" (>) with whole numbers, the next whole number above the target
@@ -105,10 +135,11 @@ def shortfall(standing):
     met by an amount, so the shortfall is the distance to the target itself (0 when
     the figure equals it: "not yet above").
     """
-    indicator, actual = standing.indicator, standing.actual
+    indicator = standing.indicator
+    actual: Decimal | None = standing.actual
     if not indicator.has_target or actual is None or not indicator.higher_is_better:
         return None
-    target = standing.target
+    target: Decimal = standing.target
     if indicator.comparison == indicator.Comparison.MORE_THAN:
         needed = target + 1 if indicator.whole_number else target
         if actual > target:
@@ -117,7 +148,7 @@ def shortfall(standing):
     return None if actual >= target else target - actual
 
 
-def overrun(standing):
+def overrun(standing: StandingLike) -> Decimal | None:
     """By how much a ceiling (<=, <) is crossed, or None while it holds."""
     indicator, actual = standing.indicator, standing.actual
     if not indicator.has_target or indicator.higher_is_better or actual is None:
@@ -127,7 +158,7 @@ def overrun(standing):
     return actual - target if crossed else None
 
 
-def pace_text(standing):
+def pace_text(standing: StandingLike) -> str:
     """Against the expected pace: "落后时序进度 5.0 个百分点" / ahead / level; "" without one."""
     gap = standing.pace_gap
     if gap is None:
@@ -139,7 +170,7 @@ def pace_text(standing):
     return _("level with the expected pace")
 
 
-def gap_text(standing):
+def gap_text(standing: StandingLike) -> str:
     """The gap in plain words, for the attention list and the tables.
 
     - a target not met: what is still missing and how the pace stands (only a
@@ -176,14 +207,14 @@ def gap_text(standing):
     return _("; ").join(p for p in parts if p)
 
 
-def not_due_text(indicator):
+def not_due_text(indicator: IndicatorLike) -> str:
     """ "not yet due: published once a year (Q4)" (未到报送期), never "not reported"."""
     return _("not yet due: published %(frequency)s") % {
         "frequency": str(indicator.get_frequency_display()).lower()
     }
 
 
-def no_pace_text(standing):
+def no_pace_text(standing: StandingLike) -> str:
     """A level without a baseline says why it has no pace; "" for every other kind."""
     indicator = standing.indicator
     if standing.paced or indicator.kind != indicator.Kind.LEVEL or standing.actual is None:
@@ -193,7 +224,7 @@ def no_pace_text(standing):
     return _("no baseline, so no pace: judged against the target alone")
 
 
-def pace_note(standing):
+def pace_note(standing: StandingLike) -> str:
     """Why a target has no pace, for the "Expected by now" line; "" when it has one."""
     indicator = standing.indicator
     if not indicator.has_target or standing.paced:
@@ -207,7 +238,7 @@ def pace_note(standing):
     return _("compared directly with the target, no pace")
 
 
-def stretch_text(standing):
+def stretch_text(standing: StandingLike) -> str:
     """Beside the floor (确保): "stretch target met" (达成力争目标), or "floor met; the
     stretch target ≥ 12 家 is 1 家 away" (达成确保目标); "" without a stretch."""
     indicator, stretch = standing.indicator, standing.indicator.stretch_target
@@ -221,7 +252,7 @@ def stretch_text(standing):
     }
 
 
-def final_text(standing):
+def final_text(standing: StandingLike) -> str:
     """This year's figure against the final-year target: "到2027年 ≥ 3.4%：已完成
     33%（自2022年基数 2.8%）"; "" without a final-year target or a figure."""
     indicator = standing.indicator
@@ -245,7 +276,7 @@ def final_text(standing):
     return _("final target for %(year)s, %(target)s: %(percent)s%% of it") % values
 
 
-def expected_text(standing):
+def expected_text(standing: StandingLike) -> str:
     """Where a level paced from its baseline should be by now: "expected by now 6,250 家"."""
     if standing.expected_value is None:
         return ""
@@ -255,7 +286,7 @@ def expected_text(standing):
     }
 
 
-def target_text(standing):
+def target_text(standing: StandingLike) -> str:
     """The figure against the target in one line: "> 100 人：现 100 人，尚差 1 人（未达成）".
 
     Empty for indicators without a target or before any figure.
@@ -287,7 +318,7 @@ def target_text(standing):
     return _("%(target)s: %(verdict)s") % {"target": standing.target_with_unit, "verdict": verdict}
 
 
-def last_year_text(standing):
+def last_year_text(standing: StandingLike) -> str:
     """A monitored figure against last year's, saying what it compares.
 
     A sum so far is compared with last year's whole-year sum ("已达上年全年的 62%");
@@ -322,7 +353,7 @@ def last_year_text(standing):
     return template % {"change": indicator.with_unit(abs(change)), "percent": percent}
 
 
-def _now_text(standing):
+def _now_text(standing: StandingLike) -> str:
     indicator = standing.indicator
     figure = measured_text(indicator, standing.actual)
     if indicator.measure == indicator.Measure.STOCK:
@@ -330,14 +361,14 @@ def _now_text(standing):
     return _("%(figure)s so far") % {"figure": figure}
 
 
-def _short_text(standing, missing):
+def _short_text(standing: StandingLike, missing: Decimal) -> str:
     indicator = standing.indicator
     if missing == 0:  # "> x" without whole numbers, at exactly x
         return _("not yet above %(target)s") % {"target": measured_text(indicator, standing.target)}
     return _("%(missing)s short") % {"missing": amount_text(indicator, missing)}
 
 
-def _met_text(standing):
+def _met_text(standing: StandingLike) -> str:
     indicator = standing.indicator
     extra = standing.actual - standing.target
     if extra > 0:
@@ -345,7 +376,7 @@ def _met_text(standing):
     return _("met")
 
 
-def _ceiling_text(standing):
+def _ceiling_text(standing: StandingLike) -> str:
     """A ceiling or a rank: within the limit, or the distance in words ("超出上限 6 位");
     a pace only for a ceiling on a sum (a count), never "ahead of pace" for a rank."""
     indicator = standing.indicator
@@ -358,7 +389,7 @@ def _ceiling_text(standing):
     return _("; ").join(p for p in parts if p)
 
 
-def _equal_text(standing):
+def _equal_text(standing: StandingLike) -> str:
     """Equality (为 X): met, or how far off and on which side."""
     indicator, actual, target = standing.indicator, standing.actual, standing.target
     if actual == target:
@@ -369,7 +400,7 @@ def _equal_text(standing):
     return _("%(off)s below the required %(target)s") % values
 
 
-def _not_reported_text(standing):
+def _not_reported_text(standing: StandingLike) -> str:
     text = _("no figure reported for Q%(quarter)s") % {"quarter": standing.quarter}
     missing = shortfall(standing)
     if standing.actual is not None and missing:
@@ -380,7 +411,7 @@ def _not_reported_text(standing):
     return text
 
 
-def _milestone_text(standing):
+def _milestone_text(standing: StandingLike) -> str:
     indicator = standing.indicator
     if standing.status == "met":
         due = indicator.due_date

@@ -315,58 +315,25 @@ def _indicators(draft, rows, pillars, tasks):
     check = _Checker(draft, INDICATORS)
     kinds = _choice_words(Indicator.Kind, ALIASES["kind"])
     measures = _choice_words(Indicator.Measure, ALIASES["measure"])
-    sections = {}
-    for section in Section.objects.all():
-        for word in (section.code, section.name_zh, section.name_en):
-            if word:
-                sections[word.lower()] = section
+    sections = _section_words()
     plan = draft.plan
     previous = {}
     if plan is not None and plan.continues is not None:
         previous = {i.code: i for i in plan.continues.indicators.all()}
     seen = {}
     for order, (number, texts) in enumerate(rows, start=1):
+        # Each cell's problem is listed in the order of the checks below.
         code = texts.get("code", "")
-        if code in seen:
-            check.problem(
-                number,
-                "code",
-                _("Code %(code)s is used twice (row %(row)s too).")
-                % {"code": code, "row": seen[code]},
-            )
-        seen.setdefault(code, number)
-        pillar = pillars.get(texts.get("pillar", ""))
-        if texts.get("pillar") and pillar is None:
+        _check_once(check, number, code, seen)
+        if texts.get("pillar") and pillars.get(texts["pillar"]) is None:
             check.problem(
                 number,
                 "pillar",
                 _("“%(text)s” is not a pillar of the structure sheet.") % {"text": texts["pillar"]},
             )
-        kind = _word(texts.get("kind", ""), kinds) if texts.get("kind") else ""
-        if texts.get("kind") and kind is None:
-            check.problem(number, "kind", _("Unknown kind “%(text)s”.") % {"text": texts["kind"]})
-        measure = ""
-        if texts.get("measure"):
-            measure = _word(texts["measure"], measures)
-            if measure is None:
-                check.problem(
-                    number,
-                    "measure",
-                    _("Unknown measure “%(text)s”: flow or stock.") % {"text": texts["measure"]},
-                )
-        comparison = ""
-        if texts.get("comparison"):
-            # "'=": an equal sign kept as text by the neutralising quote of the exports.
-            comparison = COMPARISONS.get(texts["comparison"].replace(" ", "").lstrip("'"))
-            if comparison is None:
-                check.problem(
-                    number,
-                    "comparison",
-                    _("Unknown comparison “%(text)s”: >=, >, <=, < or =.")
-                    % {"text": texts["comparison"]},
-                )
-        elif kind in Indicator.KINDS_WITH_TARGET and texts.get("target"):
-            comparison = ">="  # "10" alone means at least 10, as the plan document reads
+        kind = _kind(check, number, texts, kinds)
+        measure = _measure(check, number, texts, measures)
+        comparison = _comparison(check, number, texts, kind)
         indicator = Indicator(
             code=code,
             name_zh=texts.get("name_zh", ""),
@@ -380,63 +347,153 @@ def _indicators(draft, rows, pillars, tasks):
             last_year_value=check.number(number, "last_year", texts.get("last_year", "")),
             order=order,
         )
-        for key, default in DEFAULT_PACE.items():
-            value = check.number(number, key, texts.get(key, ""))
-            setattr(indicator, key, Decimal(default) if value is None else value)
-        due = check.number(number, "due_quarter", texts.get("due_quarter", ""), whole=True)
-        if due is not None:
-            indicator.due_quarter = int(due)
-        elif kind == Indicator.Kind.MILESTONE:
-            indicator.due_quarter = 4  # due by the year's end, unless the sheet says
-        leads = _units(check, number, "lead_section", texts.get("lead_section", ""), sections)
-        cooperating = _units(check, number, "cooperating", texts.get("cooperating", ""), sections)
-        for section in set(leads) & set(cooperating):
-            check.problem(
-                number,
-                "cooperating",
-                _("%(section)s is a lead unit already.") % {"section": section.name},
-            )
-        # Read by the preview (indicator.leads) and by `save` (units.set_units).
-        indicator.prefetched_units = [
-            IndicatorUnit(section=s, role=role, order=n)
-            for role, named in (
-                (IndicatorUnit.Role.LEAD, leads),
-                (IndicatorUnit.Role.COOPERATING, cooperating),
-            )
-            for n, s in enumerate(named)
-        ]
-        task = texts.get("task", "")
-        if task:
-            indicator.task = tasks.get(task)
-            if indicator.task is None:
-                check.problem(
-                    number,
-                    "task",
-                    _("“%(text)s” is not a task of the structure sheet.") % {"text": task},
-                )
-        whole = texts.get("whole_number", "").lower()
-        if whole in YES or whole in NO:
-            indicator.whole_number = whole in YES
-        elif whole:
-            check.problem(number, "whole_number", _("Yes or no (是 or 否)."))
+        _pace_and_due(check, number, texts, indicator, kind)
+        _row_units(check, number, texts, sections, indicator)
+        _task(check, number, texts, tasks, indicator)
+        whole = _yes_no(check, number, texts, "whole_number")
+        if whole is not None:
+            indicator.whole_number = whole
         _kind_settings(check, number, texts, indicator)
         for key in DEFINITION_KEYS:
             setattr(indicator, key, texts.get(key, ""))
-        continued = texts.get("continues", "")
-        if continued:
-            indicator.continues = previous.get(continued)
-            if indicator.continues is None:
-                check.problem(
-                    number,
-                    "continues",
-                    _("The %(year)s plan has no indicator %(code)s.")
-                    % {"year": plan.year - 1 if plan and plan.year else "", "code": continued},
-                )
+        _continued(check, number, texts, previous, plan, indicator)
         if kind:
             indicator.plan = plan if plan is not None and plan.year else None
             indicator.normalise()
         check.model_errors(number, indicator, exclude=["plan", "pillar", "task", "continues"])
         draft.indicators.append((indicator, texts.get("pillar", "")))
+
+
+def _section_words():
+    """{code or name, lower case: section}: the words a unit cell may name a section by."""
+    sections = {}
+    for section in Section.objects.all():
+        for word in (section.code, section.name_zh, section.name_en):
+            if word:
+                sections[word.lower()] = section
+    return sections
+
+
+def _check_once(check, number, code, seen):
+    """A code used by an earlier row is a problem (`seen`: {code: its first row})."""
+    if code in seen:
+        check.problem(
+            number,
+            "code",
+            _("Code %(code)s is used twice (row %(row)s too).") % {"code": code, "row": seen[code]},
+        )
+    seen.setdefault(code, number)
+
+
+def _kind(check, number, texts, kinds):
+    """The row's kind of target: "" when the cell is empty, None when unknown."""
+    if not texts.get("kind"):
+        return ""
+    kind = _word(texts["kind"], kinds)
+    if kind is None:
+        check.problem(number, "kind", _("Unknown kind “%(text)s”.") % {"text": texts["kind"]})
+    return kind
+
+
+def _measure(check, number, texts, measures):
+    """Flow or stock: "" when the cell is empty, None when unknown."""
+    if not texts.get("measure"):
+        return ""
+    measure = _word(texts["measure"], measures)
+    if measure is None:
+        check.problem(
+            number,
+            "measure",
+            _("Unknown measure “%(text)s”: flow or stock.") % {"text": texts["measure"]},
+        )
+    return measure
+
+
+def _comparison(check, number, texts, kind):
+    """The comparison with the target: "" when none, None when unknown."""
+    if texts.get("comparison"):
+        # "'=": an equal sign kept as text by the neutralising quote of the exports.
+        comparison = COMPARISONS.get(texts["comparison"].replace(" ", "").lstrip("'"))
+        if comparison is None:
+            check.problem(
+                number,
+                "comparison",
+                _("Unknown comparison “%(text)s”: >=, >, <=, < or =.")
+                % {"text": texts["comparison"]},
+            )
+        return comparison
+    if kind in Indicator.KINDS_WITH_TARGET and texts.get("target"):
+        return ">="  # "10" alone means at least 10, as the plan document reads
+    return ""
+
+
+def _pace_and_due(check, number, texts, indicator, kind):
+    """The pace's quarterly shares (the defaults where empty) and the due quarter."""
+    for key, default in DEFAULT_PACE.items():
+        value = check.number(number, key, texts.get(key, ""))
+        setattr(indicator, key, Decimal(default) if value is None else value)
+    due = check.number(number, "due_quarter", texts.get("due_quarter", ""), whole=True)
+    if due is not None:
+        indicator.due_quarter = int(due)
+    elif kind == Indicator.Kind.MILESTONE:
+        indicator.due_quarter = 4  # due by the year's end, unless the sheet says
+
+
+def _row_units(check, number, texts, sections, indicator):
+    """The lead and cooperating sections of the row; one section cannot be both."""
+    leads = _units(check, number, "lead_section", texts.get("lead_section", ""), sections)
+    cooperating = _units(check, number, "cooperating", texts.get("cooperating", ""), sections)
+    for section in set(leads) & set(cooperating):
+        check.problem(
+            number,
+            "cooperating",
+            _("%(section)s is a lead unit already.") % {"section": section.name},
+        )
+    # Read by the preview (indicator.leads) and by `save` (units.set_units).
+    indicator.prefetched_units = [
+        IndicatorUnit(section=s, role=role, order=n)
+        for role, named in (
+            (IndicatorUnit.Role.LEAD, leads),
+            (IndicatorUnit.Role.COOPERATING, cooperating),
+        )
+        for n, s in enumerate(named)
+    ]
+
+
+def _task(check, number, texts, tasks, indicator):
+    task = texts.get("task", "")
+    if task:
+        indicator.task = tasks.get(task)
+        if indicator.task is None:
+            check.problem(
+                number,
+                "task",
+                _("“%(text)s” is not a task of the structure sheet.") % {"text": task},
+            )
+
+
+def _yes_no(check, number, texts, key):
+    """A yes/no cell: True, False, or None when empty (or not yes or no: a problem)."""
+    text = texts.get(key, "").lower()
+    if text in YES or text in NO:
+        return text in YES
+    if text:
+        check.problem(number, key, _("Yes or no (是 or 否)."))
+    return None
+
+
+def _continued(check, number, texts, previous, plan, indicator):
+    """The indicator of last year's plan this one continues (`previous`: by code)."""
+    continued = texts.get("continues", "")
+    if continued:
+        indicator.continues = previous.get(continued)
+        if indicator.continues is None:
+            check.problem(
+                number,
+                "continues",
+                _("The %(year)s plan has no indicator %(code)s.")
+                % {"year": plan.year - 1 if plan and plan.year else "", "code": continued},
+            )
 
 
 # The settings of a kind of target (columns.KIND_COLUMNS): choices, numbers, flags.
@@ -477,11 +534,9 @@ def _kind_settings(check, number, texts, indicator):
         else:
             indicator.whole_number = places == 0  # 0 decimals: whole numbers
             indicator.decimal_places = int(places) or 2
-    climbs = texts.get("climbs", "").lower()
-    if climbs in YES or climbs in NO:
-        indicator.climbs = climbs in YES
-    elif climbs:
-        check.problem(number, "climbs", _("Yes or no (是 or 否)."))
+    climbs = _yes_no(check, number, texts, "climbs")
+    if climbs is not None:
+        indicator.climbs = climbs
     due_date = texts.get("due_date", "")
     if due_date:
         try:

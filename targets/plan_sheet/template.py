@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..exports.cells import neutralise
+from ..models.rollover import last_year_figures, moved_to, next_name
 from .columns import (
     BASELINES,
     DEFINITION_COLUMNS,
@@ -44,8 +45,6 @@ CHOICES = {
 def kind_cells(indicator, year):
     """The cells of columns.KIND_COLUMNS for `indicator` in a plan of `year` (its due
     date moved to that year, as the rollover does): empty where a setting is unset."""
-    from ..models.rollover import moved_to
-
     return {
         "ledger": indicator.ledger,
         "decimal_places": indicator.figure_places,
@@ -136,8 +135,6 @@ def next_year_rows(plan):
     rollover copies (targets as in force at the year end, last year's figures from the
     reports, each indicator continuing this one), for an administrator who prefers to
     prepare next year in a spreadsheet. The results of the year before are left empty."""
-    from ..models.rollover import last_year_figures, next_name
-
     year = plan.year + 1
     figures = last_year_figures(plan)
     rows = {

@@ -1,22 +1,20 @@
 """The ledger sheet's rows of one indicator as a post of the report form's ledger rows.
 
 The report page edits a quarter's ledger items (台账) through `EntryFormSet`
-(ledger/forms.py): one form per stored item, blank ones for new items, a tick to
-remove one. The sheet's rows become exactly that post: every stored item of the
-quarter is a form (with the sheet's values where the sheet names it by its entry
-number, else as stored), every row without a number a new form. So the formset's
-checks apply — a name twice in the year refused, a near match to confirm, the date
-inside the quarter, a known county — and its `edit()` is what `record_entry`
-applies with the report, in its transaction. Evidence files are not in a sheet:
-they are added on the report's page.
+(ledger/forms.py, asked through targets/ledgers.py): one form per stored item, blank
+ones for new items, a tick to remove one. The sheet's rows become exactly that post:
+every stored item of the quarter is a form (with the sheet's values where the sheet
+names it by its entry number, else as stored), every row without a number a new
+form. So the formset's checks apply — a name twice in the year refused, a near match
+to confirm, the date inside the quarter, a known county — and its `edit()` is what
+`record_entry` applies with the report, in its transaction. Evidence files are not
+in a sheet: they are added on the report's page.
 """
 
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from ledger.forms import EntryFormSet
-from ledger.models import entries_of
-
+from ..ledgers import ledger_app
 from .columns import LEDGER_FIELDS, YES
 
 PREFIX = "entries"
@@ -35,11 +33,11 @@ class LedgerBinding:
     def __init__(self, indicator, plan, quarter, today, lines, divisions):
         self.indicator, self.lines = indicator, lines
         # The formset's own queryset, evaluated here once (the entries and their files).
-        stored = entries_of(indicator, quarter).order_by("date", "pk")
+        stored = ledger_app().entries_of(indicator, quarter).order_by("date", "pk")
         self.stored = list(stored)
         self.sheet_problems = []  # (row number, column key, message) found binding
         data, self.numbers = self._data(lines, divisions)
-        self.formset = EntryFormSet(
+        self.formset = ledger_app().formset(
             data,
             {},
             queryset=stored,

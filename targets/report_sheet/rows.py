@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..forms import ReportForm
+from ..ledgers import ledger_app
 from ..models import QuarterlyReport
 from ..models.report import (
     COMMENT_MAX_LENGTH,
@@ -104,9 +105,7 @@ class Preview:
     def divisions(self):
         """The counties and districts, for the ledger rows' names (one query, once)."""
         if not hasattr(self, "_divisions"):
-            from ledger.models import Division
-
-            self._divisions = list(Division.objects.all())
+            self._divisions = list(ledger_app().divisions())
         return self._divisions
 
     @property
@@ -291,6 +290,17 @@ def _bind(check, texts, plan, quarter, user, today, words, lines, *, closed, fut
     ledger_changed = row.ledger is not None and row.ledger.changed
     if not changed and not unused and not ledger_changed:
         return  # as stored: nothing to check, nothing to save
+    _list_changes(check, form, changed, unused, ledger_changed)
+    if _refused(check, texts, plan, user, report, closed=closed, future=future):
+        return
+    if _valid(check, form, row):
+        _fill_new_values(row, form, changed, ledger_changed)
+
+
+def _list_changes(check, form, changed, unused, ledger_changed):
+    """The row's changes as they were (the new values once the form is valid), and a
+    problem for each cell filled where the indicator takes no value."""
+    row, indicator = check.row, check.row.indicator
     row.changes = [
         Change(_header(name), _display(form, name, form.initial.get(name)), "") for name in changed
     ]
@@ -302,21 +312,32 @@ def _bind(check, texts, plan, quarter, user, today, words, lines, *, closed, fut
             _("%(code)s takes no value here (it is a %(kind)s): leave the cell empty.")
             % {"code": indicator.code, "kind": indicator.get_kind_display()},
         )
-    # The report page's order: who, whether now, whose version, then the form.
+
+
+def _refused(check, texts, plan, user, report, *, closed, future):
+    """Whether the user may not enter this row now, with the problem that says why.
+
+    The report page's order: who, whether now, whose version, then the form."""
+    indicator = check.row.indicator
     if not user.has_perm("targets.edit_report", indicator):
         check.problem(
             "code",
             _("Only the lead units (%(section)s) report on %(code)s.")
             % {"section": indicator.lead_names or "—", "code": indicator.code},
         )
-        return
+        return True
     refusal = entry_refusal(plan, report, future=future, closed=closed)
     if refusal:
         check.problem("code", refusal)
-        return
+        return True
     if _posted_version(texts) != (report.version if report.pk else 0):
         check.problem("version", conflict_message(report))
-        return
+        return True
+    return False
+
+
+def _valid(check, form, row):
+    """Whether the form and the row's ledger lines are valid; each error a problem."""
     valid = form.is_valid()
     if not valid:
         for name, errors in form.errors.items():
@@ -327,8 +348,10 @@ def _bind(check, texts, plan, quarter, user, today, words, lines, *, closed, fut
         for number, key, message in row.ledger.problems():
             valid = False
             check.ledger_problem(number, key, message)
-    if not valid:
-        return
+    return valid
+
+
+def _fill_new_values(row, form, changed, ledger_changed):
     for change, name in zip(row.changes, changed, strict=False):
         change.new = _display(form, name, form.cleaned_data.get(name))
     if ledger_changed:

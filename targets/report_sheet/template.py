@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..exports.cells import neutralise
 from ..exports.xlsx import fit_to_width
+from ..ledgers import ledger_app
 from ..models import QuarterlyReport
 from ..models.report import choice_labels, entry_refusal
 from ..plan_sheet.template import header_row
@@ -81,14 +82,14 @@ BLANK_LEDGER_ROWS = 30  # open rows for new items under the stored ones
 def ledger_rows(plan, quarter, indicators, rows):
     """[{column key: value}] of the ledger sheet: the quarter's stored items of the
     indicators that keep a ledger (one query), or None when none of them does."""
-    from ledger.models import LedgerEntry
-
     open_codes = {row["code"] for row in rows if row["_fields"]}
     keeping = [i for i in indicators if i.keeps_ledger]
     if not keeping:
         return None
     entries = (
-        LedgerEntry.objects.filter(indicator__in=keeping, quarter=quarter)
+        ledger_app()
+        .entries()
+        .filter(indicator__in=keeping, quarter=quarter)
         .select_related("division", "indicator")
         .order_by("indicator__order", "indicator__code", "date", "pk")
     )
@@ -190,12 +191,10 @@ def _header_row(sheet, columns):
 
 def _ledger_sheet(workbook, rows):
     """The ledger items, then open rows for new ones; counties from a list sheet."""
-    from ledger.models import Division
-
     sheet = workbook.create_sheet(LEDGER.title)
     _header_row(sheet, LEDGER)
     places = workbook.create_sheet(_("Counties and districts"))
-    names = [str(d.name) for d in Division.objects.filter(is_active=True)]
+    names = [str(d.name) for d in ledger_app().divisions().filter(is_active=True)]
     for name in names:
         places.append([name])
     places.column_dimensions["A"].width = 24

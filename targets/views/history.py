@@ -6,8 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ledger.history import ledger_changes
-
+from ..ledgers import ledger_app
 from ..models.history import history_records, iter_changes, with_units
 from ..models.report import readable_by
 from ..models.years import codes_by_year
@@ -25,7 +24,7 @@ def indicator_history(request, year, code):
     # The ledger's own changes (台账) for those who may read its drafts: a change made
     # while the quarter was a draft is work in progress too.
     ledger = (
-        ledger_changes(indicator)
+        ledger_app().changes(indicator)
         if indicator.keeps_ledger and request.user.has_perm("targets.read_drafts", indicator)
         else None
     )

@@ -15,11 +15,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from ledger.charts import by_division
-from ledger.models import IndicatorLedger
-
 from .. import charts, clock
 from ..filters import IndicatorFilter, PillarIndicatorFilter
+from ..ledgers import ledger_app
 from ..models import freshness
 from ..models.plan import QUARTERS, current_plan
 from ..models.review import waiting_count
@@ -211,13 +209,13 @@ def indicator_detail(request, year, code):
         # The items behind the figure (台账), by quarter and by place: two more queries,
         # only for an indicator that keeps a ledger.
         ledger = (
-            IndicatorLedger.for_page(indicator, request.user, quarter)
+            ledger_app().for_page(indicator, request.user, quarter)
             if indicator.keeps_ledger
             else None
         )
         user = request.user
         chart = charts.indicator_progress(standing)
-        ledger_chart = by_division(ledger) if ledger else None
+        ledger_chart = ledger_app().chart(ledger) if ledger else None
         values = {
             "plan": plan,
             "indicator": indicator,

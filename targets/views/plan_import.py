@@ -14,8 +14,8 @@ from kpitracker import uploads
 from ..exports.base import content_disposition
 from ..plan_sheet import build as sheet_build
 from ..plan_sheet import reader
+from ..plan_sheet.forms import PlanUploadForm
 from ..plan_sheet.template import CONTENT_TYPE, next_year_rows, template_bytes
-from ..setup_forms import PlanUploadForm
 from .common import get_plan
 from .years import _manager
 

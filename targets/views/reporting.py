@@ -12,11 +12,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Section
-from ledger.forms import entry_formset
-from ledger.models import entries_of
 
 from .. import clock
 from ..forms import ContributionForm, ReportForm, ReviewForm
+from ..ledgers import ledger_app
 from ..models import QuarterlyReport
 from ..models.report import DatabaseBusy, EditConflict, ReportLocked
 from ..models.report import entry_refusal as _refusal
@@ -80,7 +79,7 @@ def _page_context(request, plan, indicator, report, quarter, can_edit, can_revie
         "trail": review_trail(report) if report.pk else None,
         # The quarter's ledger items (台账), read-only: the reviewer opens their files
         # before approving. The form shows them as rows to edit instead.
-        "quarter_entries": list(entries_of(indicator, quarter))
+        "quarter_entries": list(ledger_app().entries_of(indicator, quarter))
         if indicator.keeps_ledger and not (can_edit and not refusal)
         else None,
         # What the cooperating units added (those who read drafts see it), and their form.
@@ -162,7 +161,7 @@ def _entries(data, files, form_kwargs):
     """The quarter's ledger entries as rows of the form, or None without a ledger."""
     if not form_kwargs["indicator"].keeps_ledger:
         return None
-    return entry_formset(data, files, **form_kwargs)
+    return ledger_app().formset(data, files, **form_kwargs)
 
 
 def _current_report(indicator, quarter):

@@ -50,6 +50,8 @@ PAGES = {
         ("write an instruction", "/plans/2024/instructions/new/?on=P5-04&quarter=3"),
         ("assign a follow-up", "/plans/2024/follow-ups/new/?indicator=P5-04"),
         ("a follow-up answered", "/follow-ups/{answered}/"),
+        # Which events reach them, on which channel; the weekly digest.
+        ("notice choices", "/notices/choices/"),
     ],
     "reviewer": [
         ("review queue", "/reviews/"),
