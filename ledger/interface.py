@@ -8,7 +8,8 @@ from .demo import prepare as prepare_demo
 from .exporters import item_names
 from .forms import entry_formset as formset
 from .history import ledger_changes as changes
-from .models import Division, EvidenceFile, IndicatorLedger, LedgerEntry, entries_of
+from .models import Division, EvidenceFile, IndicatorLedger, LedgerEntry, entries_of, evidence_q
+from .models import ledger_marks as marks
 
 __all__ = [
     "archived",
@@ -18,9 +19,11 @@ __all__ = [
     "divisions",
     "entries",
     "entries_of",
+    "evidence_q",
     "for_page",
     "formset",
     "item_names",
+    "marks",
     "prepare_demo",
 ]
 

@@ -12,7 +12,8 @@ from django_filters.constants import EMPTY_VALUES
 
 from accounts.models import Section
 
-from .models import Indicator, IndicatorUnit, PlanElement, Status
+from .models import Indicator, IndicatorUnit, PlanElement, QuarterlyReport, Status
+from .models.review import with_evidence
 
 
 class IndicatorFilter(django_filters.FilterSet):
@@ -128,3 +129,92 @@ class PillarIndicatorFilter(IndicatorFilter):
     def __init__(self, data=None, queryset=None, *, plan, quarter, **kwargs):
         super().__init__(data, queryset, plan=plan, quarter=quarter, **kwargs)
         del self.filters["pillar"]
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    """The review queue's filters and its order, all in the URL (GET).
+
+    Unit, pillar, step and evidence filter the reports in the database; status (the
+    status if approved) is the status rule's and order may be too, so both are read
+    from `cleaned()` and applied by `targets.models.review.ranked`.
+    """
+
+    lead_section = django_filters.ModelChoiceFilter(
+        label=_("Lead unit"),
+        to_field_name="code",
+        queryset=Section.objects.all(),
+        method="filter_lead",
+        empty_label=_("All"),
+    )
+    pillar = django_filters.ModelChoiceFilter(
+        label=_("Pillar"),
+        field_name="indicator__pillar",
+        to_field_name="code",
+        queryset=PlanElement.objects.none(),
+        empty_label=_("All"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status if approved"),
+        choices=Status.choices,
+        method="in_python",
+        empty_label=_("All"),
+    )
+    step = django_filters.ChoiceFilter(
+        label=_("Approval step"), choices=(), method="filter_step", empty_label=_("All")
+    )
+    evidence = django_filters.ChoiceFilter(
+        label=_("Evidence"),
+        choices=[
+            ("complete", _("Every item has a file")),
+            ("missing", _("An item has no file")),
+        ],
+        method="filter_evidence",
+        empty_label=_("All"),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Order"),
+        choices=[
+            ("waiting", _("Waiting longest first")),
+            ("status", _("Status, worst first")),
+            ("section", _("Lead unit")),
+            ("code", _("Code")),
+        ],
+        method="in_python",
+        empty_label=_("Plan order"),
+    )
+
+    class Meta:
+        model = QuarterlyReport
+        fields = ["lead_section", "pillar", "status", "step", "evidence", "sort"]
+
+    def __init__(self, data=None, queryset=None, *, plan, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["pillar"].queryset = plan.elements.filter(level=PlanElement.Level.PILLAR)
+        self.filters["lead_section"].queryset = Section.objects.leading_in(plan)
+        chain = plan.approval_chain()
+        if len(chain) < 2:
+            del self.filters["step"]  # a plan of one step: nothing to choose
+        else:
+            self.filters["step"].extra["choices"] = [
+                (str(n), f"{n + 1}. {step.name}") for n, step in enumerate(chain)
+            ]
+
+    def cleaned(self, name):
+        """A filter's value as the form cleaned it ("" when unset or invalid)."""
+        if not self.is_valid():
+            return ""
+        return self.form.cleaned_data.get(name) or ""
+
+    def in_python(self, queryset, name, value):
+        return queryset
+
+    def filter_lead(self, queryset, name, value):
+        """A subquery, so a report of an indicator with several lead units is listed once."""
+        units = IndicatorUnit.objects.filter(section=value, role=IndicatorUnit.Role.LEAD)
+        return queryset.filter(indicator__in=units.values("indicator_id"))
+
+    def filter_step(self, queryset, name, value):
+        return queryset.filter(step=int(value))
+
+    def filter_evidence(self, queryset, name, value):
+        return with_evidence(queryset, missing=value == "missing")

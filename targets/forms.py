@@ -282,6 +282,31 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
+class ApproveTogetherForm(forms.Form):
+    """The reports ticked in the review queue (`report`, their ids), each with the
+    version the queue showed (`version-<id>`), so one changed since is not approved
+    unseen. Returns are never in bulk: they need a reason each."""
+
+    # The most a page of the queue holds, with room: a longer list is not ours.
+    MAX_REPORTS = 200
+
+    def clean(self):
+        cleaned = super().clean()
+        ids = self.data.getlist("report")
+        if not ids:
+            raise ValidationError(gettext("Tick the reports to approve first."))
+        if len(ids) > self.MAX_REPORTS:
+            raise ValidationError(gettext("Too many reports at once."))
+        picked = {}
+        for pk in ids:
+            version = self.data.get(f"version-{pk}", "")
+            if not (pk.isdigit() and version.isdigit()) or len(pk) > 9 or len(version) > 9:
+                raise ValidationError(gettext("The queue's page was incomplete; reload it."))
+            picked[int(pk)] = int(version)
+        cleaned["picked"] = picked
+        return cleaned
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for reopening"),

@@ -35,6 +35,15 @@ class Ledger(Protocol):
     def changes(self, indicator) -> list:
         """The ledger's changes of `indicator`, item by item, for its history page."""
 
+    def evidence_q(self, missing: bool, prefix: str = "") -> Any:
+        """The Q of the reports whose quarter's items all have a file (`missing`
+        False), or which have an item without one or none (the review queue's filter)."""
+
+    def marks(self, entries: dict, since: dict) -> dict:
+        """{(indicator id, quarter): LedgerMarks}: the items of `entries` marked new or
+        changed since `since`'s time for that quarter, and those removed since (the
+        review queue)."""
+
     def item_names(self, indicators, quarter: int) -> dict[int, str]:
         """{indicator id: the names of the items behind its counted figures up to
         `quarter`} (the meeting summary's last column)."""

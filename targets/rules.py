@@ -28,6 +28,9 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 |   | admins; with no chain, reviewers; with a chain (targets/models/approval.py), the |
 |   | step's role or group (its lead sections' members only, if the step says so). |
 |   | An approved report is returned by the last step's people |
+| targets.approve_in_bulk (obj: report) | approve it with others from the queue: those who |
+|   | may approve it, when nothing needs their comment (every item of its ledger has a |
+|   | file: `QuarterlyReport.items_without_evidence`); returns are never in bulk |
 | targets.report_template (obj: section, optional) | the template of a section's reports: |
 |   | its staff; reviewers and admins (any section, or all: no section) |
 | targets.import_reports | those who report (staff, admins); each row is then the |
@@ -293,6 +296,27 @@ rules.add_perm("targets.review_report", is_admin | is_reviewer)
 # the menu asks `review_report` alone, which costs no query on every page.
 rules.add_perm("targets.review_queue", is_admin | is_reviewer | acts_in_a_chain)
 rules.add_perm("targets.approve_report", is_signed_in & (is_admin | acts_at_report_step))
+
+
+@rules.predicate
+def approval_needs_no_comment(user: User, report: Obj) -> bool:
+    """Nothing in the report asks for the reviewer's word (one query for a ledger)."""
+    return report is not None and not report.items_without_evidence()
+
+
+# Asked after `approve_report`, which is cheaper and says a different "no".
+rules.add_perm(
+    "targets.approve_in_bulk",
+    is_signed_in & (is_admin | acts_at_report_step) & approval_needs_no_comment,
+)
+
+
+def may_approve_in_bulk(user: User, report: Obj) -> bool:
+    """`targets.approve_in_bulk` as the rule says, for superusers too (Django's
+    `has_perm` grants a superuser everything, a report lacking evidence included)."""
+    return bool(rules.has_perm("targets.approve_in_bulk", user, report))
+
+
 # A spreadsheet of a quarter's reports (targets/report_sheet/): the template of one's
 # own section, or of any for the planning office; uploading is for those who report,
 # and each row then needs `edit_report` like the form it stands for.

@@ -40,6 +40,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.my_reports, name="my_reports"),
     path("reviews/", views.review_queue, name="review_queue"),
+    # The menu's count of reports waiting for the reviewer (static/js/review_count.js).
+    path("reviews/waiting.json", views.waiting_json, name="review_waiting"),
     path("latest/<slug:page>/", views.latest, name="latest"),
     # Plans across years: the list, a plan from a spreadsheet, a plan's setup, and
     # next year's plan started from this one.
@@ -69,6 +71,12 @@ urlpatterns = [
         name="report_import_confirm",
     ),
     path("plans/<int:year>/pillars/<code:code>/", views.pillar_detail, name="pillar"),
+    # Approving several reports at once from the review queue (POST).
+    path(
+        "plans/<int:year>/reviews/approve/",
+        views.approve_together_view,
+        name="approve_together",
+    ),
     path("plans/<int:year>/missing/", views.missing, name="missing_reports"),
     path("plans/<int:year>/quarters/", views.quarters, name="quarters"),
     path(

@@ -70,13 +70,15 @@ def test_every_section_of_a_large_plan_pages_by_sixty_indicators(personas, demo)
 
 def test_review_queue_lists_submitted_reports(personas, django_assert_num_queries):
     # 1 session, 2 user, 3 plans (the current one), 4 its approval chain (none: one
-    # step), 5 submitted reports (+indicator, plan, author), 6 their indicators' lead
-    # and cooperating units, 7 the reports of their indicators and 8 their target
+    # step), 5 submitted reports (+indicator, author), 6 their indicators' lead and
+    # cooperating units, 7 the reports of their indicators and 8 their target
     # revisions (the status each would make), 9 their history (what changed since first
     # submitted; tests/test_review_trail.py); P3-04 Q3 keeps a ledger (台账): 10 the
-    # items of such quarters (+ their places), 11 their files
+    # items of such quarters (+ their places), 11 their files, 12 the items' and 13 the
+    # files' history (new and changed items); the filters' choices: 14 the pillars,
+    # 15 the lead units (tests/test_review_queue.py)
     reviewer = personas["reviewer"]
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(15):
         response = reviewer.get("/reviews/")
     codes = {(r.indicator.code, r.quarter) for r in response.context["reports"]}
     assert ("P6-04", 3) in codes and ("P1-01", 3) not in codes

@@ -72,18 +72,17 @@ def test_the_queue_shows_the_same_with_unit_target_and_year_to_date(
     personas, changed_p6_04, django_assert_num_queries
 ):
     # 1 session, 2 user, 3 plans (the current one), 4 its approval chain, 5 submitted
-    # reports (+ indicator, plan, author), 6 their indicators' lead and cooperating
-    # units, 7 the reports of their indicators, 8 their target revisions, 9 the history
-    # of the submitted ones, 10 the ledger items of P3-04's Q3 (+ their places), 11
-    # their files
+    # reports (+ indicator, author), 6 their indicators' lead and cooperating units,
+    # 7 the reports of their indicators, 8 their target revisions (for the standings),
+    # 9 the history of the page's reports (for the trails), 10 the ledger items of
+    # P3-04's Q3 (+ their places), 11 their files, 12 the items' and 13 the files'
+    # history (new and changed items), 14 the pillars and 15 the lead units (filters)
     reviewer = personas["reviewer"]
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(15):
         response = reviewer.get("/reviews/", **EN)
     content = response.content.decode()
     card = re.search(
-        rf'<article class="card queue-item[^>]*"queue-{changed_p6_04.pk}".*?</article>',
-        content,
-        re.S,
+        rf'<li class="queue-row" id="row-{changed_p6_04.pk}">.*?</details>\n</li>', content, re.S
     ).group()
     assert "<strong>5 events</strong>" in card
     assert "≥ 15 events" in card and "Year to date" in card

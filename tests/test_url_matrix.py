@@ -86,6 +86,10 @@ PROJECT = {
     # "My reports" is for those who report: section staff and admins.
     "reports/": Row("/reports/", only(200, 403, {"staff", "staff2", "admin"}), every(405)),
     "reviews/": Row("/reviews/", only(200, 403, {"reviewer", "admin"}), every(405)),
+    # The menu's count beside "Review" (static/js/review_count.js).
+    "reviews/waiting.json": Row(
+        "/reviews/waiting.json", only(200, 403, {"reviewer", "admin"}), every(405)
+    ),
     "latest/<slug:page>/": Row("/latest/missing_reports/", every(302), every(405)),
     "plans/": Row("/plans/", every(200), every(405)),
     # Plans are set up by administrators; an empty upload or set-up form is the form
@@ -139,6 +143,11 @@ PROJECT = {
     "plans/<int:year>/missing/": Row("/plans/2024/missing/", every(200), every(405)),
     "plans/<int:year>/quarters/": Row(
         "/plans/2024/quarters/", only(200, 403, {"admin"}), every(405)
+    ),
+    # Approving several reports from the review queue: an empty POST is sent back to
+    # the queue saying what to tick (302).
+    "plans/<int:year>/reviews/approve/": Row(
+        "/plans/2024/reviews/approve/", every(405), only(302, 403, {"reviewer", "admin"})
     ),
     "plans/<int:year>/quarters/<int:quarter>/close/": Row(
         "/plans/2024/quarters/3/close/", every(405), only(302, 403, {"admin"})

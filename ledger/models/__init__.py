@@ -5,12 +5,14 @@
 - evidence.py: EvidenceFile, stored through Django's storage API
 - edit.py: LedgerEdit, a form's changes applied with the report
 - overview.py: what the indicator page shows of a ledger (by quarter, by place)
+- marks.py: what the review queue marks of a quarter's items (new, changed, no evidence)
 """
 
 from .division import Division
 from .edit import LedgerEdit, SavedEntry
 from .entry import ChangedOutsideReport, LedgerEntry, entries_of, quarter_of
 from .evidence import EvidenceFile
+from .marks import LedgerMarks, MarkedEntry, evidence_q, ledger_marks
 from .overview import IndicatorLedger
 
 __all__ = [
@@ -20,7 +22,11 @@ __all__ = [
     "IndicatorLedger",
     "LedgerEdit",
     "LedgerEntry",
+    "LedgerMarks",
+    "MarkedEntry",
     "SavedEntry",
     "entries_of",
+    "evidence_q",
+    "ledger_marks",
     "quarter_of",
 ]

@@ -314,6 +314,15 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
             self.version if expected_version is None else expected_version,
         )
 
+    def items_without_evidence(self):
+        """The names of the quarter's ledger items (台账) with no evidence file: approving
+        such a report needs the reviewer's word, so it is not approved with others
+        (`targets.approve_in_bulk`). One query; none for an indicator without a ledger."""
+        if not self.indicator.keeps_ledger:
+            return []
+        items = self.indicator.ledger_entries.filter(quarter=self.quarter, files__isnull=True)
+        return list(items.order_by("date", "pk").values_list("name", flat=True))
+
     @property
     def step_label(self):
         """'Step 2 of 3: 规划办审核' while submitted in a chain of several steps, else ''."""

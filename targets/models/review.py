@@ -10,13 +10,14 @@ query over the reports' history, whatever its length.
 import difflib
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
+from django.utils.translation import gettext
 
 from ..ledgers import ledger_app
-from ..rules import awaiting_filter
+from ..rules import awaiting_filter, may_approve_in_bulk
 from .approval import step_label
 from .history import People, choice_labels_of, field_label
-from .report import QuarterlyReport
+from .report import DatabaseBusy, EditConflict, QuarterlyReport, ReportLocked
 from .revision import TargetRevision
 from .units import IndicatorUnit
 
@@ -70,6 +71,10 @@ class ReviewTrail:
     values: list = field(default_factory=list)  # every figure it had, in order, repeats folded
     fields: list = field(default_factory=list)  # FieldChange per entered field
     reasons: list = field(default_factory=list)  # Reason per save after the first submission
+    # What the queue compares the ledger against: when the report was last approved,
+    # or, never approved, first submitted (None: no submission in its history).
+    since: object = None
+    since_approved: bool = False
 
     @property
     def changed(self):
@@ -79,6 +84,19 @@ class ReviewTrail:
     @property
     def changed_fields(self):
         return [change for change in self.fields if change.changed]
+
+    @property
+    def figure_changed(self):
+        """The figures it went through are listed (`values`), first to now."""
+        return len(self.values) > 1
+
+    @property
+    def shown_fields(self):
+        """The changed fields to list under the figures: the figure's own change is
+        already in `values`, and is said once."""
+        if not self.figure_changed:
+            return self.changed_fields
+        return [change for change in self.changed_fields if change.name != "value"]
 
 
 def diff_segments(old, new):
@@ -137,6 +155,10 @@ def _trail(report, rows, people, state_labels, value_labels):
     trail = ReviewTrail()
     if first_at is None:
         return trail
+    date_at = _QUERY.index("history_date")
+    approved = [row for row in rows if row[state_at] == QuarterlyReport.State.APPROVED]
+    trail.since = (approved[-1] if approved else rows[first_at])[date_at]
+    trail.since_approved = bool(approved)
     since = rows[first_at:]
     step_at = _QUERY.index("step")
     # A submission puts a report at the chain's first step; a step passed keeps it
@@ -184,37 +206,83 @@ def _trail(report, rows, people, state_labels, value_labels):
 
 
 @dataclass(frozen=True)
+class QueueRow:
+    """A report waiting in the queue and what its approval would make of the indicator
+    (`standing`: submitted figures already count): what the queue filters and sorts."""
+
+    report: object
+    standing: object
+
+
+@dataclass(frozen=True)
 class QueueItem:
-    """A submitted report in the review queue, with what its approval would make of the
-    indicator (`standing`: submitted figures already count) and its `trail`."""
+    """A row of a page of the queue, with what its details show: the `trail` and, for
+    an indicator that keeps a ledger (台账), its quarter's items marked (`ledger`,
+    a `ledger.models.LedgerMarks`)."""
 
     report: object
     standing: object
     trail: ReviewTrail
-    entries: list | None = None  # the quarter's ledger items, for an indicator with a ledger
+    ledger: object = None
+
+    @property
+    def entries(self):
+        """The quarter's ledger items (LedgerEntry), or None without a ledger."""
+        return None if self.ledger is None else [m.entry for m in self.ledger.entries]
 
     @property
     def heading_id(self):
-        """The id of the card's heading (review_queue.html), which names its items' table."""
+        """The id of the row's heading (review_queue.html), which names its items' table."""
         return f"queue-{self.report.pk}"
 
+    @property
+    def needs_comment(self):
+        """Why approving this report needs the reviewer's word (so it is approved on
+        its own, not with others), or "": an item of its ledger has no evidence file.
+        The same rule as `QuarterlyReport.items_without_evidence`, read from what the
+        page loaded (no query)."""
+        if self.ledger is not None and self.ledger.without_evidence:
+            return gettext("An item in the ledger has no evidence file.")
+        return ""
 
-def review_queue(plan, *, waiting_for=None):
-    """The plan's submitted reports, oldest quarter first, as `QueueItem`s; with
-    `waiting_for` (a user), only those waiting for them at their approval step.
 
-    Four queries whatever their number: the reports (with indicator, lead section
-    and author), the reports and the target revisions of their indicators (for the
-    standings) and their history (for the trails); two more when some keep a ledger
-    (台账): the items of those quarters (with their places) and their files.
-    """
-    waiting = Q() if waiting_for is None else awaiting_filter(waiting_for, plan)
+def waiting_reports(plan, user):
+    """The plan's submitted reports waiting for `user` at their approval step, as a
+    QuerySet to filter (targets/filters.py); no query until read but the chain's and
+    the user's groups (`awaiting_filter`)."""
+    return QuarterlyReport.objects.filter(
+        awaiting_filter(user, plan), indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED
+    )
+
+
+def with_evidence(reports, *, missing):
+    """`reports` whose indicator keeps a ledger and whose quarter's items all have an
+    evidence file (`missing` False), or which have an item without one, or none."""
+    return reports.filter(ledger_app().evidence_q(missing))
+
+
+def _by_plan_order(row):
+    return (row.report.quarter, row.report.indicator.order, row.report.indicator.code)
+
+
+# The queue's orders (the filter form's "sort"): each a key on a QueueRow, ties in the
+# plan's order. Sorted in Python: status is the status rule's, not a column.
+QUEUE_ORDERS = {
+    "": _by_plan_order,
+    "waiting": lambda row: (row.report.updated_at, *_by_plan_order(row)),
+    "status": lambda row: (row.standing.severity, *_by_plan_order(row)),
+    "section": lambda row: (row.report.indicator.lead_names, *_by_plan_order(row)),
+    "code": lambda row: (row.report.indicator.code, row.report.quarter),
+}
+
+
+def ranked(reports, plan, *, status="", order=""):
+    """`reports` (waiting ones, filtered) as `QueueRow`s with their standings, keeping
+    those of `status` if given, in `order` (QUEUE_ORDERS). Four queries whatever their
+    number: the reports (with indicator and author), their indicators' units, the
+    reports and the target revisions of those indicators (for the standings)."""
     reports = list(
-        QuarterlyReport.objects.filter(
-            waiting, indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED
-        )
-        .select_related("indicator", "indicator__plan", "entered_by")
-        .prefetch_related(
+        reports.select_related("indicator", "entered_by").prefetch_related(
             Prefetch(
                 "indicator__units",
                 queryset=IndicatorUnit.objects.select_related("section").order_by(
@@ -234,23 +302,47 @@ def review_queue(plan, *, waiting_for=None):
                 to_attr="prefetched_revisions",
             ),
         )
-        .order_by("quarter", "indicator__order", "indicator__code")
     )
+    rows = []
     for report in reports:
         report.indicator.plan = plan  # one plan object: its approval chain is loaded once
+        row = QueueRow(report=report, standing=report.indicator.standing(report.quarter))
+        if not status or row.standing.status == status:
+            rows.append(row)
+    rows.sort(key=QUEUE_ORDERS.get(order, _by_plan_order))
+    return rows
+
+
+def queue_items(rows):
+    """The `QueueItem`s of `rows` (a page of the queue): one query for their trails
+    (the reports' history); four more when some keep a ledger: its items (with their
+    places), their files, and the items' and files' history (the marks)."""
+    reports = [row.report for row in rows]
     trails = review_trails(reports)
-    entries = _ledger_entries([r for r in reports if r.indicator.keeps_ledger])
+    keeping = [r for r in reports if r.indicator.keeps_ledger]
+    entries = _ledger_entries(keeping)
+    since = {(r.indicator_id, r.quarter): trails.get(r.pk, ReviewTrail()).since for r in keeping}
+    marks = ledger_app().marks(entries, since)
     return [
         QueueItem(
-            report=report,
-            standing=report.indicator.standing(report.quarter),
-            trail=trails.get(report.pk, ReviewTrail()),
-            entries=entries.get((report.indicator_id, report.quarter), [])
-            if report.indicator.keeps_ledger
-            else None,
+            report=row.report,
+            standing=row.standing,
+            trail=trails.get(row.report.pk, ReviewTrail()),
+            ledger=marks.get((row.report.indicator_id, row.report.quarter)),
         )
-        for report in reports
+        for row in rows
     ]
+
+
+def review_queue(plan, *, waiting_for=None):
+    """Every submitted report of `plan` (with `waiting_for`, a user: those waiting for
+    them at their step) as `QueueItem`s, in the plan's order: the queue unpaged."""
+    reports = QuarterlyReport.objects.filter(
+        indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED
+    )
+    if waiting_for is not None:
+        reports = waiting_reports(plan, waiting_for)
+    return queue_items(ranked(reports, plan))
 
 
 def _ledger_entries(reports):
@@ -275,3 +367,73 @@ def waiting_count(user, plan):
     """How many of `plan`'s reports wait for `user` at their approval step (one query,
     two with a chain to load): the count a reviewer lands on."""
     return QuarterlyReport.objects.filter(awaiting_filter(user, plan), indicator__plan=plan).count()
+
+
+@dataclass
+class Approved:
+    """What approving several reports at once did (`approve_together`)."""
+
+    approved: list = field(default_factory=list)  # (report, what it is now, in words)
+    skipped: list = field(default_factory=list)  # (report or its id, why, in words)
+
+
+def approve_together(plan, user, picked):
+    """Approve the reports `picked` ({report id: the version the reviewer saw}) of `plan`
+    one by one, each through `QuarterlyReport.approve` as if from its own page (review
+    trail, lock, version, history and so notices, approval chain). A report is
+    skipped, with the reason, when it no longer waits, is not `user`'s at its step,
+    needs their comment (`targets.approve_in_bulk`), its quarter closed, or it
+    changed since the queue was drawn. Each approval is its own transaction: one
+    refused leaves the others approved."""
+    reports = {
+        report.pk: report
+        for report in QuarterlyReport.objects.filter(
+            pk__in=list(picked), indicator__plan=plan
+        ).select_related("indicator")
+    }
+    done = Approved()
+    for pk, version in picked.items():
+        report = reports.get(pk)
+        if report is None:
+            done.skipped.append((pk, gettext("It is not a report of this plan.")))
+            continue
+        report.indicator.plan = plan
+        why = _why_not_together(plan, user, report, version)
+        if why:
+            done.skipped.append((report, why))
+            continue
+        try:
+            report.approve(by=user, expected_version=version)
+        except EditConflict:
+            done.skipped.append((report, _stale()))
+        except ReportLocked:
+            done.skipped.append((report, gettext("It is locked: its quarter closed.")))
+        except DatabaseBusy:
+            done.skipped.append((report, gettext("The database was busy; try it again.")))
+        else:
+            done.approved.append((report, report.step_label or report.get_state_display()))
+    return done
+
+
+def _stale():
+    return gettext("It changed since the queue was drawn; look at it again.")
+
+
+def _why_not_together(plan, user, report, version):
+    """Why `report` is not approved with others now, in words, or ""."""
+    if report.state != QuarterlyReport.State.SUBMITTED:
+        return gettext("It no longer waits for review: someone approved or returned it.")
+    if not user.has_perm("targets.approve_report", report):
+        return gettext("It does not wait for you at its approval step.")
+    if report.version != version:
+        return _stale()
+    if plan.is_quarter_closed(report.quarter):
+        return gettext("Q%(q)s is closed: its reports can no longer change.") % {
+            "q": report.quarter
+        }
+    if not may_approve_in_bulk(user, report):
+        return gettext(
+            "An item in its ledger has no evidence file: approve it on its own page, "
+            "with a comment."
+        )
+    return ""

@@ -2,6 +2,7 @@
 
 - plan.py: the plan dashboard, pillar and indicator pages
 - reporting.py: my reports, the report form, review
+- queue.py: the review queue, approving several reports at once
 - contributions.py: a cooperating unit's part of a quarter's report
 - periods.py: missing reports, closing and reopening quarters
 - history.py: the change history of an indicator
@@ -19,18 +20,20 @@ from .history import indicator_history
 from .periods import close_quarter, missing, quarters, reopen_quarter
 from .plan import home, indicator_detail, latest, pillar_detail, plan_detail
 from .plan_import import plan_import, plan_template
+from .queue import approve_together_view, review_queue, waiting_json
 from .report_import import (
     report_import,
     report_import_confirm,
     report_template_csv,
     report_template_xlsx,
 )
-from .reporting import my_reports, report_form, review_queue, review_report
+from .reporting import my_reports, report_form, review_report
 from .revisions import revise_target
 from .years import plan_list, plan_setup, start_next_year
 
 __all__ = [
     "approval_chain",
+    "approve_together_view",
     "close_quarter",
     "contribute",
     "export",
@@ -58,4 +61,5 @@ __all__ = [
     "review_report",
     "revise_target",
     "start_next_year",
+    "waiting_json",
 ]

@@ -19,7 +19,6 @@ from ..ledgers import ledger_app
 from ..models import QuarterlyReport
 from ..models.report import DatabaseBusy, EditConflict, ReportLocked
 from ..models.report import entry_refusal as _refusal
-from ..models.review import review_queue as review_queue_items
 from ..models.review import review_trail
 from ..models.worklist import worklist
 from ..models.years import codes_by_year
@@ -382,25 +381,3 @@ def _picked_section(request, sections):
     if section is None:
         raise Http404(_("Unknown section."))
     return section
-
-
-@login_required
-@require_safe
-def review_queue(request):
-    if not request.user.has_perm("targets.review_queue"):
-        raise PermissionDenied(_("Only reviewers approve or return reports."))
-    plan = _reporting_plan(request)
-    if plan is None:
-        return no_plan(request)
-    items = review_queue_items(plan, waiting_for=request.user)
-    return render(
-        request,
-        "targets/review_queue.html",
-        {
-            "plan": plan,
-            "items": items,
-            "reports": [item.report for item in items],
-            "review_form": ReviewForm(),
-            "other_plans": _other_active(plan),
-        },
-    )

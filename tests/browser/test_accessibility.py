@@ -55,6 +55,7 @@ PAGES = {
     ],
     "reviewer": [
         ("review queue", "/reviews/"),
+        ("review queue, filtered and sorted", "/reviews/?lead_section=demo-platform&sort=status"),
         ("review page", FORM),
         ("review page with a ledger", "/plans/2024/indicators/P3-04/report/3/"),
         ("history", "/plans/2024/indicators/P6-04/history/"),

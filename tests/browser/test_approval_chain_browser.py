@@ -49,7 +49,13 @@ def _report(code):
 
 
 def _card(page, code):
-    return page.locator("article.queue-item", has=page.locator(f"h2:has-text('{code}')"))
+    return page.locator("li.queue-row", has=page.locator(f"h2:has-text('{code}')"))
+
+
+def _unfold(card):
+    """The review form is in the row's folded details."""
+    card.locator("summary").click()
+    return card
 
 
 def _as(browser, site, username, width=1440, language="zh-CN"):
@@ -94,7 +100,7 @@ def test_two_steps_from_staff_to_approved(browser, site, chain):
     card = _card(head, "P3-06")
     expect(card.locator(".approval-step")).to_have_text("第 1 步，共 2 步：科室负责人审核")
     _shots(browser, site, "head", "/reviews/", "queue-step1")
-    card.locator("button[name=action][value=approve]").click()
+    _unfold(card).locator("button[name=action][value=approve]").click()
     head.wait_for_load_state()
     expect(_card(head, "P3-06")).to_have_count(0)  # passed on
     assert (_report("P3-06").state, _report("P3-06").step) == ("submitted", 1)
@@ -104,7 +110,7 @@ def test_two_steps_from_staff_to_approved(browser, site, chain):
     card = _card(reviewer, "P3-06")
     expect(card.locator(".approval-step")).to_have_text("第 2 步，共 2 步：规划办审核")
     _shots(browser, site, "reviewer", "/reviews/", "queue-step2")
-    card.locator("button[name=action][value=approve]").click()
+    _unfold(card).locator("button[name=action][value=approve]").click()
     reviewer.wait_for_load_state()
     assert _report("P3-06").state == "approved"
     staff.goto(f"{site.url}/plans/2024/indicators/P3-06/report/3/")
@@ -114,13 +120,13 @@ def test_two_steps_from_staff_to_approved(browser, site, chain):
 def test_a_return_at_step_two_reaches_the_section(browser, site, chain):
     head = _as(browser, site, "head")
     head.goto(f"{site.url}/reviews/")
-    _card(head, "P6-04").locator("button[name=action][value=approve]").click()
+    _unfold(_card(head, "P6-04")).locator("button[name=action][value=approve]").click()
     head.wait_for_load_state()
 
     reviewer = _as(browser, site, "reviewer")
     reviewer.goto(f"{site.url}/reviews/")
     card = _card(reviewer, "P6-04")
-    card.locator("textarea[name=comment]").fill("(示例)请补充活动签到表")
+    _unfold(card).locator("textarea[name=comment]").fill("(示例)请补充活动签到表")
     card.locator("button[name=action][value=return]").click()
     reviewer.wait_for_load_state()
     report = _report("P6-04")
