@@ -141,7 +141,10 @@ PROJECT = {
         "/plans/2024/quarters/", only(200, 403, {"admin"}), every(405)
     ),
     "plans/<int:year>/quarters/<int:quarter>/close/": Row(
-        "/plans/2024/quarters/3/close/", every(405), only(302, 403, {"admin"})
+        # GET: the checklist; a POST without the confirmation closes nothing (400).
+        "/plans/2024/quarters/3/close/",
+        only(200, 403, {"admin"}),
+        only(400, 403, {"admin"}),
     ),
     # Reopening needs a reason: an empty POST is the form again with its error.
     "plans/<int:year>/quarters/<int:quarter>/reopen/": Row(

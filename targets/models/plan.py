@@ -326,6 +326,8 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
         # Created with its state at once: one history row, never an "open" row
         # before the first close (which the log showed as a reopening).
         period = ReportingPeriod.objects.filter(plan=self, quarter=quarter).first()
+        if (period.is_closed if period else False) == closed:
+            return  # closed twice (a second click, another tab): nothing happened, no log
         period = period or ReportingPeriod(plan=self, quarter=quarter)
         period.is_closed = closed
         period.changed_by = by
