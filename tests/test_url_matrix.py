@@ -125,6 +125,14 @@ PROJECT = {
     "plans/<int:year>/setup/approval/": Row(
         "/plans/2024/setup/approval/", every(405), only(400, 403, {"admin"})
     ),
+    # Confirming carried targets: 2024 is no draft, so nothing to confirm (400).
+    "plans/<int:year>/setup/targets/": Row(
+        "/plans/2024/setup/targets/", every(405), only(400, 403, {"admin"})
+    ),
+    # The narratives required to submit: an empty POST names no choice (400).
+    "plans/<int:year>/setup/narratives/": Row(
+        "/plans/2024/setup/narratives/", every(405), only(400, 403, {"admin"})
+    ),
     # The demo's 2025 plan was started from 2024 already: a second time is refused (400).
     "plans/<int:year>/next-year/": Row(
         "/plans/2024/next-year/", every(405), only(400, 403, {"admin"})
