@@ -161,8 +161,15 @@ def _offer_previous(request, context, report):
     fills the narratives still empty from the report before (`QuarterlyReport.previous`)
     — a plain GET, so it works without JavaScript; nothing is saved until the user saves."""
     previous = report.previous()
-    if previous is None or not any(getattr(previous, n).strip() for n in NARRATIVE_FIELDS):
-        return
+    copyable = [
+        name
+        for name in NARRATIVE_FIELDS
+        if previous is not None
+        and getattr(previous, name).strip()
+        and not getattr(report, name).strip()
+    ]
+    if not copyable:
+        return  # nothing the report before has that this one lacks
     context["previous"] = previous
     context["previous_label"] = (
         f"Q{previous.quarter}" if report.quarter > 1 else f"{report.indicator.plan.year - 1} Q4"
@@ -170,15 +177,9 @@ def _offer_previous(request, context, report):
     if request.GET.get("copy") != "previous":
         return
     form = context["form"]
-    copied = [
-        name
-        for name in NARRATIVE_FIELDS
-        if not getattr(report, name).strip() and getattr(previous, name).strip()
-    ]
-    for name in copied:
+    for name in copyable:
         form.initial[name] = getattr(previous, name)
-    context["copied"] = [form[name].label for name in copied]
-    context["copied_none"] = not copied
+    context["copied"] = [form[name].label for name in copyable]
 
 
 BUSY_MESSAGE = gettext_lazy(
