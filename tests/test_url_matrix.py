@@ -212,6 +212,13 @@ PROJECT = {
     "plans/<int:year>/export/ledger.xlsx": Row(
         "/plans/2024/export/ledger.xlsx?pillar=P3", every(200), every(405)
     ),
+    # The leaders' instructions (oversight/exporters.py): whoever reads the plan.
+    "plans/<int:year>/export/instructions.csv": Row(
+        "/plans/2024/export/instructions.csv", every(200), every(405)
+    ),
+    "plans/<int:year>/export/instructions.xlsx": Row(
+        "/plans/2024/export/instructions.xlsx", every(200), every(405)
+    ),
     # The read API takes a client's token, never a session: 401 for every persona
     # (tests/test_api_matrix.py is its token × scope matrix). Its schema and Swagger
     # page are for everyone signed in (or holding a token).
