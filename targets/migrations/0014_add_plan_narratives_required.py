@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalplan',
             name='narratives_required',
-            field=models.CharField(choices=[('none', 'None: a figure alone may be submitted'), ('progress', 'Progress (进展情况)'), ('all', 'All three: progress, problems and next steps')], default='progress', help_text='A report cannot be submitted without them; a draft may stay empty.', max_length=8, verbose_name='narratives required to submit'),
+            field=models.CharField(choices=[('none', 'Not required: a figure alone may be submitted'), ('progress', 'Progress (进展情况)'), ('all', 'All three: progress, problems and next steps')], default='progress', help_text='A report cannot be submitted without them; a draft may stay empty.', max_length=8, verbose_name='narratives required to submit'),
         ),
         migrations.AddField(
             model_name='plan',
             name='narratives_required',
-            field=models.CharField(choices=[('none', 'None: a figure alone may be submitted'), ('progress', 'Progress (进展情况)'), ('all', 'All three: progress, problems and next steps')], default='progress', help_text='A report cannot be submitted without them; a draft may stay empty.', max_length=8, verbose_name='narratives required to submit'),
+            field=models.CharField(choices=[('none', 'Not required: a figure alone may be submitted'), ('progress', 'Progress (进展情况)'), ('all', 'All three: progress, problems and next steps')], default='progress', help_text='A report cannot be submitted without them; a draft may stay empty.', max_length=8, verbose_name='narratives required to submit'),
         ),
         migrations.AddConstraint(
             model_name='plan',

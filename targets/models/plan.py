@@ -114,7 +114,7 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
         stay empty). The parts are QuarterlyReport's `progress`, `problems` and
         `next_steps`."""
 
-        NONE = "none", _("None: a figure alone may be submitted")
+        NONE = "none", _("Not required: a figure alone may be submitted")
         PROGRESS = "progress", _("Progress (进展情况)")
         ALL = "all", _("All three: progress, problems and next steps")
 
