@@ -19,6 +19,14 @@ from .filetypes import accept_attribute, accepted_text, check_upload
 from .models import Division, LedgerEdit, LedgerEntry, SavedEntry, entries_of, quarter_of
 from .names import near_matches, normalise
 
+# Bootstrap's classes of the table's inputs (others: form-control form-control-sm).
+WIDGET_CLASSES = {
+    "division": "form-select form-select-sm",
+    "confirm_distinct": "form-check-input",
+    "remove_files": "form-check-input",
+    "DELETE": "form-check-input",
+}
+
 EXTRA_ROWS = 1  # blank rows for new items; "Add another item" (ledger-form.js) adds more
 
 
@@ -96,10 +104,34 @@ class EntryForm(forms.ModelForm):
         self.fields["files"].help_text = accepted_text()
         self.fields["files"].widget.attrs["accept"] = accept_attribute()
         self.fields["remove_files"].choices = [(f.pk, f.name) for f in self.existing_files]
+        # A row of the compact table (templates/ledger/includes/entry_row.html): small
+        # inputs; the date's range and the file types are said once above the table.
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = WIDGET_CLASSES.get(name, "form-control form-control-sm")
+        self.fields["date"].widget.attrs["aria-describedby"] = "ledger-date-help"
+        self.fields["files"].widget.attrs["aria-describedby"] = "ledger-files-help"
+
+    def full_clean(self):
+        super().full_clean()
+        # A field in error says so to screen readers, with its message.
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
+            error_id = f"{self.prefix}-{name}-error"
+            shared = attrs.get("aria-describedby", "")
+            attrs["aria-describedby"] = f"{error_id} {shared}".strip()
 
     @property
     def existing_files(self):
         return list(self.instance.files.all()) if self.instance.pk else []
+
+    @property
+    def file_choices(self):
+        """Each stored file with its "remove" tick, for the row's evidence cell."""
+        return list(zip(self.existing_files, self["remove_files"], strict=True))
 
     @property
     def asks_confirmation(self):
@@ -172,6 +204,7 @@ class BaseEntryFormSet(forms.BaseModelFormSet):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("Remove this item from the ledger")
+            form.fields["DELETE"].widget.attrs["class"] = WIDGET_CLASSES["DELETE"]
 
     def _kept(self):
         """The rows that stay (not removed), with a name."""

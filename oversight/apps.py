@@ -14,3 +14,10 @@ class OversightConfig(AppConfig):
 
         if follow_ups_addendum not in ADDENDA:
             ADDENDA.append(follow_ups_addendum)
+        # The checklist before closing a quarter lists the follow-ups still open.
+        from targets.models.worklist import CLOSING_CHECKS
+
+        from .closing import open_follow_ups
+
+        if open_follow_ups not in CLOSING_CHECKS:
+            CLOSING_CHECKS.append(open_follow_ups)

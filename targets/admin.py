@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    ApprovalStep,
     BaselineResult,
     Indicator,
     IndicatorUnit,
@@ -46,12 +47,39 @@ class BaselineResultInline(PlanElementInline):
     model = BaselineResult
 
 
+class ApprovalStepInline(PlanElementInline):
+    """The plan's approval chain (also set on its setup page, which refuses a change
+    while reports wait partway through it: `approval.replace_chain`)."""
+
+    model = ApprovalStep
+    fields = ["order", "name_zh", "name_en", "role", "group", "own_section_only"]
+    ordering = ["order", "pk"]
+
+    def _in_use(self, obj):
+        # Reports waiting past the first step would be stranded by a changed chain.
+        return (
+            obj is not None
+            and QuarterlyReport.objects.filter(
+                indicator__plan=obj, state=QuarterlyReport.State.SUBMITTED, step__gt=0
+            ).exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_delete_permission(request, obj)
+
+
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["year", "name_zh", "name_en", "state", "continues"]
     list_select_related = ["continues"]
     readonly_fields = ["state", "continues"]
-    inlines = [PlanElementInline, BaselineResultInline]
+    inlines = [PlanElementInline, BaselineResultInline, ApprovalStepInline]
 
     def has_change_permission(self, request, obj=None):
         return not _closed(obj) and super().has_change_permission(request, obj)

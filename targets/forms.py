@@ -158,15 +158,28 @@ class ReportForm(forms.ModelForm):
         }
         field_classes = {"value": FigureField}
 
-    def __init__(self, *args, indicator, plan, quarter, today, **kwargs):
+    # Said next to an empty narrative the plan requires (Plan.narratives_required).
+    NARRATIVE_NEEDED = {
+        "progress": _("Write the progress before submitting (a draft may stay empty)."),
+        "problems": _("Write the problems before submitting (a draft may stay empty)."),
+        "next_steps": _("Write the next steps before submitting (a draft may stay empty)."),
+    }
+
+    def __init__(self, *args, indicator, plan, quarter, today, submit=False, **kwargs):
         given = kwargs.get("initial") or {}
         super().__init__(*args, **kwargs)
         self.indicator, self.plan, self.quarter, self.today = indicator, plan, quarter, today
+        self.submit = submit  # submitting needs the plan's narratives; a draft does not
         for name in NARRATIVE_FIELDS:
             self.fields[name].strip = False  # stored exactly as typed
-            self.fields[name].help_text = _("At most %(limit)s characters.") % {
-                "limit": f"{NARRATIVE_MAX_LENGTH:,}"
-            }
+            limit = {"limit": f"{NARRATIVE_MAX_LENGTH:,}"}
+            self.fields[name].help_text = _("At most %(limit)s characters.") % limit
+            if name in plan.required_narratives:
+                self.fields[name].widget.attrs["aria-required"] = "true"
+                self.fields[name].help_text = (
+                    _("Needed to submit; a draft may stay empty. At most %(limit)s characters.")
+                    % limit
+                )
         if indicator.counts_from_ledger:
             # Counted, not typed: the figure is the number of the quarter's ledger items.
             del self.fields["value"], self.fields["confirm_large"]
@@ -197,6 +210,14 @@ class ReportForm(forms.ModelForm):
         if not self.instance.needs_reason:
             del self.fields["reason"]
         self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.submit:
+            return
+        for name in self.instance.missing_narratives(self.plan):
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, ValidationError(self.NARRATIVE_NEEDED[name], code="required"))
 
     def full_clean(self):
         super().full_clean()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .forms import FigureField
-from .models import ApprovalStep, TargetRevision
+from .models import ApprovalStep, Plan, TargetRevision
 from .models.report import COMMENT_MAX_LENGTH
 
 
@@ -124,3 +124,56 @@ def chain_formset(plan, data=None):
         queryset=plan.approval_steps.select_related("group").order_by("order", "pk"),
         prefix="chain",
     )
+
+
+class NarrativesForm(forms.Form):
+    """Which narratives a report of the plan needs before it is submitted."""
+
+    narratives_required = forms.ChoiceField(
+        label=_("Narratives required to submit a report"),
+        choices=Plan.Narratives.choices,
+        widget=forms.RadioSelect,
+        help_text=_("A draft may stay empty; the report form says what is missing."),
+    )
+
+
+class TargetConfirmForm(forms.Form):
+    """One carried target on the draft's setup page: ticked, it is confirmed — as it
+    is, or as changed here (`rollover.confirm_target`)."""
+
+    confirm = forms.BooleanField(label=_("Confirm"), required=False)
+    target = FigureField(label=_("Target"))
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, prefix=f"t{indicator.pk}", **kwargs)
+        self.indicator = indicator
+        field = self.fields["target"]
+        field.indicator = indicator
+        self.initial.setdefault("target", f"{indicator.target.normalize():f}")
+        field.widget = forms.TextInput(
+            attrs={"inputmode": "numeric" if indicator.whole_number else "decimal"}
+        )
+        field.label = _("Target of %(code)s (%(comparison)s, in %(unit)s)") % {
+            "code": indicator.code,
+            "comparison": indicator.get_comparison_display(),
+            "unit": indicator.unit_display or "—",
+        }
+        self.fields["confirm"].label = _("Confirm %(code)s") % {"code": indicator.code}
+        self.fields["confirm"].widget.attrs["class"] = "form-check-input"
+        field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def full_clean(self):
+        super().full_clean()
+        if "target" in self.errors:  # the message is read out with the field
+            self.fields["target"].widget.attrs.update(
+                {
+                    "class": "form-control form-control-sm is-invalid",
+                    "aria-invalid": "true",
+                    "aria-describedby": f"{self.prefix}-target-error",
+                }
+            )
+
+
+def target_confirm_forms(plan, data=None):
+    """A form per target still to confirm, in the plan's order."""
+    return [TargetConfirmForm(data, indicator=i) for i in plan.targets_to_confirm()]

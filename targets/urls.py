@@ -51,6 +51,8 @@ urlpatterns = [
     path("plans/<int:year>/", views.plan_detail, name="plan"),
     path("plans/<int:year>/setup/", views.plan_setup, name="plan_setup"),
     path("plans/<int:year>/setup/approval/", views.approval_chain, name="approval_chain"),
+    path("plans/<int:year>/setup/targets/", views.confirm_targets, name="confirm_targets"),
+    path("plans/<int:year>/setup/narratives/", views.plan_narratives, name="plan_narratives"),
     path("plans/<int:year>/next-year/", views.start_next_year, name="start_next_year"),
     # A quarter's reports from a spreadsheet: the template (?section=&quarter=), the
     # upload with its preview, and the confirmation.

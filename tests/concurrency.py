@@ -139,7 +139,7 @@ def close_vs_save(rounds):
         }
         save, close = _race(
             _post(staff, url, data),
-            _post(admin_client, f"/plans/2024/quarters/{quarter}/close/", {}),
+            _post(admin_client, f"/plans/2024/quarters/{quarter}/close/", {"confirm": "yes"}),
             # The close starts 0-40 ms after the save: the save's request does more
             # work before it writes, so both orders happen.
             delays=(0, (number % 5) * 0.01),

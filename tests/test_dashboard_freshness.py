@@ -134,7 +134,8 @@ def test_an_indicator_changed_in_the_admin_shows_at_once(personas, before, users
 
 
 def test_closing_and_reopening_a_quarter_redraw_the_pages(personas, before, demo):
-    assert personas["admin"].post("/plans/2024/quarters/3/close/").status_code == 302
+    closed = personas["admin"].post("/plans/2024/quarters/3/close/", {"confirm": "yes"})
+    assert closed.status_code == 302
     _assert_current(personas, before, changed=False)
     response = personas["admin"].post("/plans/2024/quarters/3/reopen/", {"reason": "补报"})
     assert response.status_code == 302

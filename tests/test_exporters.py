@@ -30,6 +30,8 @@ EXPORTERS = {
     "ledger.xlsx": (
         "no code indicator quarter date item division document_number note files approval_state"
     ),
+    "instructions.csv": "no quarter code on text who when",
+    "instructions.xlsx": "no quarter code on text who when",
     "briefing.docx": "",
     "briefing.pdf": "",
 }

@@ -69,16 +69,17 @@ def test_the_early_figure_shows_as_early_on_the_indicator_page(leader_client, ea
 
 def test_a_running_quarter_cannot_be_closed(personas, demo):
     content = personas["admin"].get("/plans/2024/quarters/", **EN).content.decode()
-    assert 'action="/plans/2024/quarters/3/close/"' in content
-    assert 'action="/plans/2024/quarters/4/close/"' not in content
+    assert 'href="/plans/2024/quarters/3/close/"' in content
+    assert 'href="/plans/2024/quarters/4/close/"' not in content
     assert "Can be closed after 2024-12-31" in content
-    response = personas["admin"].post("/plans/2024/quarters/4/close/", **EN)
+    response = personas["admin"].post("/plans/2024/quarters/4/close/", {"confirm": "yes"}, **EN)
     assert response.status_code == 400
     assert "Q4 has not ended yet" in response.content.decode()
     assert 4 not in demo.closed_quarters()
     with pytest.raises(QuarterNotEnded):
         demo.close_quarter(4, by=None, today=datetime.date(2024, 10, 8))
-    assert personas["admin"].post("/plans/2024/quarters/3/close/").status_code == 302
+    confirmed = personas["admin"].post("/plans/2024/quarters/3/close/", {"confirm": "yes"})
+    assert confirmed.status_code == 302
     assert demo.closed_quarters() == {3}
 
 

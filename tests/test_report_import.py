@@ -165,6 +165,7 @@ def test_a_milestone_done_needs_its_date_as_on_the_form(staff):
     assert response.status_code == 400
     assert "Give the date the milestone was done." in text(response)
     set_cell(workbook.worksheets[0], "P6-01", "done_on", "2024-09-20")
+    set_cell(workbook.worksheets[0], "P6-01", "progress", "已完成")  # needed to submit
     assert confirm(staff, upload(staff, xlsx_bytes(workbook))).status_code == 302
     report = QuarterlyReport.objects.get(indicator__code="P6-01", quarter=3)
     assert report.milestone_state == "done" and report.done_on.isoformat() == "2024-09-20"

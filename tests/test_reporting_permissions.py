@@ -164,7 +164,7 @@ def test_quarters_page(personas, persona, status):
 @pytest.mark.parametrize(("persona", "status"), ADMIN_ONLY)
 def test_close_and_reopen_quarter(personas, persona, demo, status):
     client = personas[persona]
-    response = client.post("/plans/2024/quarters/3/close/")
+    response = client.post("/plans/2024/quarters/3/close/", {"confirm": "yes"})
     assert response.status_code == (302 if status == 200 else status)
     assert demo.is_quarter_closed(3) == (persona == "admin")
     if persona != "admin":

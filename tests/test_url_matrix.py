@@ -129,6 +129,14 @@ PROJECT = {
     "plans/<int:year>/setup/approval/": Row(
         "/plans/2024/setup/approval/", every(405), only(400, 403, {"admin"})
     ),
+    # Confirming carried targets: 2024 is no draft, so nothing to confirm (400).
+    "plans/<int:year>/setup/targets/": Row(
+        "/plans/2024/setup/targets/", every(405), only(400, 403, {"admin"})
+    ),
+    # The narratives required to submit: an empty POST names no choice (400).
+    "plans/<int:year>/setup/narratives/": Row(
+        "/plans/2024/setup/narratives/", every(405), only(400, 403, {"admin"})
+    ),
     # The demo's 2025 plan was started from 2024 already: a second time is refused (400).
     "plans/<int:year>/next-year/": Row(
         "/plans/2024/next-year/", every(405), only(400, 403, {"admin"})
@@ -150,7 +158,10 @@ PROJECT = {
         "/plans/2024/reviews/approve/", every(405), only(302, 403, {"reviewer", "admin"})
     ),
     "plans/<int:year>/quarters/<int:quarter>/close/": Row(
-        "/plans/2024/quarters/3/close/", every(405), only(302, 403, {"admin"})
+        # GET: the checklist; a POST without the confirmation closes nothing (400).
+        "/plans/2024/quarters/3/close/",
+        only(200, 403, {"admin"}),
+        only(400, 403, {"admin"}),
     ),
     # Reopening needs a reason: an empty POST is the form again with its error.
     "plans/<int:year>/quarters/<int:quarter>/reopen/": Row(
@@ -209,6 +220,13 @@ PROJECT = {
     ),
     "plans/<int:year>/export/ledger.xlsx": Row(
         "/plans/2024/export/ledger.xlsx?pillar=P3", every(200), every(405)
+    ),
+    # The leaders' instructions (oversight/exporters.py): whoever reads the plan.
+    "plans/<int:year>/export/instructions.csv": Row(
+        "/plans/2024/export/instructions.csv", every(200), every(405)
+    ),
+    "plans/<int:year>/export/instructions.xlsx": Row(
+        "/plans/2024/export/instructions.xlsx", every(200), every(405)
     ),
     # The read API takes a client's token, never a session: 401 for every persona
     # (tests/test_api_matrix.py is its token × scope matrix). Its schema and Swagger

@@ -110,6 +110,23 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
         help_text=_("Made from the plan it continues by starting next year's plan."),
     )
 
+    class Narratives(models.TextChoices):
+        """Which narrative parts a report needs before it is submitted (a draft may
+        stay empty). The parts are QuarterlyReport's `progress`, `problems` and
+        `next_steps`."""
+
+        NONE = "none", _("Not required: a figure alone may be submitted")
+        PROGRESS = "progress", _("Progress (进展情况)")
+        ALL = "all", _("All three: progress, problems and next steps")
+
+    narratives_required = models.CharField(
+        _("narratives required to submit"),
+        max_length=8,
+        choices=Narratives,
+        default=Narratives.PROGRESS,
+        help_text=_("A report cannot be submitted without them; a draft may stay empty."),
+    )
+
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = PlanManager()
 
@@ -121,6 +138,10 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
             models.CheckConstraint(
                 condition=models.Q(state__in=["draft", "active", "closed"]),
                 name="plan_state_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(narratives_required__in=["none", "progress", "all"]),
+                name="plan_narratives_required_known",
             ),
             models.CheckConstraint(
                 condition=models.Q(year__gte=2000, year__lte=2100),
@@ -180,6 +201,27 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
     def final_quarter(self, today):
         """The quarter of the plan's final (closed) or current (active) standing."""
         return 4 if self.is_closed else self.default_quarter(today)
+
+    @property
+    def required_narratives(self):
+        """The names of the narrative fields a report needs to be submitted."""
+        return {
+            self.Narratives.NONE: (),
+            self.Narratives.PROGRESS: ("progress",),
+            self.Narratives.ALL: ("progress", "problems", "next_steps"),
+        }[self.narratives_required]
+
+    def set_narratives_required(self, value, *, by):
+        """Change which narratives a report needs to be submitted (kept in the plan's
+        history); a closed plan is read only."""
+        if self.is_closed:
+            raise PlanStateError(_("A closed plan is read only."))
+        self.narratives_required = value
+        self.save_by(
+            by,
+            f"报送必填说明 / narratives required: {value}",
+            update_fields=["narratives_required"],
+        )
 
     def targets_to_confirm(self):
         """The indicators whose target was copied from last year and is not confirmed."""
@@ -326,6 +368,8 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
         # before the first close (which the log showed as a reopening).
         # Through the related manager: a period is the plan's, the plan imports none.
         period = self.periods.filter(quarter=quarter).first()
+        if (period.is_closed if period else False) == closed:
+            return  # closed twice (a second click, another tab): nothing happened, no log
         period = period or self.periods.model(plan=self, quarter=quarter)
         period.is_closed = closed
         period.changed_by = by

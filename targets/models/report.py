@@ -264,6 +264,27 @@ class QuarterlyReport(RecordedSaveMixin, models.Model):
     # report to the next step and approves it at the last; a submission or a return
     # puts it back at the first step.
 
+    def missing_narratives(self, plan):
+        """The narrative fields `plan` requires for submitting that are empty (blank
+        or only spaces): the report may be saved as a draft, not submitted."""
+        return [name for name in plan.required_narratives if not getattr(self, name).strip()]
+
+    def previous(self):
+        """The report before this one, whose narrative the form may copy: the same
+        indicator's of the quarter before, or for Q1 last year's Q4 of the indicator
+        this one continues. None when there is none."""
+        reports = type(self).objects
+        if self.quarter > 1:
+            indicator_id, quarter = self.indicator_id, self.quarter - 1
+        else:
+            # Last year's indicator may have had another lead section: only what it
+            # submitted, which everyone reads.
+            indicator_id, quarter = self.indicator.continues_id, 4
+            reports = reports.filter(state__in=self.COUNTED_STATES)
+        if indicator_id is None:
+            return None
+        return reports.filter(indicator_id=indicator_id, quarter=quarter).first()
+
     @property
     def needs_reason(self):
         """Changing a report that was already submitted needs a reason."""

@@ -22,8 +22,14 @@
   the year's last reports came in says so and can be refreshed
   (`refresh_last_year`).
 
+- the plan's approval chain (`ApprovalStep`s, in order) and its rule of the
+  narratives required to submit (`Plan.narratives_required`).
+
 The results of the year before (`BaselineResult`) are not copied: they are the old
 plan's own "year before". Nothing of the old plan changes; doing it twice is refused.
+
+Each carried target is then confirmed on the new plan's setup page
+(`confirm_target`): as it is, or changed, with who and when in its history.
 """
 
 import re
@@ -31,6 +37,7 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from .approval import ApprovalStep
 from .indicator import Indicator
 from .plan import Plan, PlanElement, PlanStateError
 from .units import set_units
@@ -150,8 +157,19 @@ def _copy(plan, year, figures, by):
         state=Plan.State.DRAFT,
         continues=plan,
         carried_over=True,
+        narratives_required=plan.narratives_required,
     )
     new.save_by(by, reason)
+    for step in plan.approval_steps.order_by("order", "pk"):
+        ApprovalStep.objects.create(
+            plan=new,
+            order=step.order,
+            name_zh=step.name_zh,
+            name_en=step.name_en,
+            role=step.role,
+            group_id=step.group_id,
+            own_section_only=step.own_section_only,
+        )
     pillars = {}
     for element in plan.elements.all():
         copy = PlanElement.objects.create(
@@ -222,3 +240,25 @@ def _grows_from_last_year(indicator):
         and indicator.growth_from != Indicator.GrowthFrom.RATE
         and indicator.growth_base == indicator.last_year_value
     )
+
+
+@transaction.atomic
+def confirm_target(indicator, target, *, by):
+    """Confirm a draft's carried target (`target_to_confirm`), as it is or changed to
+    `target`; kept in the indicator's history with who and when. Refused
+    (PlanStateError) unless the plan is a draft and the target still to confirm."""
+    indicator = Indicator.objects.select_for_update().select_related("plan").get(pk=indicator.pk)
+    if not indicator.plan.is_draft or not indicator.target_to_confirm:
+        raise PlanStateError(
+            _("The target of %(code)s is not waiting to be confirmed.") % {"code": indicator.code}
+        )
+    changed = target != indicator.target
+    indicator.target, indicator.target_to_confirm = target, False
+    indicator.save_by(
+        by,
+        "目标已修改并确认 / target changed and confirmed"
+        if changed
+        else "目标已确认 / target confirmed",
+        update_fields=["target", "target_to_confirm"],
+    )
+    return indicator

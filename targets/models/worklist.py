@@ -138,3 +138,62 @@ def missing_reports(plan, quarter, today):
         work_item(plan, indicator, quarter, today) for indicator in plan.indicators.with_reports()
     )
     return _group_by_section([item for item in items if item.is_outstanding])
+
+
+@dataclass
+class ClosingCheck:
+    """One line of the checklist shown before a quarter is closed: what is still
+    unfinished of one kind, and where to see it."""
+
+    key: str
+    label: str
+    items: list  # (code or subject, link) pairs, in the plan's order
+    url: str = ""
+
+    @property
+    def count(self):
+        return len(self.items)
+
+
+# Checks other apps add to the checklist (oversight: its open follow-ups), each a
+# function (plan, quarter, today) -> ClosingCheck; targets does not import them.
+CLOSING_CHECKS = []
+
+
+def closing_checklist(plan, quarter, today):
+    """What is unfinished in `quarter` before it is closed: reports waiting for review,
+    returned, still drafts, and due indicators with none at all — then the checks of
+    other apps (`CLOSING_CHECKS`). Closing freezes all of it as it is. Three queries
+    for the reports (as `missing_reports`), plus one per added check."""
+    from django.urls import reverse
+
+    from ..states import ReportState
+
+    kinds = {
+        ReportState.SUBMITTED: [],
+        ReportState.RETURNED: [],
+        ReportState.DRAFT: [],
+        NOT_STARTED: [],
+    }
+    for indicator in plan.indicators.with_reports():
+        item = work_item(plan, indicator, quarter, today)
+        state = item.state
+        if state in kinds:
+            link = reverse(
+                "targets:report",
+                kwargs={"year": plan.year, "code": indicator.code, "quarter": quarter},
+            )
+            kinds[state].append((indicator.code, link))
+    missing_url = reverse("targets:missing_reports", kwargs={"year": plan.year})
+    checks = [
+        ClosingCheck("submitted", _("Waiting for review"), kinds[ReportState.SUBMITTED]),
+        ClosingCheck("returned", _("Returned to the section"), kinds[ReportState.RETURNED]),
+        ClosingCheck("draft", _("Drafts, not submitted"), kinds[ReportState.DRAFT]),
+        ClosingCheck(
+            "missing",
+            _("Due, with no report at all"),
+            kinds[NOT_STARTED],
+            f"{missing_url}?quarter={quarter}",
+        ),
+    ]
+    return checks + [check(plan, quarter, today) for check in CLOSING_CHECKS]

@@ -458,6 +458,9 @@ def apply(result, *, by, submit):
                 current = row
                 if not submit and not row.report.can_save_draft:
                     raise ReportLocked("submitted")
+                missing = row.report.missing_narratives(result.plan) if submit else []
+                if missing:
+                    _failed(result, current, missing[0], ReportForm.NARRATIVE_NEEDED[missing[0]])
                 row.report.record_entry(
                     by=by,
                     submit=submit,

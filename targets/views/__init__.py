@@ -29,12 +29,13 @@ from .report_import import (
 )
 from .reporting import my_reports, report_form, review_report
 from .revisions import revise_target
-from .years import plan_list, plan_setup, start_next_year
+from .years import confirm_targets, plan_list, plan_narratives, plan_setup, start_next_year
 
 __all__ = [
     "approval_chain",
     "approve_together_view",
     "close_quarter",
+    "confirm_targets",
     "contribute",
     "export",
     "home",
@@ -47,6 +48,7 @@ __all__ = [
     "plan_detail",
     "plan_import",
     "plan_list",
+    "plan_narratives",
     "plan_setup",
     "plan_template",
     "print_summary",

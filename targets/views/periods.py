@@ -5,12 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import clock
 from ..forms import ReopenForm
-from ..models.plan import QUARTERS, QuarterNotEnded
-from ..models.worklist import missing_reports
+from ..models.plan import QUARTERS
+from ..models.worklist import closing_checklist, missing_reports
 from .common import as_of_quarter, get_plan, quarter_or_404, quarter_picker, year_links
 
 
@@ -78,22 +78,45 @@ def quarters(request, year):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def close_quarter(request, year, quarter):
+    """The checklist of what is unfinished in the quarter, then closing it on the
+    administrator's confirmation. A POST without the confirmation (a stale form, a
+    direct request) closes nothing: the checklist again, 400."""
     plan = _admin_plan(request, year)
-    try:
-        plan.close_quarter(
-            quarter_or_404(quarter), by=request.user, reason=_("closed"), today=clock.today()
-        )
-    except QuarterNotEnded:
-        messages.error(
-            request,
-            _("Q%(q)s has not ended yet (it ends on %(end)s): it cannot be closed.")
-            % {"q": quarter, "end": plan.quarter_end(quarter).isoformat()},
-        )
-        return _render_quarters(request, plan, ReopenForm(), status=400)
-    messages.success(request, _("Q%(q)s is closed.") % {"q": quarter})
-    return redirect("targets:quarters", year=year)
+    quarter = quarter_or_404(quarter)
+    today = clock.today()
+    if plan.is_quarter_closed(quarter):
+        messages.info(request, _("Q%(q)s is closed already.") % {"q": quarter})
+        return redirect("targets:quarters", year=year)
+    if not plan.has_ended(quarter, today):
+        if request.method == "POST":
+            messages.error(
+                request,
+                _("Q%(q)s has not ended yet (it ends on %(end)s): it cannot be closed.")
+                % {"q": quarter, "end": plan.quarter_end(quarter).isoformat()},
+            )
+            return _render_quarters(request, plan, ReopenForm(), status=400)
+        return redirect("targets:quarters", year=year)
+    checks = closing_checklist(plan, quarter, today)
+    refusal = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            refusal = _("Nothing was closed: confirm below to close the quarter.")
+        else:
+            plan.close_quarter(quarter, by=request.user, reason=_("closed"), today=today)
+            messages.success(request, _("Q%(q)s is closed.") % {"q": quarter})
+            return redirect("targets:quarters", year=year)
+    context = {
+        "plan": plan,
+        "quarter": quarter,
+        "end": plan.quarter_end(quarter),
+        "checks": checks,
+        "unfinished": sum(check.count for check in checks),
+        "refusal": refusal,
+    }
+    status = 400 if refusal else 200
+    return render(request, "targets/close_quarter.html", context, status=status)
 
 
 @login_required

@@ -17,7 +17,7 @@ from .. import clock
 from ..forms import ContributionForm, ReportForm, ReviewForm
 from ..ledgers import ledger_app
 from ..models import QuarterlyReport
-from ..models.report import DatabaseBusy, EditConflict, ReportLocked
+from ..models.report import NARRATIVE_FIELDS, DatabaseBusy, EditConflict, ReportLocked
 from ..models.report import entry_refusal as _refusal
 from ..models.review import review_trail
 from ..models.worklist import worklist
@@ -108,6 +108,8 @@ def report_form(request, year, code, quarter):
         editing = context["can_edit"]
         context["form"] = ReportForm(instance=report, **form_kwargs) if editing else None
         context["entry_formset"] = _entries(None, None, form_kwargs) if editing else None
+        if editing:
+            _offer_previous(request, context, report)
         return _render(request, context)
     if context["refusal"]:
         status = 400 if context["future"] else 403
@@ -117,7 +119,8 @@ def report_form(request, year, code, quarter):
         # (the reason rule, say, may have changed with their submission).
         context.update(_conflict_context(request, report, form_kwargs))
         return _render(request, context, status=409)
-    form = ReportForm(request.POST, instance=report, **form_kwargs)
+    submit = request.POST.get("action") == "submit"
+    form = ReportForm(request.POST, instance=report, submit=submit, **form_kwargs)
     entries = _entries(request.POST, request.FILES, form_kwargs)
     context["form"], context["entry_formset"] = form, entries
     # Both validated, so every error shows at once; a refused form stores no file.
@@ -127,7 +130,7 @@ def report_form(request, year, code, quarter):
     try:
         report.record_entry(
             by=request.user,
-            submit=request.POST.get("action") == "submit",
+            submit=submit,
             reason=form.cleaned_data.get("reason", ""),
             expected_version=form.cleaned_data.get("version") or 0,
             ledger=entries.edit() if entries is not None else None,
@@ -149,6 +152,32 @@ def report_form(request, year, code, quarter):
         % {"q": quarter, "code": indicator.code, "state": report.get_state_display()},
     )
     return redirect("targets:my_reports")
+
+
+def _offer_previous(request, context, report):
+    """ "Copy last quarter's narrative": a link to this page with `?copy=previous`, which
+    fills the narratives still empty from the report before (`QuarterlyReport.previous`)
+    — a plain GET, so it works without JavaScript; nothing is saved until the user saves."""
+    previous = report.previous()
+    copyable = [
+        name
+        for name in NARRATIVE_FIELDS
+        if previous is not None
+        and getattr(previous, name).strip()
+        and not getattr(report, name).strip()
+    ]
+    if not copyable:
+        return  # nothing the report before has that this one lacks
+    context["previous"] = previous
+    context["previous_label"] = (
+        f"Q{previous.quarter}" if report.quarter > 1 else f"{report.indicator.plan.year - 1} Q4"
+    )
+    if request.GET.get("copy") != "previous":
+        return
+    form = context["form"]
+    for name in copyable:
+        form.initial[name] = getattr(previous, name)
+    context["copied"] = [form[name].label for name in copyable]
 
 
 BUSY_MESSAGE = gettext_lazy(

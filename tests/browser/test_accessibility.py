@@ -66,6 +66,10 @@ PAGES = {
         ("report form with errors", FORM),
         ("indicator", "/plans/2024/indicators/P6-04/"),
         ("report form with a ledger", "/plans/2024/indicators/P3-04/report/3/"),
+        (
+            "report form, last quarter's narrative copied",
+            "/plans/2024/indicators/P6-04/report/4/?copy=previous",
+        ),
         ("import reports", IMPORT),
         ("import preview", IMPORT),  # a clean upload: the changes and the confirmation
         ("import problems", IMPORT),  # an upload with a bad row: the problems' table
@@ -79,6 +83,9 @@ PAGES = {
         # Its line across years (2024, the 2025 draft) and the demo's target revision.
         ("indicator across years", "/plans/2024/indicators/P1-02/"),
         ("plan setup, its approval chain", "/plans/2024/setup/"),
+        # Issue 25: the checklist before closing, the draft's targets to confirm.
+        ("close a quarter: the checklist", "/plans/2024/quarters/3/close/"),
+        ("draft setup: targets to confirm", "/plans/2025/setup/"),
     ],
 }
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0013_add_approval_chain'),
+        ('targets', '0014_add_plan_narratives_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
