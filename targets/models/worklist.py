@@ -7,8 +7,10 @@ reports, and the closed quarters) whatever the size of the plan.
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..states import ReportState
 from .units import unit_names
 
 NOT_STARTED = "not_started"
@@ -165,10 +167,6 @@ def closing_checklist(plan, quarter, today):
     returned, still drafts, and due indicators with none at all — then the checks of
     other apps (`CLOSING_CHECKS`). Closing freezes all of it as it is. Three queries
     for the reports (as `missing_reports`), plus one per added check."""
-    from django.urls import reverse
-
-    from ..states import ReportState
-
     kinds = {
         ReportState.SUBMITTED: [],
         ReportState.RETURNED: [],
