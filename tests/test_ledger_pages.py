@@ -128,9 +128,10 @@ def test_indicator_pages_queries_stay_fixed_with_a_long_ledger(
     # Without a ledger: 1 session, 2 user, 3 the data's generation, 4 plans, 5 the keys
     # and links of the indicators linked to it (its line across years), 6 the line's
     # indicators (+ plan, pillar, task), 7 their reports, 8 their target revisions, 9 its
-    # lead and cooperating units, 10 its instructions and 11 its follow-ups (oversight,
-    # outside the kept body) — the ledger costs nothing there.
-    with django_assert_num_queries(11):
+    # lead and cooperating units; outside the kept body, 10 whether the leader follows it
+    # (notices), 11 its instructions and 12 its follow-ups (oversight) — the ledger
+    # costs nothing there.
+    with django_assert_num_queries(12):
         leader_client.get("/plans/2024/indicators/P6-04/?quarter=3")
     indicator = demo.indicators.get(code="P3-04")
     places = list(Division.objects.all())
@@ -146,7 +147,7 @@ def test_indicator_pages_queries_stay_fixed_with_a_long_ledger(
         for n in range(60)
     )
     bump()  # bulk_create sends no signal: the kept pages' generation by hand
-    # With one: + 12 its items (+ their places), 13 their files, whatever their number.
-    with django_assert_num_queries(13):
+    # With one: + 13 its items (+ their places), 14 their files, whatever their number.
+    with django_assert_num_queries(14):
         response = leader_client.get(P304 + "?quarter=3")
     assert response.context["ledger"].entry_count == 7 + 60

@@ -5,9 +5,13 @@ download here); Django's live server serves the pages and the static files.
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from targets.demo import DEMO_PASSWORD
 
@@ -27,6 +31,61 @@ CHROMIUM = next((path for path in CHROMIUMS if path.exists()), CHROMIUMS[0])
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # fonts-noto-cjk
 INSTALL_HINT = "apt-get install -y chromium-headless-shell fonts-noto-cjk"
 SCREENSHOTS = Path(os.environ.get("KPI_SCREENSHOTS", "/tmp/kpitracker-screenshots"))
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time.
+
+    On in-memory SQLite every request thread shares the test's one connection, and
+    SQLite refuses two statements at once on it ("bad parameter or other API
+    misuse"), which a page's two background fetches (the unread notices, the reports
+    waiting for review) set off. Each connection keeps its own thread (keep-alive
+    works); the application is entered by one request at a time, until its
+    response is closed. PostgreSQL gives each thread its own connection."""
+
+    def set_app(self, application):
+        super().set_app(_Serialised(application))
+
+
+class _Serialised:
+    def __init__(self, application):
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        self.lock.acquire()
+        try:
+            return _Released(self.application(environ, start_response), self.lock)
+        except BaseException:
+            self.lock.release()
+            raise
+
+
+class _Released:
+    """A response that lets the next request in once the server has closed it."""
+
+    def __init__(self, response, lock):
+        self.response, self.lock = response, lock
+
+    def __iter__(self):
+        return iter(self.response)
+
+    def close(self):
+        try:
+            if hasattr(self.response, "close"):
+                self.response.close()
+        finally:
+            self.lock.release()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time():
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    original, LiveServerThread.server_class = LiveServerThread.server_class, _OneRequestAtATime
+    yield
+    LiveServerThread.server_class = original
 
 
 def _missing():
