@@ -23,10 +23,11 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.utils import timezone
 
+from notices import daily
 from notices.channels import sign
-from notices.models import Notice
+from notices.models import Follow, Notice, Preference
 from notices.tasks import claim_seconds, requeue_stale
-from targets.models import QuarterlyReport
+from targets.models import PlanElement, QuarterlyReport
 
 from .oversight_helpers import follow_up
 
@@ -204,6 +205,52 @@ def test_each_event_reaches_each_channel_once(receivers, users, demo):
         keys = {str(n.key) for n in Notice.objects.filter(channel=service)}
         assert {t.rsplit("#", 1)[1] for t in texts} == keys
     assert any("示例 缺少活动照片" in t for _s, t in Robots.received)
+
+
+def test_the_daily_checks_events_reach_each_channel_once(receivers, users, demo):
+    """The events no single save sends (notices/daily.py), through the real SMTP server
+    and robot receiver: reports due and overdue, a follow-up overdue, a status worse
+    than last quarter, the weekly digest. Robots post the office's workflow: of these,
+    the overdue follow-up alone."""
+    mailbox, robots = receivers
+    robots.up()
+    for name in ("leader", "admin"):
+        users[name].email = f"{name}@example.test"
+        users[name].save(update_fields=["email"])
+    Follow.objects.set(users["admin"], True, pillar=PlanElement.objects.get(plan=demo, code="P5"))
+    Preference.objects.create(
+        user=users["leader"], event=Notice.Event.WEEKLY_DIGEST, channel="email", wanted=True
+    )
+    follow_up(users, due=datetime.date(2024, 10, 1))
+    Notice.objects.all().delete()
+    daily.run(datetime.date(2024, 10, 8))  # Q3's reports due on the 10th
+    daily.run(datetime.date(2024, 10, 14))  # a Monday: overdue now, and the digest
+    events = (
+        Notice.Event.REPORTS_DUE,
+        Notice.Event.REPORTS_OVERDUE,
+        Notice.Event.FOLLOW_UP_OVERDUE,
+        Notice.Event.STATUS_WORSENED,
+        Notice.Event.WEEKLY_DIGEST,
+    )
+    for event in events:
+        assert Notice.objects.filter(event=event, channel="email").exists(), event
+    _work()
+    assert not Notice.objects.filter(state="pending").exists()
+    # Each e-mail notice arrived once, under its own Message-ID.
+    mails = [message_from_bytes(m.encode(), policy=default) for _to, m in mailbox.messages]
+    emailed = Notice.objects.filter(channel="email")
+    assert sorted(m["Message-ID"] for m in mails) == sorted(
+        f"<{n.key}@kpitracker>" for n in emailed
+    )
+    digest = next(m for m in mails if m["To"] == "leader@example.test")
+    assert "逾期事项" in digest.get_content()
+    # Each robot: the overdue follow-up, once, signature accepted.
+    assert Robots.refused == []
+    for service in ("wecom", "dingtalk", "feishu"):
+        sent = Notice.objects.filter(channel=service)
+        assert {n.event for n in sent} == {Notice.Event.FOLLOW_UP_OVERDUE}, service
+        texts = [t for s, t in Robots.received if s == service]
+        assert sorted(t.rsplit("#", 1)[1] for t in texts) == sorted(str(n.key) for n in sent)
 
 
 def test_a_receiver_down_delays_but_loses_nothing_and_sends_once(receivers, users, demo):
