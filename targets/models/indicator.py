@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, F, Prefetch, Q, When
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -70,34 +70,6 @@ class TargetLocked(Exception):
 MEASURED_KINDS = ["count", "level", "rate", "growth"]
 
 
-# Fields of an indicator and of a report that take a few values over a whole plan
-# (kinds, states, units, pacing shares): `_compact` keeps one copy of each value.
-_FEW_VALUES_INDICATOR = (
-    "unit",
-    "unit_en",
-    "kind",
-    "measure",
-    "comparison",
-    "growth_from",
-    "trajectory",
-    "frequency",
-    "ledger",
-    "target",
-    "pace_q1",
-    "pace_q2",
-    "pace_q3",
-    "pace_q4",
-)
-_FEW_VALUES_REPORT = ("state", "milestone_state")
-# What the standings of a whole plan never read of their reports once computed (the
-# reports export and the report and review pages read reports of their own).
-_UNREAD_REPORT = ("review_comment", "created_at", "updated_at")
-# The narrative the exports and the briefing read, of the standing's own report only
-# (the quarter's); the problems of the others stay, as the standing of the quarter
-# before (`PillarOverview.changes`) takes its 存在问题 from them.
-_OWN_REPORT_ONLY = ("progress", "next_steps")
-
-
 class IndicatorQuerySet(models.QuerySet):
     def with_revisions(self):
         """The target revisions too (one query), so each standing can pick the target
@@ -110,32 +82,26 @@ class IndicatorQuerySet(models.QuerySet):
             )
         )
 
-    def for_standings(self, narrative_of=None):
+    def for_standings(self):
         """Everything the status rule needs: `with_reports` and `with_revisions`
         (four queries whatever the size)."""
-        return self.with_reports(narrative_of).with_revisions()
+        return self.with_reports().with_revisions()
 
-    def with_reports(self, narrative_of=None):
+    def with_reports(self):
         """Everything the status rule needs, in three queries whatever the size:
         the indicators (joined with plan, pillar and task), their lead and
         cooperating units (`with_units`) and their reports.
-
-        `narrative_of`: a quarter, for standings kept (`Plan.overview`): the reports
-        are read without what the kept standings never read (`_UNREAD_REPORT`), and
-        with the narrative of that quarter's only (`_OWN_REPORT_ONLY`, see `_compact`).
         """
-        reports = QuarterlyReport.objects.order_by("quarter")
-        if narrative_of is not None:
-            reports = reports.defer(*_UNREAD_REPORT, *_OWN_REPORT_ONLY).annotate(
-                **{
-                    f"own_{name}": Case(When(quarter=narrative_of, then=F(name)), default=None)
-                    for name in _OWN_REPORT_ONLY
-                }
-            )
         return (
             self.select_related("plan", "pillar", "task")
             .with_units()
-            .prefetch_related(Prefetch("reports", queryset=reports, to_attr="prefetched_reports"))
+            .prefetch_related(
+                Prefetch(
+                    "reports",
+                    queryset=QuarterlyReport.objects.order_by("quarter"),
+                    to_attr="prefetched_reports",
+                )
+            )
         )
 
     def with_units(self):
@@ -203,7 +169,7 @@ class IndicatorQuerySet(models.QuerySet):
         a 20,000-indicator plan would otherwise build 40,000 more instances, and a
         worker's memory stays as large as its largest moment.
         """
-        indicators = self.for_standings(narrative_of=quarter if elements is not None else None)
+        indicators = self.for_standings()
         if elements is not None:
             indicators = indicators.select_related(None)
         indicators = list(indicators)
@@ -212,10 +178,7 @@ class IndicatorQuerySet(models.QuerySet):
             for indicator in indicators:
                 indicator.pillar = shared[indicator.pillar_id]
                 indicator.task = shared[indicator.task_id] if indicator.task_id else None
-        standings = [indicator.standing(quarter) for indicator in _share_related(indicators)]
-        if elements is not None:
-            _compact(standings)
-        return standings
+        return [indicator.standing(quarter) for indicator in _share_related(indicators)]
 
 
 def _share_related(indicators):
@@ -239,70 +202,6 @@ def _share_related(indicators):
             if "section" in unit._state.fields_cache:
                 unit._state.fields_cache["section"] = one(unit._state.fields_cache["section"])
     return indicators
-
-
-def _compact(standings):
-    """Make the standings of a whole plan (`Plan.overview`, kept by every worker, see
-    views/fragments.py) take less memory, without changing any value they show.
-
-    - One copy of each value of the fields that take few values (`_FEW_VALUES_*`):
-      20,000 indicators otherwise hold 80,000 copies of their pacing shares alone.
-    - The reports were read without the fields nothing reads from the kept
-      standings (`_UNREAD_REPORT`) and with the narrative of each standing's own
-      report only (`with_reports(narrative_of)`): the others are deferred fields,
-      read from the database if ever asked for (nothing on the pages that read the
-      standings does; the query pins would show it), never a different value.
-
-    About 25 MB less per worker at 20,000 indicators (bench/README.md).
-    """
-    kept = {}
-
-    def one(value):
-        if value is None:
-            return None
-        key = (Decimal, value.as_tuple()) if isinstance(value, Decimal) else (type(value), value)
-        return kept.setdefault(key, value)
-
-    for standing in standings:
-        indicator = standing.indicator
-        fields = indicator.__dict__
-        for name in _FEW_VALUES_INDICATOR:
-            if name in fields:
-                fields[name] = one(fields[name])
-        for unit in getattr(indicator, "prefetched_units", ()):
-            if "role" in unit.__dict__:
-                unit.__dict__["role"] = one(unit.__dict__["role"])
-        standing.expected = one(standing.expected)
-        reports = getattr(indicator, "prefetched_reports", [])
-        for n, report in enumerate(reports):
-            fields = report.__dict__
-            for name in _FEW_VALUES_REPORT:
-                if name in fields:
-                    fields[name] = one(fields[name])
-            if report is standing.report:
-                standing.report = reports[n] = _with_narrative(report, indicator)
-            else:
-                for name in _OWN_REPORT_ONLY:
-                    del fields[f"own_{name}"]
-
-
-def _with_narrative(report, indicator):
-    """The standing's own `report` as read by `with_reports(narrative_of)`, built again
-    with its narrative (`own_progress` and the like) in its own fields. Built rather
-    than set: Python keeps an instance's attributes compactly only when they are set in
-    the order of the model's fields (a field set afterwards costs 600 bytes more)."""
-    loaded = report.__dict__
-    names, values = [], []
-    for f in report._meta.concrete_fields:
-        if f.attname in _OWN_REPORT_ONLY:
-            names.append(f.attname)
-            values.append(loaded[f"own_{f.attname}"])
-        elif f.attname in loaded:
-            names.append(f.attname)
-            values.append(loaded[f.attname])
-    built = type(report).from_db(report._state.db, names, values)
-    type(report).indicator.field.set_cached_value(built, indicator)
-    return built
 
 
 class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):

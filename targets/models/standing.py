@@ -111,7 +111,7 @@ def target_in_force(
     return TargetInForce(target=latest.target, original=original, revision=latest)
 
 
-@dataclass(slots=True)  # a worker keeps 20,000 of them (views/fragments.py)
+@dataclass
 class Standing:
     """An indicator as of the end of one quarter (all fractions, not percent)."""
 
