@@ -105,7 +105,7 @@ def test_copy_last_quarters_narrative_fills_the_empty_parts(personas, demo):
     staff = personas["staff"]
     page = staff.get(Q4, **EN)
     content = page.content.decode()
-    assert 'href="?copy=previous"' in content and "From Q3" in content
+    assert 'name="action" value="copy"' in content and "From Q3" in content
     assert page.context["form"]["progress"].value() == ""
     copied = staff.get(Q4 + "?copy=previous", **EN)
     form = copied.context["form"]
@@ -120,6 +120,31 @@ def test_copy_last_quarters_narrative_fills_the_empty_parts(personas, demo):
     again = staff.get(Q4 + "?copy=previous", **EN).context["form"]
     assert again["progress"].value() == "本季度自己的进展"
     assert again["problems"].value() == q3.problems
+
+
+def test_copying_keeps_what_was_typed_and_saves_nothing(personas, demo):
+    """The copy button posts the form as typed: the figure and the progress written
+    so far stay, only the empty parts are filled, and the version opened is kept, so
+    a colleague's save in between still meets the next save as a conflict."""
+    staff = personas["staff"]
+    typed = form_data(value="4", progress="本季度已写的进展", problems="", action="copy")
+    page = staff.post(Q4, typed, **EN)
+    assert page.status_code == 200
+    form = page.context["form"]
+    q3 = QuarterlyReport.objects.get(indicator__code="P6-04", quarter=3)
+    assert form["value"].value() == "4"
+    assert form["progress"].value() == "本季度已写的进展"
+    assert form["problems"].value() == q3.problems
+    assert form["next_steps"].value() == q3.next_steps
+    assert form["version"].value() == 0
+    content = page.content.decode()
+    assert "Filled from the report before" in content and 'value="copy"' not in content
+    assert not QuarterlyReport.objects.filter(indicator__code="P6-04", quarter=4).exists()
+    # A colleague submits meanwhile: the copied form, saved, is a conflict, not an overwrite.
+    staff.post(Q4, form_data(value="2", progress="同事的进展"))
+    mine = {**typed, "problems": q3.problems, "next_steps": q3.next_steps, "action": "submit"}
+    assert staff.post(Q4, mine).status_code == 409
+    assert QuarterlyReport.objects.get(indicator__code="P6-04", quarter=4).progress == "同事的进展"
 
 
 def test_q1_copies_last_years_q4_of_the_indicator_it_continues(personas, demo):

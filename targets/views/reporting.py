@@ -109,11 +109,13 @@ def report_form(request, year, code, quarter):
         context["form"] = ReportForm(instance=report, **form_kwargs) if editing else None
         context["entry_formset"] = _entries(None, None, form_kwargs) if editing else None
         if editing:
-            _offer_previous(request, context, report)
+            _offer_previous(context, report, copy=request.GET.get("copy") == "previous")
         return _render(request, context)
     if context["refusal"]:
         status = 400 if context["future"] else 403
         return _refused(request, context, report, form_kwargs, context["refusal"], status)
+    if request.POST.get("action") == "copy":
+        return _copy_previous(request, context, report, form_kwargs)
     if _posted_version(request) != (report.version if report.pk else 0):
         # Someone saved since this user opened the form: show theirs before validating
         # (the reason rule, say, may have changed with their submission).
@@ -154,17 +156,20 @@ def report_form(request, year, code, quarter):
     return redirect("targets:my_reports")
 
 
-def _offer_previous(request, context, report):
-    """ "Copy last quarter's narrative": a link to this page with `?copy=previous`, which
-    fills the narratives still empty from the report before (`QuarterlyReport.previous`)
-    — a plain GET, so it works without JavaScript; nothing is saved until the user saves."""
+def _offer_previous(context, report, copy=False):
+    """ "Copy last quarter's narrative": offered while the report before
+    (`QuarterlyReport.previous`) has a narrative this form still lacks; with `copy`,
+    those empty parts are filled from it. Nothing is saved until the user saves."""
     previous = report.previous()
+    form = context["form"]
+    # get_initial_for_field, not form[name].value(): a bound field keeps the initial
+    # it first read, and the parts copied below must show.
     copyable = [
         name
         for name in NARRATIVE_FIELDS
         if previous is not None
         and getattr(previous, name).strip()
-        and not getattr(report, name).strip()
+        and not str(form.get_initial_for_field(form.fields[name], name) or "").strip()
     ]
     if not copyable:
         return  # nothing the report before has that this one lacks
@@ -172,12 +177,24 @@ def _offer_previous(request, context, report):
     context["previous_label"] = (
         f"Q{previous.quarter}" if report.quarter > 1 else f"{report.indicator.plan.year - 1} Q4"
     )
-    if request.GET.get("copy") != "previous":
+    if not copy:
         return
-    form = context["form"]
     for name in copyable:
         form.initial[name] = getattr(previous, name)
     context["copied"] = [form[name].label for name in copyable]
+
+
+def _copy_previous(request, context, report, form_kwargs):
+    """The copy button: the form again with what the user has typed so far (figure,
+    reason, ledger rows) and the narratives still empty filled from the report before.
+    A button of the form, not a link, so nothing typed is lost; nothing is validated
+    or saved, and the version they opened stays, so a save after it still meets a
+    colleague's save in between as a conflict."""
+    context["form"] = _kept_form(request, report, form_kwargs, version=_posted_version(request))
+    context["entry_formset"] = _entries(request.POST, None, form_kwargs)
+    context["files_dropped"] = bool(request.FILES)
+    _offer_previous(context, report, copy=True)
+    return _render(request, context)
 
 
 BUSY_MESSAGE = gettext_lazy(
@@ -227,10 +244,11 @@ def _posted_version(request):
         return -1  # a tampered version never matches
 
 
-def _kept_form(request, current, form_kwargs):
-    """An unbound form over `current` showing what this user posted."""
+def _kept_form(request, current, form_kwargs, version=None):
+    """An unbound form over `current` showing what this user posted, at `version`
+    (by default `current`'s own)."""
     kept = {name: request.POST.get(name, "") for name in ReportForm.Meta.fields}
-    kept["version"] = current.version if current.pk else 0
+    kept["version"] = version if version is not None else (current.version if current.pk else 0)
     if request.POST.get("reason"):
         kept["reason"] = request.POST["reason"]
     form = ReportForm(instance=current, initial=kept, **form_kwargs)
