@@ -4,6 +4,8 @@ administrator's confirmation; the quarters' log shows only what happened.
 The demo acts on 2024-10-08: Q3 has ended, its reports are in every state.
 """
 
+import re
+
 import pytest
 
 from targets.models import QuarterlyReport
@@ -70,6 +72,27 @@ def test_close_shows_the_checklist_and_closes_nothing_until_confirmed(personas, 
     done = personas["admin"].post(CLOSE, {"confirm": "yes"}, **EN)
     assert done.status_code == 302 and done["Location"] == "/plans/2024/quarters/"
     assert demo.closed_quarters() == {3}
+
+
+def test_a_checklist_changed_since_it_was_shown_closes_nothing(personas, demo, users):
+    """The administrator confirms what they saw: a report submitted after the page was
+    drawn puts the checklist in front of them again (409), with the new item on it."""
+    admin = personas["admin"]
+    page = admin.get(CLOSE, **EN).content.decode()
+    seen = re.search(r'name="seen" value="(\w+)"', page).group(1)
+    report = QuarterlyReport.objects.get(indicator__code="P6-04", quarter=3)
+    report.state = QuarterlyReport.State.DRAFT
+    report.save()  # the section takes it back as a draft meanwhile
+    stale = admin.post(CLOSE, {"confirm": "yes", "seen": seen}, **EN)
+    assert stale.status_code == 409
+    content = stale.content.decode()
+    assert "the checklist has changed since you opened it" in content
+    assert 'href="/plans/2024/indicators/P6-04/report/3/"' in content
+    assert demo.closed_quarters() == set()
+    fresh = re.search(r'name="seen" value="(\w+)"', content).group(1)
+    assert fresh != seen
+    done = admin.post(CLOSE, {"confirm": "yes", "seen": fresh}, **EN)
+    assert done.status_code == 302 and demo.closed_quarters() == {3}
 
 
 def test_the_checklist_speaks_chinese(personas):

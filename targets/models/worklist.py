@@ -5,6 +5,7 @@ reports, and the closed quarters) whatever the size of the plan.
 """
 
 from dataclasses import dataclass
+from hashlib import blake2b
 from itertools import groupby
 
 from django.urls import reverse
@@ -160,6 +161,14 @@ class ClosingCheck:
 # Checks other apps add to the checklist (oversight: its open follow-ups), each a
 # function (plan, quarter, today) -> ClosingCheck; targets does not import them.
 CLOSING_CHECKS = []
+
+
+def checklist_seen(checks):
+    """A short fingerprint of what the checklist lists (each kind and its items): the
+    confirmation carries the one the administrator saw, so a list that has changed
+    since (a report submitted, a follow-up opened) is shown again before closing."""
+    listed = repr([(check.key, [name for name, _link in check.items]) for check in checks])
+    return blake2b(listed.encode(), digest_size=8).hexdigest()
 
 
 def closing_checklist(plan, quarter, today):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from .. import clock
 from ..forms import ReopenForm
 from ..models.plan import QUARTERS
-from ..models.worklist import closing_checklist, missing_reports
+from ..models.worklist import checklist_seen, closing_checklist, missing_reports
 from .common import as_of_quarter, get_plan, quarter_or_404, quarter_picker, year_links
 
 
@@ -99,10 +99,18 @@ def close_quarter(request, year, quarter):
             return _render_quarters(request, plan, ReopenForm(), status=400)
         return redirect("targets:quarters", year=year)
     checks = closing_checklist(plan, quarter, today)
-    refusal = ""
+    seen = checklist_seen(checks)
+    refusal, status = "", 200
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
-            refusal = _("Nothing was closed: confirm below to close the quarter.")
+            refusal, status = _("Nothing was closed: confirm below to close the quarter."), 400
+        elif request.POST.get("seen", seen) != seen:
+            # The form names the checklist it showed; a script may confirm without one.
+            refusal = _(
+                "Nothing was closed: the checklist has changed since you opened it. "
+                "Check it again below, then confirm."
+            )
+            status = 409
         else:
             plan.close_quarter(quarter, by=request.user, reason=_("closed"), today=today)
             messages.success(request, _("Q%(q)s is closed.") % {"q": quarter})
@@ -114,8 +122,8 @@ def close_quarter(request, year, quarter):
         "checks": checks,
         "unfinished": sum(check.count for check in checks),
         "refusal": refusal,
+        "seen": seen,
     }
-    status = 400 if refusal else 200
     return render(request, "targets/close_quarter.html", context, status=status)
 
 
