@@ -57,10 +57,11 @@ def test_closing_a_quarter_shows_the_checklist_then_asks(site, browser, page, pr
     assert problems == []
 
 
-@pytest.mark.parametrize(("width", "tallest"), [(1440, 48), (375, 240)])
+@pytest.mark.parametrize(("width", "tallest"), [(1440, 48), (375, 260)])
 def test_the_ledger_is_a_compact_table(site, page, problems, width, tallest):
     """Before this, an item took 441-584 px at 1440 and 652-820 px at 375 (a card of
-    stacked fields); now one table row (40 px) and a block of four short lines."""
+    stacked fields); now one table row (40 px) and a block of four short lines, five
+    for an item with files at 375 px (its file control whole, the files below it)."""
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, site.url, "staff")
     page.goto(site.url + LEDGER_FORM)
@@ -73,6 +74,12 @@ def test_the_ledger_is_a_compact_table(site, page, problems, width, tallest):
             "els => els.map((e) => Math.round(e.getBoundingClientRect().top))"
         )
         assert max(tops) - min(tops) <= 8, tops
+    # Each file control wide enough for its own words (a 7.5rem one showed "N" of "No
+    # file chosen"): 13rem, 208 px.
+    controls = page.locator("#entry-rows input[type=file]").evaluate_all(
+        "els => els.map((e) => e.getBoundingClientRect().width)"
+    )
+    assert min(controls) >= 208, controls
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=screenshot_path(f"ledger-table-{width}.png"), full_page=True)
     assert problems == []
