@@ -7,7 +7,8 @@ app_name = "notices"
 urlpatterns = [
     path("notices/", views.notice_list, name="list"),
     path("notices/read/", views.mark_read, name="mark_read"),
-    path("notices/unread.json", views.unread_count, name="unread"),
+    # The menu's counts: unread notices, reports waiting for review (menu_counts.js).
+    path("notices/counts.json", views.menu_counts, name="counts"),
     path("notices/choices/", views.preferences, name="preferences"),
     path(
         "notices/follow/<int:year>/indicators/<str:code>/",

@@ -1,6 +1,7 @@
 """A person's notices in the app: the list behind the bell, marking them read, the
-bell's count (read by static/js/notices.js, so that no page pays a query for it), the
-person's choices of what reaches them, and a leader following an indicator or pillar."""
+menu's counts (read by static/js/menu_counts.js, so that no page pays a query for
+them), the person's choices of what reaches them, and a leader following an indicator
+or pillar."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from targets.models import Indicator, Plan, PlanElement
+from targets.models.review import waiting_count
+from targets.views.common import current_plan_or_none
 
 from .forms import PreferencesForm
 from .models import Follow, Notice
@@ -62,8 +65,20 @@ def mark_read(request):
 @login_required
 @require_safe
 @never_cache
-def unread_count(request):
-    return JsonResponse({"unread": _inbox(request).filter(read_at__isnull=True).count()})
+def menu_counts(request):
+    """What calls for the reader's attention, for the menu, in one response asked once a
+    page has loaded (static/js/menu_counts.js): `unread` notices (the bell, and the
+    folded menu's toggle) and the reports `waiting` at the reader's approval step
+    (beside "Review"). `waiting` is null for whoever acts in no review
+    (`targets.review_queue`), so the script leaves the link hidden; a section head or a
+    leader acting in a chain sees it revealed. A fixed number of queries, 4 to 8 by
+    role (tests/test_notices.py and tests/test_review_queue.py pin them)."""
+    unread = _inbox(request).filter(read_at__isnull=True).count()
+    waiting = None
+    if request.user.has_perm("targets.review_queue"):
+        plan = current_plan_or_none(request)
+        waiting = waiting_count(request.user, plan) if plan else 0
+    return JsonResponse({"unread": unread, "waiting": waiting})
 
 
 @login_required

@@ -24,6 +24,7 @@ or `Indicator.objects.editable_by(user)` — and never test roles themselves.
 |   | narrative (targets.models.units.Contribution), which the lead sections see |
 | targets.review_report | reviewers (the planning office); admins (the menu's "Review") |
 | targets.review_queue | those, and anyone who acts at a step of a plan's approval chain |
+|   | (and so the menu's count of what waits for them, notices.views.menu_counts) |
 | targets.approve_report (obj: report) | approve or return it at the step it waits at: |
 |   | admins; with no chain, reviewers; with a chain (targets/models/approval.py), the |
 |   | step's role or group (its lead sections' members only, if the step says so). |
@@ -293,7 +294,9 @@ def awaiting_filter(user: User, plan: Obj) -> Q:
 
 rules.add_perm("targets.review_report", is_admin | is_reviewer)
 # The queue also opens to those who act at a step of a chain (a section head, a leader);
-# the menu asks `review_report` alone, which costs no query on every page.
+# the menu asks `review_report` alone, which costs no query on every page, and shows
+# "Review" to the others when the menu's counts (asked after the page has loaded) say
+# `review_queue` gives them a waiting count.
 rules.add_perm("targets.review_queue", is_admin | is_reviewer | acts_in_a_chain)
 rules.add_perm("targets.approve_report", is_signed_in & (is_admin | acts_at_report_step))
 

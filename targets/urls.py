@@ -40,8 +40,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.my_reports, name="my_reports"),
     path("reviews/", views.review_queue, name="review_queue"),
-    # The menu's count of reports waiting for the reviewer (static/js/review_count.js).
-    path("reviews/waiting.json", views.waiting_json, name="review_waiting"),
+    # The menu's count of what waits here is asked of notices:counts, with the unread
+    # notices, in one request (notices/views.py, menu_counts).
     path("latest/<slug:page>/", views.latest, name="latest"),
     # Plans across years: the list, a plan from a spreadsheet, a plan's setup, and
     # next year's plan started from this one.

@@ -5,9 +5,9 @@ The first screen is the plan page, where "/" leads a leader. Its bytes are count
 deployed: the page gzip-compressed at the level docs/deploy.md gives nginx, every
 static file the page makes the browser fetch compressed as whitenoise serves it
 (brotli, the smaller of its two; the original when compressing saves under 5 %), and
-the unread count static/js/notices.js asks for. HTTP headers are not counted (about
+the menu's counts static/js/menu_counts.js asks for. HTTP headers are not counted (about
 0.3 KB a response). Cold is an empty cache; warm is a visit with the hashed static
-files cached (whitenoise gives them ten years), so only the page and the count travel.
+files cached (whitenoise gives them ten years), so only the page and the counts travel.
 """
 
 import gzip
@@ -49,8 +49,8 @@ def weigh_first_screen(client):
     assets = {
         path: as_whitenoise_serves(path) for path in FETCHED.findall(INERT.sub("", html.decode()))
     }
-    unread = client.get("/notices/unread.json").content
-    count = len(unread) if len(unread) < 1000 else len(gzip.compress(unread, nginx_level()))
+    counts = client.get("/notices/counts.json").content
+    count = len(counts) if len(counts) < 1000 else len(gzip.compress(counts, nginx_level()))
     return page, assets, count
 
 
@@ -67,7 +67,7 @@ def test_first_screen_cold_and_warm_within_budget(leader_client):
         "vendor/bootstrap-5.3.8/bootstrap.used.min.css",
         "css/app.css",
         "js/menu.js",
-        "js/notices.js",
+        "js/menu_counts.js",
         "js/charts.js",
     }, report
 

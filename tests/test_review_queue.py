@@ -137,23 +137,60 @@ def test_the_figure_change_is_said_once(personas, users):
     assert "figure changed" in row
 
 
+COUNTS = "/notices/counts.json"
+# The menu's "Review" item, shown (reviewers, admins) or rendered hidden for the script
+# to show (anyone else, should the counts say they review).
+REVIEW_ITEM = re.compile(r'<li class="nav-item"( hidden)?><a class="nav-link review-link"')
+
+
 def test_the_menu_counts_the_reports_waiting_for_this_reviewer(
     personas, chain, django_assert_num_queries
 ):
     reviewer = personas["reviewer"]
     page = reviewer.get("/plans/2024/").content.decode()
-    assert 'data-waiting-url="/reviews/waiting.json"' in page
-    assert "review_count.js" in page
-    assert "data-waiting-url" not in personas["staff"].get("/reports/").content.decode()
+    assert 'data-counts-url="/notices/counts.json"' in page
+    assert "menu_counts.js" in page
+    assert REVIEW_ITEM.search(page).group(1) is None  # shown without waiting for the count
     # In a chain, every submitted report waits for the section heads first: none for
     # the planning office yet; one passed on, one for them.
-    # 1 session, 2 user, 3 plans, 4 the approval chain, 5 the user's groups, 6 the count
-    with django_assert_num_queries(6):
-        assert reviewer.get("/reviews/waiting.json").json() == {"waiting": 0}
+    # 1 session, 2 user, 3 unread notices, 4 plans, 5 the approval chain, 6 the user's
+    # groups, 7 the count
+    with django_assert_num_queries(7):
+        assert reviewer.get(COUNTS).json()["waiting"] == 0
     assert chain.post(APPROVE, _ticked("P6-04")).status_code == 302
-    assert reviewer.get("/reviews/waiting.json").json() == {"waiting": 1}
+    assert reviewer.get(COUNTS).json()["waiting"] == 1
     assert reviewer.get("/reviews/").context["page"].paginator.count == 1
-    assert personas["staff"].get("/reviews/waiting.json").status_code == 403
+
+
+def test_staff_outside_the_chain_get_no_waiting_count_and_no_link(personas, chain):
+    staff = personas["staff"]  # of the section head's own section, but not in the chain
+    assert staff.get(COUNTS).json()["waiting"] is None
+    assert REVIEW_ITEM.search(staff.get("/reports/").content.decode()).group(1) == " hidden"
+    assert staff.get("/reviews/").status_code == 403
+
+
+def test_a_section_head_in_the_chain_has_the_menu_count_of_their_step(
+    users, chain, django_assert_num_queries
+):
+    # Not a reviewer: the link is rendered hidden, for the script to show on the count.
+    assert REVIEW_ITEM.search(chain.get("/reports/").content.decode()).group(1) == " hidden"
+    section = users["staff"].section
+    theirs = QuarterlyReport.objects.filter(
+        indicator__plan__year=2024,
+        state="submitted",
+        indicator__units__section=section,
+        indicator__units__role="lead",
+    ).distinct()
+    assert theirs.count() > 1  # P3 and P6 reports wait for the platform section's head
+    # 1 session, 2 user, 3 unread notices, 4 whether they act in a chain, 5 plans,
+    # 6 the approval chain, 7 the user's groups, 8 the count
+    with django_assert_num_queries(8):
+        counts = chain.get(COUNTS).json()
+    assert counts == {"unread": 0, "waiting": theirs.count()}
+    assert chain.get("/reviews/").context["page"].paginator.count == theirs.count()
+    # Passed on to the planning office: one fewer for the head.
+    assert chain.post(APPROVE, _ticked("P6-04")).status_code == 302
+    assert chain.get(COUNTS).json()["waiting"] == theirs.count() - 1
 
 
 # -- Ledger items marked ------------------------------------------------------------------

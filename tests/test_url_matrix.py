@@ -86,10 +86,6 @@ PROJECT = {
     # "My reports" is for those who report: section staff and admins.
     "reports/": Row("/reports/", only(200, 403, {"staff", "staff2", "admin"}), every(405)),
     "reviews/": Row("/reviews/", only(200, 403, {"reviewer", "admin"}), every(405)),
-    # The menu's count beside "Review" (static/js/review_count.js).
-    "reviews/waiting.json": Row(
-        "/reviews/waiting.json", only(200, 403, {"reviewer", "admin"}), every(405)
-    ),
     "latest/<slug:page>/": Row("/latest/missing_reports/", every(302), every(405)),
     "plans/": Row("/plans/", every(200), every(405)),
     # Plans are set up by administrators; an empty upload or set-up form is the form
@@ -274,7 +270,9 @@ PROJECT = {
     # Notices in the app: everyone signed in reads and marks their own.
     "notices/": Row("/notices/", every(200), every(405)),
     "notices/read/": Row("/notices/read/", every(405), every(302)),
-    "notices/unread.json": Row("/notices/unread.json", every(200), every(405)),
+    # The menu's counts (static/js/menu_counts.js): everyone's unread notices; the
+    # reports waiting for review only for those who review (null for the others).
+    "notices/counts.json": Row("/notices/counts.json", every(200), every(405)),
     # Each person's choices of what reaches them: an empty POST is every box unticked.
     "notices/choices/": Row("/notices/choices/", every(200), every(302)),
     # Leaders (and admins) follow an indicator or a pillar; a POST that does not say

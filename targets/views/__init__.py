@@ -20,7 +20,7 @@ from .history import indicator_history
 from .periods import close_quarter, missing, quarters, reopen_quarter
 from .plan import home, indicator_detail, latest, pillar_detail, plan_detail
 from .plan_import import plan_import, plan_template
-from .queue import approve_together_view, review_queue, waiting_json
+from .queue import approve_together_view, review_queue
 from .report_import import (
     report_import,
     report_import_confirm,
@@ -63,5 +63,4 @@ __all__ = [
     "review_report",
     "revise_target",
     "start_next_year",
-    "waiting_json",
 ]

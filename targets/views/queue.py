@@ -1,5 +1,6 @@
 """The review queue: what waits for the reviewer at their approval step, filtered,
-sorted and paged, and approving several reports at once.
+sorted and paged, and approving several reports at once. The menu's count of what
+waits (`waiting_count`) is answered with the unread notices by notices.views.menu_counts.
 
 A page costs a fixed number of queries whatever the queue's length
 (tests/test_review_queue.py pins them): the rows are ranked in one pass
@@ -10,12 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from ..filters import ReviewQueueFilter
@@ -24,10 +24,9 @@ from ..models.review import (
     approve_together,
     queue_items,
     ranked,
-    waiting_count,
     waiting_reports,
 )
-from .common import current_plan_or_none, get_plan, no_plan
+from .common import get_plan, no_plan
 from .reporting import _other_active, _reporting_plan
 
 # Rows per page: each is one line (its details fold), so a deadline day's queue of
@@ -134,15 +133,3 @@ def _label(report):
     if isinstance(report, int):
         return f"#{report}"
     return f"{report.indicator.code} Q{report.quarter}"
-
-
-@login_required
-@require_safe
-@never_cache
-def waiting_json(request):
-    """How many reports of the current plan wait for this reviewer at their step: the
-    menu's count beside "Review", asked by static/js/review_count.js once a page has
-    loaded, so that no page (nor a dashboard's kept body) pays a query for it."""
-    _may_see_queue(request)
-    plan = current_plan_or_none(request)
-    return JsonResponse({"waiting": waiting_count(request.user, plan) if plan else 0})

@@ -38,8 +38,9 @@ class _OneRequestAtATime(ThreadedWSGIServer):
 
     On in-memory SQLite every request thread shares the test's one connection, and
     SQLite refuses two statements at once on it ("bad parameter or other API
-    misuse"), which a page's two background fetches (the unread notices, the reports
-    waiting for review) set off. Each connection keeps its own thread (keep-alive
+    misuse"), which a page's background fetch of the menu's counts (unread notices,
+    reports waiting for review) beside the page's own requests, or two pages at once,
+    set off. Each connection keeps its own thread (keep-alive
     works); the application is entered by one request at a time, until its
     response is closed. PostgreSQL gives each thread its own connection."""
 

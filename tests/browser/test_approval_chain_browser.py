@@ -13,7 +13,7 @@ from accounts.models import User
 from targets.demo import DEMO_PASSWORD
 from targets.models import ApprovalStep, QuarterlyReport
 
-from .conftest import log_in, screenshot_path
+from .conftest import PageProblems, log_in, screenshot_path
 
 pytestmark = pytest.mark.browser
 
@@ -150,3 +150,49 @@ def test_a_return_at_step_two_reaches_the_section(browser, site, chain):
     staff.goto(f"{site.url}/plans/2024/indicators/P6-04/report/3/")
     expect(staff.locator("main")).to_contain_text("(示例)请补充活动签到表")
     expect(staff.locator(".state-returned")).to_have_count(1)
+
+
+@pytest.mark.parametrize("width", [1440, 375])
+def test_the_section_head_has_review_and_its_count_in_the_menu(browser, site, chain, width):
+    """Not a reviewer, so the menu renders "Review" hidden; the menu's counts, asked once
+    the page has loaded, say the head acts in a review and how many wait: shown, on a
+    phone once the menu unfolds. Staff outside the chain never see it."""
+    staff = User.objects.get(username="staff")
+    waiting = (
+        QuarterlyReport.objects.filter(
+            indicator__plan=chain,
+            state="submitted",
+            indicator__units__section=staff.section,
+            indicator__units__role="lead",
+        )
+        .distinct()
+        .count()
+    )
+    assert waiting > 0
+    head = _as(browser, site, "head", width)
+    problems = PageProblems()
+    problems.watch(head)
+    head.goto(f"{site.url}/reports/")
+    link = head.locator(".review-link")
+    expect(head.locator(".review-count-number")).to_have_text(str(waiting))
+    if width < 992:  # Bootstrap's lg: the menu is folded behind its toggle
+        expect(link).to_be_hidden()
+        head.locator(".navbar-toggler").click()
+    expect(link).to_be_visible()
+    expect(link).to_contain_text(f"审核 {waiting}")
+    expect(link.locator(".review-count")).to_be_visible()
+    head.screenshot(path=screenshot_path(f"chain-head-menu-{width}.png"))
+    assert problems == []
+
+    other = _as(browser, site, "staff", width)
+    other.wait_for_load_state("networkidle")  # the landing page's own counts answered
+    with other.expect_response(lambda response: "/notices/counts.json" in response.url) as asked:
+        other.goto(f"{site.url}/reports/")
+    assert asked.value.json()["waiting"] is None
+    other.wait_for_load_state("networkidle")  # the script has read the answer
+    if width < 992:
+        other.locator(".navbar-toggler").click()
+        expect(other.locator(".site-nav")).to_be_visible()
+    expect(other.locator(".review-link")).to_be_hidden()
+    other.context.close()
+    head.context.close()

@@ -24,7 +24,7 @@ def test_reviewer_filters_opens_evidence_and_approves_two_at_once(site, page, pr
     page.goto(base + "/reviews/")
     rows = page.locator(".queue-row")
     expect(rows.first).to_be_visible()
-    # The menu says how many wait for this reviewer (static/js/review_count.js).
+    # The menu says how many wait for this reviewer (static/js/menu_counts.js).
     waiting = QuarterlyReport.objects.filter(indicator__plan__year=2024, state="submitted")
     expect(page.locator(".review-link .review-count")).to_be_visible()
     expect(page.locator(".review-count-number")).to_have_text(str(waiting.count()))
