@@ -21,8 +21,8 @@ def drawing():
     Lazy on purpose (one of the three, scripts/import_graph.py): every process loads
     the exporters (targets' ready()), but only a process that makes a briefing needs
     that stack (some 50 MB more resident and seconds to import, measured after
-    django.setup()); the web server loads it as it starts (kpitracker/wsgi.py),
-    db_worker and manage.py do not.
+    django.setup()): a web worker loads it with its first briefing (kpitracker/wsgi.py
+    says why not at start), db_worker and manage.py never.
     """
     from ..briefing import content, pdf
 
