@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Sections and people")
 
     def ready(self):
-        # The sign-on signals (the session's source; CAS and LDAP identities) are
-        # connected at start, not when a backend is first loaded.
-        from . import sso  # noqa: F401
+        # The session's source is remembered from start, whatever signs in; the
+        # protocols' own signals (CAS and LDAP identities) are connected with their
+        # backends (accounts/sso.py), which Django loads only when one is on.
+        from . import signon  # noqa: F401

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from .sso import SESSION_SOURCE
+from .signon import SESSION_SOURCE
 
 
 def enabled(protocol):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 
 from ..models import Status
-from ..models.worklist import work_item
+from ..models.worklist import standing_work_item
 from ..templatetags.kpi import percent
 from . import charts
 from .blocks import ADDENDA, Heading, Item, Paragraph, Row, Table
@@ -111,9 +111,7 @@ def build_briefing(plan, overview, *, today, filters=()):
     quarter = overview.quarter
     standings = overview.standings
     outstanding = [
-        item
-        for s in standings
-        if (item := work_item(plan, s.indicator, quarter, today)).is_outstanding
+        item for s in standings if (item := standing_work_item(plan, s, today)).is_outstanding
     ]
     briefing = Briefing(
         language=book.language,

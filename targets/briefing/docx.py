@@ -28,8 +28,6 @@ from docx.shared import Mm, Pt, RGBColor
 from .. import palette
 from ..models import Status
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 LATIN = "Times New Roman"
 LATIN_SANS = "Arial"
 THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")

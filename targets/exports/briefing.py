@@ -9,24 +9,25 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .. import clock
-from ..briefing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
-from ..briefing.docx import docx_bytes
 from .base import register
 from .summary import Filtered
 
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 
 def drawing():
-    """The briefing's content and PDF writer, and with them matplotlib and WeasyPrint.
+    """The briefing's content and its Word and PDF writers, and with them python-docx,
+    matplotlib and WeasyPrint.
 
     Lazy on purpose (one of the three, scripts/import_graph.py): every process loads
     the exporters (targets' ready()), but only a process that makes a briefing needs
-    that stack (some 50 MB more resident and seconds to import, measured after
-    django.setup()); the web server loads it as it starts (kpitracker/wsgi.py),
-    db_worker and manage.py do not.
+    that stack (some 55 MB more resident and seconds to import, measured after
+    django.setup()): a web worker loads it with its first briefing (kpitracker/wsgi.py
+    says why not at start), db_worker and manage.py never.
     """
-    from ..briefing import content, pdf
+    from ..briefing import content, docx, pdf
 
-    return content, pdf
+    return content, docx, pdf
 
 
 class Briefing(Filtered):
@@ -46,7 +47,7 @@ class Briefing(Filtered):
 
     def briefing(self):
         """The briefing in the request's language."""
-        content, _pdf = drawing()
+        content, _docx, _pdf = drawing()
         return content.build_briefing(
             self.plan, self.overview(), today=clock.today(), filters=self.filterset.applied()
         )
@@ -58,7 +59,7 @@ class BriefingDocx(Briefing):
     content_type = DOCX_CONTENT_TYPE
 
     def content(self):
-        return docx_bytes(self.briefing())
+        return drawing()[1].docx_bytes(self.briefing())
 
 
 @register
@@ -67,4 +68,4 @@ class BriefingPdf(Briefing):
     content_type = "application/pdf"
 
     def content(self):
-        return drawing()[1].pdf_bytes(self.briefing())
+        return drawing()[2].pdf_bytes(self.briefing())

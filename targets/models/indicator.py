@@ -18,7 +18,7 @@ from .plan import Plan, PlanElement
 from .recorded import RecordedSaveMixin
 from .report import QuarterlyReport
 from .revision import TargetRevision
-from .standing import TargetInForce, compute_standing, target_in_force
+from .standing import TargetInForce, compute_standing, done_before, target_in_force
 from .units import IndicatorUnit, UnitsMixin
 from .wording import figure_text, target_display, unit_for
 
@@ -169,16 +169,36 @@ class IndicatorQuerySet(models.QuerySet):
         a 20,000-indicator plan would otherwise build 40,000 more instances, and a
         worker's memory stays as large as its largest moment.
         """
+        return list(_standings(self._for_standings(elements), quarter, elements))
+
+    def each_standing(self, quarter, *, elements=None):
+        """`standings`, one at a time, the indicators read `STANDINGS_CHUNK` at a time
+        with their units, reports and revisions (the same queries for a plan of fewer).
+
+        For a caller that keeps less than each standing holds (`Plan.overview` lets
+        each indicator's reports go): it then never holds a large plan's reports all
+        at once, only a chunk's, and what it lets go is reused by the next chunk
+        rather than left as holes among what it keeps."""
+        indicators = self._for_standings(elements).iterator(chunk_size=STANDINGS_CHUNK)
+        return _standings(indicators, quarter, elements)
+
+    def _for_standings(self, elements):
         indicators = self.for_standings()
+        return indicators.select_related(None) if elements is not None else indicators
+
+
+# Indicators read at once by `each_standing` (and their reports, four each at most).
+STANDINGS_CHUNK = 1000
+
+
+def _standings(indicators, quarter, elements):
+    """Each of `indicators`' standing as of `quarter` (see `standings`)."""
+    shared = {e.pk: e for e in elements or ()}
+    for indicator in _share_related(indicators):
         if elements is not None:
-            indicators = indicators.select_related(None)
-        indicators = list(indicators)
-        if elements is not None:
-            shared = {e.pk: e for e in elements}
-            for indicator in indicators:
-                indicator.pillar = shared[indicator.pillar_id]
-                indicator.task = shared[indicator.task_id] if indicator.task_id else None
-        return [indicator.standing(quarter) for indicator in _share_related(indicators)]
+            indicator.pillar = shared[indicator.pillar_id]
+            indicator.task = shared[indicator.task_id] if indicator.task_id else None
+        yield indicator.standing(quarter)
 
 
 def _share_related(indicators):
@@ -201,7 +221,7 @@ def _share_related(indicators):
         for unit in getattr(indicator, "prefetched_units", ()):
             if "section" in unit._state.fields_cache:
                 unit._state.fields_cache["section"] = one(unit._state.fields_cache["section"])
-    return indicators
+        yield indicator
 
 
 class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
@@ -803,6 +823,12 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, UnitsMixin, models.Model)
             return self.prefetched_reports
         return list(self.reports.order_by("quarter"))
 
+    def let_go_of_reports(self):
+        """Drop the reports prefetched with it (`with_reports`), once what needs them is
+        computed: a kept standing keeps only its own quarter's (views/fragments.py).
+        Asked for again, they are read again."""
+        self.__dict__.pop("prefetched_reports", None)
+
     def reports_readable_by(self, user):
         """`reports_list()` without what `user` may not read (targets.read_report)."""
         return [r for r in self.reports_list() if user.has_perm("targets.read_report", r)]
@@ -812,18 +838,9 @@ class Indicator(RecordedSaveMixin, BilingualNameMixin, UnitsMixin, models.Model)
         return next((r for r in self.reports_list() if r.quarter == quarter), None)
 
     def done_before(self, quarter):
-        """The quarter since which this milestone has been done, if before `quarter`.
-
-        A milestone done in an earlier quarter has nothing left to report. Like the
-        status rule, it follows the latest counted report: a later "in progress"
-        (a correction) undoes an earlier "done".
-        """
-        done_since = None
-        for report in self.reports_list():  # ordered by quarter
-            if report.quarter >= quarter or not report.counts:
-                continue
-            done_since = (done_since or report.quarter) if report.is_done else None
-        return done_since
+        """The quarter since which this milestone has been done, if before `quarter`
+        (see standing.done_before)."""
+        return done_before(self.reports_list(), quarter)
 
     def revisions_list(self):
         """Its target revisions; uses the prefetch of `with_revisions` when present."""

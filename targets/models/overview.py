@@ -148,10 +148,20 @@ class PillarOverview:
 
     pillar: object
     standings: list = field(default_factory=list)
-    # What `with_standings` knew of the status changes before (indicator key ->
-    # StatusChange or None), valid for every indicator but those in `recompute`.
-    carried: dict | None = field(default=None, repr=False)
-    recompute: frozenset = field(default=frozenset(), repr=False)
+    # Indicator key -> its `StatusChange` since the quarter before, for those whose
+    # status changed: computed as each standing is added (`add`), while its indicator's
+    # reports are at hand, so a kept standing needs no more than its quarter's.
+    changed: dict = field(default_factory=dict, repr=False)
+
+    def add(self, standing):
+        """Add `standing` (in plan order) with its change since the quarter before; then
+        its indicator's reports are let go (views/fragments.py keeps overviews: a
+        20,000-indicator plan would hold 80,000 reports where 20,000 are read)."""
+        self.standings.append(standing)
+        change = status_change(standing)
+        if change is not None:
+            self.changed[standing.indicator.pk] = change
+        standing.indicator.let_go_of_reports()
 
     @cached_property
     def screen_counts(self):
@@ -210,29 +220,13 @@ class PillarOverview:
         listed.sort(key=lambda item: item[0])
         return listed
 
-    def changes(self, quarter):
-        """Its indicators whose status changed since the quarter before `quarter`, in
-        plan order (see `PlanOverview.changes`); kept once computed. An indicator not
-        changed since the last computation keeps what was known of it."""
-        if "_changes" in self.__dict__:
-            return self.__dict__["_changes"]
-        changes = []
-        if quarter > 1:
-            carried = self.carried
-            for standing in self.standings:
-                key = standing.indicator.pk
-                if carried is not None and key not in self.recompute:
-                    change = carried.get(key)
-                else:
-                    before = standing.indicator.standing(quarter - 1)
-                    change = None
-                    if before.status != standing.status:
-                        change = StatusChange(standing=standing, before=before)
-                if change is not None:
-                    changes.append(change)
-        self.__dict__["_changes"] = changes
-        self.carried = None
-        return changes
+    @cached_property
+    def changes(self):
+        """Its indicators whose status changed since the quarter before, in plan order
+        (see `PlanOverview.changes`)."""
+        return [
+            self.changed[s.indicator.pk] for s in self.standings if s.indicator.pk in self.changed
+        ]
 
     def standings_of(self, indicators):
         """The standings of `indicators`, a filtered queryset of this pillar's; see
@@ -327,10 +321,10 @@ class PlanOverview:
     @cached_property
     def changes(self):
         """Indicators whose status changed since the quarter before, as `StatusChange`s
-        in plan order; empty as of Q1. No query: the previous quarter's standing is
-        computed from the reports already prefetched, once per indicator (the pillars
-        keep theirs, and carry them over a change, `with_standings`)."""
-        return [change for p in self.pillars for change in p.changes(self.quarter)]
+        in plan order; empty as of Q1. No query: each indicator's standing of the
+        quarter before was computed with its own (`PillarOverview.add`), and the
+        pillars carry theirs over a change (`with_standings`)."""
+        return [change for p in self.pillars for change in p.changes]
 
     @cached_property
     def outstanding(self):
@@ -386,7 +380,7 @@ class PlanOverview:
         """
         keys = set(indicators.values_list("pk", flat=True))
         pillars = [
-            PillarOverview(pillar=p.pillar, standings=kept)
+            PillarOverview(pillar=p.pillar, standings=kept, changed=p.changed)
             for p in self.pillars
             if (kept := [s for s in p.standings if s.indicator.pk in keys])
         ]
@@ -412,25 +406,22 @@ class PlanOverview:
             if n not in touched:
                 pillars.append(pillar)
                 continue
-            replaced = []
+            replaced, carried = [], {}
             for old in kept:
                 standing = new.get(old.indicator.pk, old)
                 if old.indicator.pk in changed:
                     if not _same_place(old.indicator, standing.indicator, new):
                         return None
                     found.add(old.indicator.pk)
+                    change = status_change(standing)
+                    standing.indicator.let_go_of_reports()
+                else:
+                    change = pillar.changed.get(old.indicator.pk)
                 replaced.append(standing)
-            carried = None
-            if "_changes" in pillar.__dict__:
-                known = {c.standing.indicator.pk: c for c in pillar.__dict__["_changes"]}
-                carried = {s.indicator.pk: known.get(s.indicator.pk) for s in kept}
+                if change is not None:
+                    carried[standing.indicator.pk] = change
             pillars.append(
-                PillarOverview(
-                    pillar=pillar.pillar,
-                    standings=replaced,
-                    carried=carried,
-                    recompute=frozenset(changed),
-                )
+                PillarOverview(pillar=pillar.pillar, standings=replaced, changed=carried)
             )
         if found != set(new):
             return None  # an indicator new to the plan, or moved into it
@@ -466,6 +457,17 @@ class StatusChange:
     before: object
 
 
+def status_change(standing):
+    """`standing`'s change of status since the quarter before (a `StatusChange`), or None:
+    unchanged, or as of Q1. Computed from its indicator's reports, prefetched with it."""
+    if standing.quarter == 1:
+        return None
+    before = standing.indicator.standing(standing.quarter - 1)
+    return (
+        StatusChange(standing=standing, before=before) if before.status != standing.status else None
+    )
+
+
 @dataclass(frozen=True)
 class Milestones:
     done: int
@@ -478,11 +480,7 @@ def _due(standings):
     """The indicators that report for their standing's quarter: all but a milestone
     done in an earlier quarter, which has nothing left to report, and a figure
     published later in the year (half-yearly, annual: not yet due)."""
-    return [
-        s
-        for s in standings
-        if not s.indicator.done_before(s.quarter) and s.quarter in s.indicator.due_quarters()
-    ]
+    return [s for s in standings if not s.done_before and s.quarter in s.indicator.due_quarters()]
 
 
 def _outstanding(due):

@@ -379,14 +379,16 @@ class Plan(RecordedSaveMixin, BilingualNameMixin, models.Model):
     def overview(self, quarter):
         """The plan's structure with each indicator's standing as of `quarter`.
 
-        Three queries whatever the plan's size: the plan's elements, its
-        indicators (joined with pillar and lead section) and their reports.
+        Five queries up to `STANDINGS_CHUNK` indicators: the plan's elements, its
+        indicators, their units, reports and target revisions; three more for each
+        further chunk (`each_standing`). Each standing keeps its own quarter's report,
+        not its indicator's others (`PillarOverview.add`): views/fragments.py keeps it.
         """
         elements = list(self.elements.all())
         by_level = {level: [e for e in elements if e.level == level] for level in PlanElement.Level}
         pillars = {e.pk: PillarOverview(pillar=e) for e in by_level[PlanElement.Level.PILLAR]}
-        for standing in self.indicators.all().standings(quarter, elements=elements):
-            pillars[standing.indicator.pillar_id].standings.append(standing)
+        for standing in self.indicators.all().each_standing(quarter, elements=elements):
+            pillars[standing.indicator.pillar_id].add(standing)
         return PlanOverview(
             plan=self,
             quarter=quarter,
@@ -458,12 +460,12 @@ class PlanElement(BilingualNameMixin, models.Model):
         return self.name.split(" — ", 1)[0]
 
     def overview(self, quarter):
-        """This pillar with its indicators' standings as of `quarter`.
-
-        Two queries whatever its size: the indicators (joined with plan, pillar and
-        lead section) and their reports.
-        """
-        return PillarOverview(pillar=self, standings=self.indicators.standings(quarter))
+        """This pillar with its indicators' standings as of `quarter`: the queries of
+        `IndicatorQuerySet.standings`, whatever its size."""
+        overview = PillarOverview(pillar=self)
+        for standing in self.indicators.standings(quarter):
+            overview.add(standing)
+        return overview
 
 
 class BaselineResultManager(models.Manager):

@@ -129,6 +129,9 @@ class Standing:
     done_on: date | None = None
     quarter_values: dict[int, Any] = field(default_factory=dict)  # {quarter: figure or state}
     report: QuarterlyReport | None = None  # the report of `quarter` itself, if any
+    # A milestone done in an earlier quarter: since which (`done_before`); it has
+    # nothing left to report for `quarter` (the pages' 未报送, overview._due).
+    done_before: int | None = None
     pending_approval: bool = False  # a counted figure is submitted but not yet approved
     problems: str = ""  # 存在问题 of the latest counted report up to `quarter` that has any
     # What the kind of target adds (README "How status is computed"):
@@ -392,6 +395,7 @@ def compute_standing(
         report=next((r for r in reports if r.quarter == quarter), None),
         pending_approval=any(r.state == "submitted" for r in counted.values()),
         problems=_latest_problems(counted),
+        done_before=done_before(reports, quarter),
     )
     kind = indicator.kind
 
@@ -438,6 +442,22 @@ def compute_standing(
     else:
         _latest_figure_status(indicator, standing, reported, tolerance)
     return standing
+
+
+def done_before(reports: Iterable[QuarterlyReport], quarter: int) -> int | None:
+    """The quarter since which a milestone has been done, if before `quarter`, from its
+    `reports` (any state, any order).
+
+    A milestone done in an earlier quarter has nothing left to report. Like the
+    status rule, it follows the latest counted report: a later "in progress" (a
+    correction) undoes an earlier "done".
+    """
+    done_since = None
+    for report in sorted(reports, key=lambda r: r.quarter):
+        if report.quarter >= quarter or not report.counts:
+            continue
+        done_since = (done_since or report.quarter) if report.is_done else None
+    return done_since
 
 
 def _latest_problems(counted: Mapping[int, QuarterlyReport]) -> str:

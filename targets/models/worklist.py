@@ -118,6 +118,21 @@ def work_item(plan, indicator, quarter, today, closed=False):
     )
 
 
+def standing_work_item(plan, standing, today):
+    """`work_item` of a computed `Standing`, from what it holds (its quarter's report,
+    the quarter a milestone was done in): no query, and none of its indicator's other
+    reports, which a kept overview lets go (`PillarOverview.add`)."""
+    return WorkItem(
+        indicator=standing.indicator,
+        quarter=standing.quarter,
+        report=standing.report,
+        due=plan.report_due(standing.quarter),
+        today=today,
+        closed=False,
+        done_in=standing.done_before,
+    )
+
+
 def worklist(plan, indicators, quarters, today):
     """The reports of `indicators` for each of `quarters` (in that order), by lead section."""
     indicators = list(indicators.with_reports())
