@@ -23,8 +23,11 @@ def empty(personas):
 
 
 def menu_links(html):
-    """The navigation bar's links (brand and menu items)."""
+    """The navigation bar's links a person sees (brand and menu items): not an item
+    hidden until the menu's counts say its person acts there (Review, for a section
+    head in a chain; static/js/menu_counts.js)."""
     nav = re.search(r"<nav class=\"navbar.*?</nav>", html, re.S).group()
+    nav = re.sub(r"<li [^>]*\bhidden>.*?</li>", "", nav, flags=re.S)
     return re.findall(r'<a class="(?:nav-link|navbar-brand)[^"]*" href="([^"]+)"', nav)
 
 
