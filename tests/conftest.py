@@ -8,9 +8,11 @@ anonymous visitor.
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import translation
 from pytest_django.plugin import pytest_collection_modifyitems as _django_order
 
 from accounts.models import Section, User
@@ -64,6 +66,17 @@ def _nothing_kept():
     never does."""
     cache.clear()
     fragments.forget()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a test that activates another (a
+    request through the test client leaves its language active in the thread) must
+    not change the words the next test in the same worker computes its expectations
+    in (test_briefing.py's written-up indicators failed after such a test)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _strip_demo():
