@@ -111,7 +111,7 @@ def target_in_force(
     return TargetInForce(target=latest.target, original=original, revision=latest)
 
 
-@dataclass
+@dataclass(slots=True)
 class Standing:
     """An indicator as of the end of one quarter (all fractions, not percent)."""
 
