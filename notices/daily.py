@@ -210,11 +210,7 @@ def statuses(plan, today):
     written = 0
     for now, before in state.worse:
         indicator = now.indicator
-        people = {
-            f.user.pk: f.user
-            for f in follows
-            if f.indicator_id == indicator.pk or f.pillar_id == indicator.pillar_id
-        }
+        people = {f.user.pk: f.user for f in follows if f.covers(indicator)}
         if not people:
             continue
 
@@ -315,10 +311,7 @@ class Digest:
         return [
             (now, before)
             for now, before in self.state.worse
-            if any(
-                f.indicator_id == now.indicator.pk or f.pillar_id == now.indicator.pillar_id
-                for f in mine
-            )
+            if any(f.covers(now.indicator) for f in mine)
         ]
 
     def message(self, worse):

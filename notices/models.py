@@ -166,10 +166,6 @@ class Preference(models.Model):
 
 
 class FollowQuerySet(models.QuerySet):
-    def of_indicator(self, indicator):
-        """Who follows `indicator`, itself or its pillar."""
-        return self.filter(Q(indicator=indicator) | Q(pillar_id=indicator.pillar_id))
-
     def of(self, user, *, indicator=None, pillar=None):
         return self.filter(user=user, indicator=indicator, pillar=pillar)
 
@@ -227,6 +223,10 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.indicator_id or self.pillar_id}"
+
+    def covers(self, indicator):
+        """Whether this follow is of `indicator`, itself or its pillar."""
+        return self.indicator_id == indicator.pk or self.pillar_id == indicator.pillar_id
 
 
 class Dispatch(models.Model):

@@ -14,6 +14,7 @@ from accounts.models import Section
 
 from .models import Indicator, IndicatorUnit, PlanElement, QuarterlyReport, Status
 from .models.review import with_evidence
+from .rules import indicators_led_by
 
 
 class IndicatorFilter(django_filters.FilterSet):
@@ -210,8 +211,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
 
     def filter_lead(self, queryset, name, value):
         """A subquery, so a report of an indicator with several lead units is listed once."""
-        units = IndicatorUnit.objects.filter(section=value, role=IndicatorUnit.Role.LEAD)
-        return queryset.filter(indicator__in=units.values("indicator_id"))
+        return queryset.filter(indicators_led_by([value.pk], "indicator__"))
 
     def filter_step(self, queryset, name, value):
         return queryset.filter(step=int(value))

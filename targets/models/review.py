@@ -250,9 +250,7 @@ def waiting_reports(plan, user):
     """The plan's submitted reports waiting for `user` at their approval step, as a
     QuerySet to filter (targets/filters.py); no query until read but the chain's and
     the user's groups (`awaiting_filter`)."""
-    return QuarterlyReport.objects.filter(
-        awaiting_filter(user, plan), indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED
-    )
+    return QuarterlyReport.objects.filter(awaiting_filter(user, plan), indicator__plan=plan)
 
 
 def with_evidence(reports, *, missing):
@@ -334,17 +332,6 @@ def queue_items(rows):
     ]
 
 
-def review_queue(plan, *, waiting_for=None):
-    """Every submitted report of `plan` (with `waiting_for`, a user: those waiting for
-    them at their step) as `QueueItem`s, in the plan's order: the queue unpaged."""
-    reports = QuarterlyReport.objects.filter(
-        indicator__plan=plan, state=QuarterlyReport.State.SUBMITTED
-    )
-    if waiting_for is not None:
-        reports = waiting_reports(plan, waiting_for)
-    return queue_items(ranked(reports, plan))
-
-
 def _ledger_entries(reports):
     """{(indicator id, quarter): [entries]} of `reports`; no query without any."""
     if not reports:
@@ -366,7 +353,7 @@ def _ledger_entries(reports):
 def waiting_count(user, plan):
     """How many of `plan`'s reports wait for `user` at their approval step (one query,
     two with a chain to load): the count a reviewer lands on."""
-    return QuarterlyReport.objects.filter(awaiting_filter(user, plan), indicator__plan=plan).count()
+    return waiting_reports(plan, user).count()
 
 
 @dataclass
