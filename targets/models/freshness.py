@@ -63,16 +63,20 @@ CHANGES_KEPT = 1000
 class Generation(models.Model):
     """The one row: `number` moves with every change of what the pages show; `epoch`
     is drawn when the row is made, so a database emptied and filled again (whose
-    numbers start over) never meets the pages kept before."""
+    numbers start over) never meets the pages kept before; `token` is drawn afresh
+    with every number, because a writer keeps pages under its number before it
+    commits (targets/views/ahead.py): rolled back, its number comes again with other
+    data, never its token."""
 
     number = models.BigIntegerField(default=0)
     epoch = models.CharField(max_length=16)
+    token = models.CharField(max_length=16, default="")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="generation_one_row")]
 
     def __str__(self):
-        return f"{self.epoch}.{self.number}"
+        return f"{self.epoch}.{self.number}.{self.token}"
 
 
 class Change(models.Model):
@@ -98,9 +102,10 @@ def bump(indicator_id=None, *, using="default"):
     with connections[using].cursor() as cursor:
         # One statement whether or not the row exists yet (a database just flushed).
         cursor.execute(
-            f"INSERT INTO {table} (id, number, epoch) VALUES (1, 1, %s) "
-            f"ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1 RETURNING number",
-            [secrets.token_hex(8)],
+            f"INSERT INTO {table} (id, number, epoch, token) VALUES (1, 1, %s, %s) "
+            f"ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1, "
+            "token = excluded.token RETURNING number",
+            [secrets.token_hex(8), secrets.token_hex(8)],
         )
         number = cursor.fetchone()[0]
         cursor.execute(
@@ -115,17 +120,18 @@ def bump(indicator_id=None, *, using="default"):
 
 
 def current():
-    """(epoch, number) of the data as committed now: one query, read before the data
-    a page is drawn from. ("", 0) before the first change."""
+    """(epoch, number, token) of the data as committed now (or as this transaction
+    changed it): one query, read before the data a page is drawn from. ("", 0, "")
+    before the first change."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT epoch, number FROM {_table(Generation)} WHERE id = 1")
+        cursor.execute(f"SELECT epoch, number, token FROM {_table(Generation)} WHERE id = 1")
         row = cursor.fetchone()
-    return tuple(row) if row else ("", 0)
+    return tuple(row) if row else ("", 0, "")
 
 
 def key(generation):
     """The generation as the text of a cache key."""
-    return f"{generation[0]}.{generation[1]}"
+    return ".".join(map(str, generation))
 
 
 def changed_since(before, now):
@@ -134,6 +140,8 @@ def changed_since(before, now):
     reach back that far (a page kept then is drawn afresh). One query."""
     if before[0] != now[0] or now[1] - before[1] > CHANGES_KEPT or now[1] < before[1]:
         return None
+    if now[1] == before[1] and now != before:
+        return None  # not one history (a number drawn in a transaction rolled back)
     rows = list(
         Change.objects.filter(generation__gt=before[1], generation__lte=now[1]).values_list(
             "generation", "indicator_id"

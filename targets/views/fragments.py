@@ -17,6 +17,10 @@ under a key that names all it depends on:
   plans up, and on the indicator page their role and section (which reports, ledger
   items and links it shows).
 
+After a change, the writer draws again the pages people were reading, before it
+commits (ahead.py), so readers find the new pages kept; a page nobody read lately is
+drawn by its first reader, the others waiting for it (`_kept`).
+
 The standings are kept in each process (`overview`), not in the shared cache: a
 20,000-indicator plan's standings are too large to read back from Redis on every
 drawing. When the generation moves, a process catches up by computing again only
@@ -34,12 +38,14 @@ from threading import Lock
 from time import monotonic, sleep
 
 from django.core.cache import cache
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import clock
 from ..models import freshness
+from . import ahead
 
 # A kept body is never stale (its key names the generation): this only bounds how long
 # the bodies of generations gone by take room in the cache.
@@ -82,12 +88,20 @@ def overview(plan, quarter, generation):
     if computed is None:
         computed = plan.overview(quarter)
     release_memory()
+    if ahead.drawing():
+        # Drawn in a writer's transaction: its generation may yet roll back.
+        transaction.on_commit(lambda: _keep(key, generation, computed))
+    else:
+        _keep(key, generation, computed)
+    return computed
+
+
+def _keep(key, generation, computed):
     with _overviews_lock:
         _overviews[key] = (generation, computed)
         _overviews.move_to_end(key)
         while len(_overviews) > OVERVIEWS_KEPT:
             _overviews.popitem(last=False)
-    return computed
 
 
 def _malloc_trim():
@@ -121,25 +135,18 @@ def forget():
 
 
 def _key(request, page, plan, quarter, generation, reader=()):
+    """The page's key under `generation`, and its recipe (the key of the page whatever
+    the generation, which ahead.py draws again after a change)."""
     reader = (
         tuple(sorted(p.pk for p in plan.all_years)),
         request.user.has_perm("targets.manage_plans"),
         *reader,
     )
     query = sorted(request.GET.lists())
-    parts = repr(
-        (
-            page,
-            plan.pk,
-            quarter,
-            freshness.key(generation),
-            clock.today(),
-            get_language(),
-            reader,
-            query,
-        )
-    )
-    return "kpi:body:" + blake2b(parts.encode(), digest_size=16).hexdigest()
+    parts = (page, plan.pk, quarter, clock.today(), get_language(), reader, query)
+    recipe = blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key = blake2b(f"{freshness.key(generation)}:{recipe}".encode(), digest_size=16)
+    return "kpi:body:" + key.hexdigest(), recipe
 
 
 def body(request, page, plan, quarter, template, context, generation):
@@ -150,9 +157,13 @@ def body(request, page, plan, quarter, template, context, generation):
     is a function of the generation returning the template's context; it is called
     only when the body is not kept yet, so a kept body costs no query.
     """
-    key = _key(request, page, plan, quarter, generation)
-    html = _kept(key, lambda: render_to_string(template, context(generation), request))
-    return mark_safe(html)  # rendered by our own template, escaped there
+    key, recipe = _key(request, page, plan, quarter, generation)
+
+    def draw():
+        ahead.note(request, recipe)
+        return render_to_string(template, context(generation), request)
+
+    return mark_safe(_kept(key, draw))  # rendered by our own template, escaped there
 
 
 def _kept(key, draw):
@@ -194,9 +205,10 @@ def page(request, name, plan, quarter, template, context, generation):
     as its title), rendered from `template` and kept like `body`, per reader's role
     (`reader_role`): `context()` returns the template's context and the parts besides
     the body, and is called only when the page is not kept yet."""
-    key = _key(request, name, plan, quarter, generation, reader_role(request.user))
+    key, recipe = _key(request, name, plan, quarter, generation, reader_role(request.user))
 
     def draw():
+        ahead.note(request, recipe)
         values, parts = context()
         return {**parts, "body": render_to_string(template, values, request)}
 

@@ -23,6 +23,7 @@ from ..models.review import review_trail
 from ..models.worklist import worklist
 from ..models.years import codes_by_year
 from ..rules import may_contribute
+from . import ahead
 from .common import (
     current_plan_or_none,
     get_indicator,
@@ -130,13 +131,14 @@ def report_form(request, year, code, quarter):
         context["files_dropped"] = bool(request.FILES)
         return _render(request, context)
     try:
-        report.record_entry(
-            by=request.user,
-            submit=submit,
-            reason=form.cleaned_data.get("reason", ""),
-            expected_version=form.cleaned_data.get("version") or 0,
-            ledger=entries.edit() if entries is not None else None,
-        )
+        with ahead.before_commit(request):
+            report.record_entry(
+                by=request.user,
+                submit=submit,
+                reason=form.cleaned_data.get("reason", ""),
+                expected_version=form.cleaned_data.get("version") or 0,
+                ledger=entries.edit() if entries is not None else None,
+            )
     except EditConflict as conflict:
         context.update(_conflict_context(request, conflict.current, form_kwargs))
         return _render(request, context, status=409)
@@ -289,14 +291,15 @@ def review_report(request, year, code, quarter):
         return _review_refused(request, plan, indicator, report, quarter, form, "", 400)
     data = form.cleaned_data
     try:
-        if data["action"] == "approve":
-            report.approve(
-                by=request.user, expected_version=data["version"], comment=data["comment"]
-            )
-        else:
-            report.return_for_changes(
-                by=request.user, comment=data["comment"], expected_version=data["version"]
-            )
+        with ahead.before_commit(request):
+            if data["action"] == "approve":
+                report.approve(
+                    by=request.user, expected_version=data["version"], comment=data["comment"]
+                )
+            else:
+                report.return_for_changes(
+                    by=request.user, comment=data["comment"], expected_version=data["version"]
+                )
     except EditConflict as conflict:
         message = _("The report changed while you were reviewing it; look again.")
         current = conflict.current or report
