@@ -168,3 +168,32 @@ def test_standings_drawn_ahead_are_kept_once_committed(
     for callback in callbacks:
         callback()
     assert fragments._overviews[(plan.pk, 3)][0] == generation
+
+
+def _approve_together(client):
+    submitted = QuarterlyReport.objects.filter(state=QuarterlyReport.State.SUBMITTED, quarter=3)
+    report = submitted.exclude(indicator__ledger_entries__quarter=3).first()
+    data = {"report": [report.pk], f"version-{report.pk}": report.version}
+    assert client.post("/plans/2024/reviews/approve/", data).status_code == 302
+    report.refresh_from_db()
+    assert report.state == QuarterlyReport.State.APPROVED
+
+
+def _revise(client):
+    response = client.post(
+        "/plans/2024/indicators/P6-04/revise/",
+        {"target": "30", "effective_from": "2024-07-01", "reason": "市政府调度会要求增加"},
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "change", [(_approve_together, "reviewer"), (_revise, "admin")], ids=["approve", "revise"]
+)
+def test_approving_together_and_revising_draw_them_too(personas, change):
+    write, who = change
+    leader = personas["leader"]
+    before = _main(leader.get(PLAN))
+    write(personas[who])
+    served, queries = _queries(leader, PLAN)
+    assert queries == 5 and served != before and served == _fresh(leader, PLAN)

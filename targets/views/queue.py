@@ -26,6 +26,7 @@ from ..models.review import (
     ranked,
     waiting_reports,
 )
+from . import ahead
 from .common import get_plan, no_plan
 from .reporting import _other_active, _reporting_plan
 
@@ -96,7 +97,8 @@ def approve_together_view(request, year):
         for error in form.non_field_errors():
             messages.error(request, error)
         return redirect(back)
-    done = approve_together(plan, request.user, form.cleaned_data["picked"])
+    with ahead.before_commit(request):
+        done = approve_together(plan, request.user, form.cleaned_data["picked"])
     if done.approved:
         messages.success(
             request,

@@ -14,8 +14,10 @@ from kpitracker import uploads
 
 from .. import clock
 from ..exports.base import content_disposition
+from ..models.report import DatabaseBusy
 from ..report_sheet import files, reader, rows, stash, template
 from ..report_sheet.forms import ReportConfirmForm, ReportUploadForm
+from . import ahead
 from .common import get_plan
 
 
@@ -196,12 +198,16 @@ def report_import_confirm(request, year):
         stash.discard(kept)
         return _render(request, plan, form, status=400, refusal=unreadable)
     try:
-        count = rows.apply(
-            result, by=request.user, submit=confirm.cleaned_data["action"] == "submit"
-        )
+        with ahead.before_commit(request):
+            count = rows.apply(
+                result, by=request.user, submit=confirm.cleaned_data["action"] == "submit"
+            )
     except rows.NotApplied:
         stash.discard(kept)
         return _render(request, plan, form, result=result, status=409)
+    except DatabaseBusy:  # waited too long for the write lock: nothing was saved
+        refusal = _("The database is busy: nothing was saved. Try again.")
+        return _render(request, plan, form, status=503, refusal=refusal)
     stash.discard(kept)
     messages.success(
         request,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from ..models.wording import figure_text
 from ..models.years import codes_by_year
 from ..setup_forms import RevisionForm
+from . import ahead
 from .common import get_indicator, get_plan, year_links
 
 
@@ -49,7 +50,8 @@ def revise_target(request, year, code):
     if not form.is_valid():
         return _render(request, plan, indicator, form, status=400)
     try:
-        revision = form.instance.save_checked(by=request.user)
+        with ahead.before_commit(request):
+            revision = form.instance.save_checked(by=request.user)
     except ValidationError as refused:  # a quarter closed (or the plan) meanwhile
         form.add_error(None, refused)
         return _render(request, plan, indicator, form, status=409)
