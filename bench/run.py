@@ -443,8 +443,7 @@ def deployment_bench(root, sizes, rounds, seconds, rush_seconds, sizes_only=Fals
         goal = DEPLOYMENT_GOALS.get(size)
         rows.append(
             (
-                f"first screen after a change (then {_ms(agains)} again; "
-                f"the save {_ms(saves)})",
+                f"first screen after a change (then {_ms(agains)} again; the save {_ms(saves)})",
                 f"{size:,}",
                 _ms(firsts),
                 "",

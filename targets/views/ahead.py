@@ -1,5 +1,5 @@
-"""Pages drawn ahead: a writer draws again, before it commits, the kept pages people
-were reading, so no reader waits for a page after a change.
+"""First screens drawn ahead: a writer draws again, before it commits, the plan pages
+people were reading, so no reader of them waits after a change.
 
 A kept page (fragments.py) is keyed by the data's generation, so every change makes
 each page new, and the first reader after it drew the page while the others waited
@@ -7,9 +7,10 @@ each page new, and the first reader after it drew the page while the others wait
 leaders reload) a third of the leaders' requests waited for that drawing: their p95
 was 258 ms against 50 wanted. Now the writer draws them:
 
-- A reader who draws a kept page leaves its recipe in the cache (`note`): its path
-  and query, who read it (any reader of the same role sees the same page) and the
-  language; the `RECIPES_KEPT` most recent of the last `RECIPE_SECONDS`.
+- A reader who draws a plan page (the first screen, with its quarter, filters and
+  sort) leaves its recipe in the cache (`note`): its path and query, who read it (any
+  reader who may see the same plans sees the same page) and the language; the
+  `RECIPES_KEPT` most recent of the last `RECIPE_SECONDS`.
 - A view that changes data does it inside `before_commit(request)`. Once its change
   is made, and before the transaction commits, each recipe is replayed as that
   reader (`_replay`): the view runs as for them, sees the new data (its own
@@ -19,11 +20,14 @@ was 258 ms against 50 wanted. Now the writer draws them:
   generation's token is new (models/freshness.py). The standings drawn ahead are
   kept in the writer's process only once committed (fragments.overview).
 
-What it costs: the writer's request takes the drawing (one drawing of each page,
-for the whole site: the first screen of the 2024 plan about 50 ms of CPU), and holds
-the generation's row that long, so writers of the data queue for it. A page nobody
-draws for `RECIPE_SECONDS` stops being drawn ahead; while saves go on, its readers
-no longer draw it, so once in that time one of them draws it again and renews it.
+What it costs: the writer's request takes the drawing (one drawing of each first
+screen for the whole site: the 2024 plan's takes 50-80 ms of CPU), and holds the
+generation's row that long, so writers of the data queue for it. That is why only
+the first screens are drawn ahead, at most `RECIPES_KEPT`: the pillar and indicator
+pages, many and each read less, are drawn by their first reader after a change. A
+page nobody draws for `RECIPE_SECONDS` stops being drawn ahead; while saves go on,
+its readers no longer draw it, so once in that time one of them draws it again and
+renews it.
 """
 
 import logging
@@ -45,7 +49,7 @@ from ..models.report import DatabaseBusy
 logger = logging.getLogger(__name__)
 
 RECIPES = "kpi:ahead"
-RECIPES_KEPT = 6
+RECIPES_KEPT = 4
 RECIPE_SECONDS = 600
 
 # The request headers a replayed page may need of the writer's (its host, and the

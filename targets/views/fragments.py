@@ -17,9 +17,9 @@ under a key that names all it depends on:
   plans up, and on the indicator page their role and section (which reports, ledger
   items and links it shows).
 
-After a change, the writer draws again the pages people were reading, before it
-commits (ahead.py), so readers find the new pages kept; a page nobody read lately is
-drawn by its first reader, the others waiting for it (`_kept`).
+After a change, the writer draws again the first screens (plan pages) people were
+reading, before it commits (ahead.py), so readers find them kept; any other page
+changed is drawn by its first reader, the others waiting for it (`_kept`).
 
 The standings are kept in each process (`overview`), not in the shared cache: a
 20,000-indicator plan's standings are too large to read back from Redis on every
@@ -149,18 +149,20 @@ def _key(request, page, plan, quarter, generation, reader=()):
     return "kpi:body:" + key.hexdigest(), recipe
 
 
-def body(request, page, plan, quarter, template, context, generation):
+def body(request, page, plan, quarter, template, context, generation, drawn_ahead=False):
     """The page body rendered from `template`, kept until the data changes.
 
     `generation` is the data's (`models.freshness.current`, read by the view before
     anything else: the plan itself is kept under it too, views/common.py). `context`
     is a function of the generation returning the template's context; it is called
-    only when the body is not kept yet, so a kept body costs no query.
+    only when the body is not kept yet, so a kept body costs no query. A page
+    `drawn_ahead` is drawn again by the writer of each change while people read it.
     """
     key, recipe = _key(request, page, plan, quarter, generation)
 
     def draw():
-        ahead.note(request, recipe)
+        if drawn_ahead:
+            ahead.note(request, recipe)
         return render_to_string(template, context(generation), request)
 
     return mark_safe(_kept(key, draw))  # rendered by our own template, escaped there
@@ -205,10 +207,9 @@ def page(request, name, plan, quarter, template, context, generation):
     as its title), rendered from `template` and kept like `body`, per reader's role
     (`reader_role`): `context()` returns the template's context and the parts besides
     the body, and is called only when the page is not kept yet."""
-    key, recipe = _key(request, name, plan, quarter, generation, reader_role(request.user))
+    key, _ = _key(request, name, plan, quarter, generation, reader_role(request.user))
 
     def draw():
-        ahead.note(request, recipe)
         values, parts = context()
         return {**parts, "body": render_to_string(template, values, request)}
 

@@ -139,8 +139,16 @@ def plan_detail(request, year):
             "to_confirm": overview.to_confirm,
         }
 
+    # The first screen: drawn again by whoever changes the data, while people read it.
     body = fragments.body(
-        request, "plan", plan, quarter, "targets/includes/plan_body.html", context, version
+        request,
+        "plan",
+        plan,
+        quarter,
+        "targets/includes/plan_body.html",
+        context,
+        version,
+        drawn_ahead=True,
     )
     return render(
         request, "targets/plan_detail.html", {"plan": plan, "quarter": quarter, "body": body}
