@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -80,9 +81,10 @@ class Notice(models.Model):
     def __str__(self):
         return self.subject
 
-    @property
+    @cached_property
     def shown(self):
-        """(subject, body) in the active language, else the site language's."""
+        """(subject, body) in the active language, else the site language's: computed
+        once per notice (a list shows both), a notice having one reader."""
         language = (get_language() or "").lower()
         text = self.texts.get(language) or next(
             (t for code, t in self.texts.items() if code[:2] == language[:2]), None

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from targets.models import Indicator, Plan, PlanElement
+from targets.models import Indicator, PlanElement
 from targets.models.review import waiting_count
-from targets.views.common import current_plan_or_none
+from targets.views.common import current_plan_or_none, get_plan
 
 from .forms import PreferencesForm
 from .models import Follow, Notice
@@ -101,7 +101,7 @@ def follow(request, year, kind, code):
     """Follow (`following=yes`) or stop following (`no`) an indicator or a pillar of
     the plan of `year`; back to its page."""
     _allowed(request, "notices.follow")
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), year=year)
+    plan = get_plan(request, year)
     if kind == "indicators":
         target = {"indicator": get_object_or_404(Indicator, plan=plan, code=code)}
     else:
