@@ -70,7 +70,9 @@ class Generation(models.Model):
 
     number = models.BigIntegerField(default=0)
     epoch = models.CharField(max_length=16)
-    token = models.CharField(max_length=16, default="")
+    # A default in the database too: a server of the release before, still running
+    # while the others restart on this one (docs/deploy.md), inserts no token.
+    token = models.CharField(max_length=16, db_default="")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="generation_one_row")]
