@@ -122,6 +122,37 @@ def demo(db):
     return Plan.objects.get(year=DEMO_YEAR)
 
 
+class _Q3Briefings(dict):
+    """language -> (briefing, PDF bytes, DOCX bytes) of the demo's Q3, made when first
+    asked for (the briefing modules are imported only then)."""
+
+    def __init__(self, django_db_blocker):
+        super().__init__()
+        self.django_db_blocker = django_db_blocker
+
+    def __missing__(self, language):
+        from targets import clock
+        from targets.briefing.content import build_briefing
+        from targets.briefing.docx import docx_bytes
+        from targets.briefing.pdf import pdf_bytes
+
+        with self.django_db_blocker.unblock(), translation.override(language):
+            plan = Plan.objects.get(year=DEMO_YEAR)
+            briefing = build_briefing(plan, plan.overview(3), today=clock.today())
+            self[language] = briefing, pdf_bytes(briefing), docx_bytes(briefing)
+        return self[language]
+
+
+@pytest.fixture(scope="session")
+def q3_briefings(django_db_setup, django_db_blocker):
+    """The demo's Q3 briefing and its two files in each language, made once per test
+    session: tests/test_briefing.py and tests/test_briefing_tables.py read the same
+    ones (made once for each module, they were about 2 s of each worker that ran both).
+    Only reads the session's demo data; the tests are marked `django_db` so that they
+    run before the transactional ones empty the database (pytest-django's order)."""
+    return _Q3Briefings(django_db_blocker)
+
+
 def _client_for(username):
     """Signed in without the password check: django-axes (the login lockout) needs the
     request that `Client.login` does not pass; tests/test_logins.py logs in through

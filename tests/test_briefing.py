@@ -23,11 +23,9 @@ from docx.oxml.ns import qn
 from accounts.models import Section
 from targets import clock
 from targets.briefing.content import Figure, Item, build_briefing
-from targets.briefing.docx import docx_bytes
-from targets.briefing.pdf import pdf_bytes
 from targets.checks import cjk_font_check
 from targets.filters import IndicatorFilter
-from targets.models import Indicator, Plan, PlanElement, Status
+from targets.models import Indicator, PlanElement, Status
 from targets.models.worklist import missing_reports
 from targets.palette import STATUS_COLOURS
 from targets.views import export
@@ -40,18 +38,12 @@ LAGGING = (Status.BEHIND, Status.AT_RISK)
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 
-@pytest.fixture(scope="module")
-def q3(django_db_setup, django_db_blocker):
-    """The demo's Chinese briefing as of Q3: (briefing, Word bytes, PDF bytes), made once.
-
-    Only reads the session's demo data (no test transaction needed for that). The
-    tests using it are marked `django_db` so that they run with the database tests,
-    before the transactional ones empty the database (pytest-django's order).
-    """
-    with django_db_blocker.unblock(), translation.override("zh-hans"):
-        plan = Plan.objects.get(year=2024)
-        briefing = build_briefing(plan, plan.overview(3), today=clock.today())
-        return briefing, docx_bytes(briefing), pdf_bytes(briefing)
+@pytest.fixture
+def q3(q3_briefings):
+    """The demo's Chinese briefing as of Q3: (briefing, Word bytes, PDF bytes), made once
+    per session (tests/conftest.py)."""
+    briefing, pdf, docx = q3_briefings["zh-hans"]
+    return briefing, docx, pdf
 
 
 def _briefing(plan, quarter, language, filters=None):

@@ -13,13 +13,8 @@ import subprocess
 from html import unescape
 
 import pytest
-from django.utils import translation
 
-from targets import clock
-from targets.briefing.content import Table, build_briefing
-from targets.briefing.docx import docx_bytes
-from targets.briefing.pdf import pdf_bytes
-from targets.models import Plan
+from targets.briefing.content import Table
 
 WORD = re.compile(
     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
@@ -67,17 +62,11 @@ def test_overlaps_finds_words_over_each_other():
     assert overlaps(pages) == ["page 1: 'Indicators' over 'Met'"]
 
 
-@pytest.fixture(scope="module")
-def files(django_db_setup, django_db_blocker):
-    """The demo's Q3 briefing in each language: (briefing, PDF bytes, DOCX bytes)."""
-    made = {}
-    with django_db_blocker.unblock():
-        plan = Plan.objects.get(year=2024)
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                briefing = build_briefing(plan, plan.overview(3), today=clock.today())
-                made[language] = briefing, pdf_bytes(briefing), docx_bytes(briefing)
-    return made
+@pytest.fixture
+def files(q3_briefings):
+    """The demo's Q3 briefing in each language: (briefing, PDF bytes, DOCX bytes), made
+    once per session (tests/conftest.py)."""
+    return q3_briefings
 
 
 def _headers(briefing):

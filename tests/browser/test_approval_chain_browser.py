@@ -71,32 +71,47 @@ def _as(browser, site, username, width=1440, language="zh-CN"):
     return page
 
 
-def _shots(browser, site, username, path, name):
-    """The page at both widths in both languages, the whole length. Signed in by the
-    session's cookie, once for each language: the sign-in through the form is the
-    steps' (`_as`), and signing in for every picture was most of this test's time."""
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    for language in LANGUAGES:
-        context = browser.new_context(
-            locale=language, extra_http_headers={"Accept-Language": LANGUAGES[language]}
-        )
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": site.url}]
-        )
-        page = context.new_page()
-        for width in (1440, 375):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.goto(site.url + path)
-            page.screenshot(
-                path=screenshot_path(f"chain-{name}-{language}-{width}.png"), full_page=True
+class Shots:
+    """The pages at both widths in both languages, the whole length: a window for each
+    language, kept for the whole test (its static files load once), signed in by the
+    session's cookie of whoever is pictured. The sign-in through the form is the
+    steps' (`_as`); signing in for every picture was most of this test's time. Each
+    page is loaded once, pictured at 1440 px, then narrowed to 375 px (the same CSS
+    media queries apply as on a phone) and pictured again."""
+
+    def __init__(self, browser, site):
+        self.site = site
+        self.pages = {}
+        for language in LANGUAGES:
+            context = browser.new_context(
+                locale=language, extra_http_headers={"Accept-Language": LANGUAGES[language]}
             )
-        context.close()
+            self.pages[language] = context.new_page()
+
+    def take(self, username, path, name):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        for language, page in self.pages.items():
+            page.context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.site.url}]
+            )
+            page.set_viewport_size({"width": 1440, "height": 900})
+            page.goto(self.site.url + path)
+            for width in (1440, 375):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.screenshot(
+                    path=screenshot_path(f"chain-{name}-{language}-{width}.png"), full_page=True
+                )
+
+    def close(self):
+        for page in self.pages.values():
+            page.context.close()
 
 
 def test_two_steps_from_staff_to_approved(browser, site, chain):
-    _shots(browser, site, "admin", "/plans/2024/setup/", "setup")
+    shots = Shots(browser, site)
+    shots.take("admin", "/plans/2024/setup/", "setup")
     staff = _as(browser, site, "staff")
     staff.goto(f"{site.url}/plans/2024/indicators/P3-06/report/3/")
     staff.fill("input[name=value]", "3")
@@ -113,22 +128,23 @@ def test_two_steps_from_staff_to_approved(browser, site, chain):
     head.goto(f"{site.url}/reviews/")
     card = _card(head, "P3-06")
     expect(card.locator(".approval-step")).to_have_text("第 1 步，共 2 步：科室负责人审核")
-    _shots(browser, site, "head", "/reviews/", "queue-step1")
+    shots.take("head", "/reviews/", "queue-step1")
     _unfold(card).locator("button[name=action][value=approve]").click()
     head.wait_for_load_state()
     expect(_card(head, "P3-06")).to_have_count(0)  # passed on
     assert (_report("P3-06").state, _report("P3-06").step) == ("submitted", 1)
 
-    _shots(browser, site, "staff", "/plans/2024/indicators/P3-06/report/3/", "report-step2")
+    shots.take("staff", "/plans/2024/indicators/P3-06/report/3/", "report-step2")
     reviewer.goto(f"{site.url}/reviews/")
     card = _card(reviewer, "P3-06")
     expect(card.locator(".approval-step")).to_have_text("第 2 步，共 2 步：规划办审核")
-    _shots(browser, site, "reviewer", "/reviews/", "queue-step2")
+    shots.take("reviewer", "/reviews/", "queue-step2")
     _unfold(card).locator("button[name=action][value=approve]").click()
     reviewer.wait_for_load_state()
     assert _report("P3-06").state == "approved"
     staff.goto(f"{site.url}/plans/2024/indicators/P3-06/report/3/")
     expect(staff.locator(".state-approved")).to_have_count(1)
+    shots.close()
 
 
 def test_a_return_at_step_two_reaches_the_section(browser, site, chain):
