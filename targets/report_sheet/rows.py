@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..forms import ReportForm
 from ..ledgers import ledger_app
@@ -442,6 +443,11 @@ def conflict_message(report):
     }
 
 
+# Said when SQLite's write lock outlasted the busy timeout: by a row of `apply`, and by
+# the import's view when the wait came before the first row (views/report_import.py).
+BUSY = gettext_lazy("The database is busy: nothing was saved. Try again.")
+
+
 class NotApplied(Exception):
     """Nothing was applied; `preview.problems` says why."""
 
@@ -482,7 +488,7 @@ def apply(result, *, by, submit):
     except ValueError:
         _failed(result, current, "reason", _("Say why you change a report that was submitted."))
     except DatabaseBusy:
-        _failed(result, current, "", _("The database is busy: nothing was saved. Try again."))
+        _failed(result, current, "", BUSY)
     return len(result.changed_rows)
 
 

@@ -206,8 +206,7 @@ def report_import_confirm(request, year):
         stash.discard(kept)
         return _render(request, plan, form, result=result, status=409)
     except DatabaseBusy:  # waited too long for the write lock: nothing was saved
-        refusal = _("The database is busy: nothing was saved. Try again.")
-        return _render(request, plan, form, status=503, refusal=refusal)
+        return _render(request, plan, form, status=503, refusal=rows.BUSY)
     stash.discard(kept)
     messages.success(
         request,
